@@ -1,0 +1,394 @@
+"""Competition ↔ plain dict (the JSON package's shape).
+
+`to_dict` writes decimals as strings so that "0.021" survives any JSON tool exactly; `from_dict`
+accepts strings or numbers. `from_dict` expects data that passed `validate.check_structure`.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from scorer.model import (
+    FORMAT_VERSION,
+    Aspect,
+    AspectType,
+    Assignment,
+    Awards,
+    AwardTier,
+    Band,
+    Competition,
+    Component,
+    Contestant,
+    Criterion,
+    Deduct,
+    DeductionRule,
+    Event,
+    ExamRule,
+    Grade,
+    Judge,
+    JudgementRule,
+    MeasureMode,
+    MeasurementRule,
+    Ranking,
+    Role,
+    Rounding,
+    Rule,
+    Steps,
+    SubCriterion,
+    TimeRule,
+    Title,
+)
+
+
+def dec(value: Any) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def opt_dec(value: Any) -> Decimal | None:
+    return None if value is None or value == "" else dec(value)
+
+
+def dstr(value: Decimal) -> str:
+    """Canonical text of a decimal: no exponent, no needless trailing zeros kept from floats."""
+    text = format(value, "f")
+    return text
+
+
+# ---------------------------------------------------------------- rules
+
+
+def rule_from_dict(kind: AspectType, d: dict[str, Any]) -> Rule:
+    if kind is AspectType.MEASUREMENT:
+        deduct = d.get("deduct")
+        return MeasurementRule(
+            mode=MeasureMode(d.get("mode", "tolerance")),
+            unit=d.get("unit", "mm"),
+            nominal=opt_dec(d.get("nominal")),
+            lower=opt_dec(d.get("lower")),
+            upper=opt_dec(d.get("upper")),
+            deduct=Deduct(dec(deduct["per"]), dec(deduct["marks"]), Steps(deduct.get("steps", "started")))
+            if deduct
+            else None,
+            grades=tuple(Grade(str(g["label"]), dec(g["marks"])) for g in d.get("grades", ())),
+            bands_from=opt_dec(d.get("bands_from")),
+            bands=tuple(Band(dec(b["upto"]), dec(b["marks"])) for b in d.get("bands", ())),
+            decimals=int(d.get("decimals", 4)),
+        )
+    if kind is AspectType.JUDGEMENT:
+        return JudgementRule(
+            scale_min=dec(d.get("scale_min", 0)),
+            scale_max=dec(d.get("scale_max", 3)),
+            step=dec(d.get("step", 1)),
+            judges=int(d.get("judges", 3)),
+            drop_high=int(d.get("drop_high", 0)),
+            drop_low=int(d.get("drop_low", 0)),
+            combine=d.get("combine", "mean"),
+            factor=dec(d.get("factor", 1)),
+            spread_limit=opt_dec(d.get("spread_limit", "1")),
+            on_spread=d.get("on_spread", "rescore"),
+            missing=d.get("missing", "wait"),
+        )
+    if kind is AspectType.TIME:
+        return TimeRule(
+            mode=d.get("mode", "penalty"),
+            limit_minutes=opt_dec(d.get("limit_minutes")),
+            per_minutes=dec(d.get("per_minutes", 1)),
+            marks=dec(d.get("marks", 1)),
+            minutes=Steps(d.get("minutes", "started")),
+            cutoff_minutes=opt_dec(d.get("cutoff_minutes")),
+            cutoff=d.get("cutoff", "zero_total"),
+            max_penalty=opt_dec(d.get("max_penalty")),
+            best_seconds=opt_dec(d.get("best_seconds")),
+            worst_seconds=opt_dec(d.get("worst_seconds")),
+        )
+    if kind is AspectType.DEDUCTION:
+        return DeductionRule(
+            per=dec(d["per"]), cap=opt_dec(d.get("cap")), max_count=int(d.get("max_count", 99))
+        )
+    return ExamRule(out_of=dec(d["out_of"]), decimals=int(d.get("decimals", 2)))
+
+
+def _put(out: dict[str, Any], key: str, value: Any, default: Any = None) -> None:
+    if value is None or value == default or value == ():
+        return
+    out[key] = dstr(value) if isinstance(value, Decimal) else value
+
+
+def rule_to_dict(rule: Rule) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if isinstance(rule, MeasurementRule):
+        out["mode"] = rule.mode.value
+        out["unit"] = rule.unit
+        _put(out, "nominal", rule.nominal)
+        _put(out, "lower", rule.lower)
+        _put(out, "upper", rule.upper)
+        if rule.deduct:
+            out["deduct"] = {
+                "per": dstr(rule.deduct.per),
+                "marks": dstr(rule.deduct.marks),
+                "steps": rule.deduct.steps.value,
+            }
+        if rule.grades:
+            out["grades"] = [{"label": g.label, "marks": dstr(g.marks)} for g in rule.grades]
+        _put(out, "bands_from", rule.bands_from)
+        if rule.bands:
+            out["bands"] = [{"upto": dstr(b.upto), "marks": dstr(b.marks)} for b in rule.bands]
+        _put(out, "decimals", rule.decimals, 4)
+    elif isinstance(rule, JudgementRule):
+        out = {
+            "scale_min": dstr(rule.scale_min),
+            "scale_max": dstr(rule.scale_max),
+            "step": dstr(rule.step),
+            "judges": rule.judges,
+            "drop_high": rule.drop_high,
+            "drop_low": rule.drop_low,
+            "combine": rule.combine,
+            "factor": dstr(rule.factor),
+            "spread_limit": None if rule.spread_limit is None else dstr(rule.spread_limit),
+            "on_spread": rule.on_spread,
+            "missing": rule.missing,
+        }
+    elif isinstance(rule, TimeRule):
+        out["mode"] = rule.mode
+        _put(out, "limit_minutes", rule.limit_minutes)
+        out["per_minutes"] = dstr(rule.per_minutes)
+        out["marks"] = dstr(rule.marks)
+        out["minutes"] = rule.minutes.value
+        _put(out, "cutoff_minutes", rule.cutoff_minutes)
+        out["cutoff"] = rule.cutoff
+        _put(out, "max_penalty", rule.max_penalty)
+        _put(out, "best_seconds", rule.best_seconds)
+        _put(out, "worst_seconds", rule.worst_seconds)
+    elif isinstance(rule, DeductionRule):
+        out["per"] = dstr(rule.per)
+        _put(out, "cap", rule.cap)
+        _put(out, "max_count", rule.max_count, 99)
+    else:
+        out["out_of"] = dstr(rule.out_of)
+        _put(out, "decimals", rule.decimals, 2)
+    return out
+
+
+# ---------------------------------------------------------------- whole package
+
+
+def event_from_dict(d: dict[str, Any]) -> Event:
+    rounding = d.get("rounding", {})
+    ranking = d.get("ranking", {})
+    awards = d.get("awards", {})
+    return Event(
+        code=str(d["code"]),
+        name=d["name"],
+        name_en=d.get("name_en", ""),
+        duration_minutes=d.get("duration_minutes"),
+        team_size=int(d.get("team_size", 1)),
+        team_combine=d.get("team_combine", "sum"),
+        components=tuple(
+            Component(
+                code=str(c["code"]),
+                name=c["name"],
+                weight=dec(c.get("weight", 1)),
+                max_mark=dec(c["max_mark"]),
+                criteria=tuple(
+                    Criterion(
+                        code=str(cr["code"]),
+                        name=cr["name"],
+                        sub_criteria=tuple(
+                            SubCriterion(
+                                code=str(s["code"]),
+                                name=s["name"],
+                                day=s.get("day", ""),
+                                aspects=tuple(
+                                    Aspect(
+                                        code=str(a["code"]),
+                                        name=a["name"],
+                                        type=AspectType(a["type"]),
+                                        max_mark=dec(a["max_mark"]),
+                                        rule=rule_from_dict(AspectType(a["type"]), a.get("rule", {})),
+                                        description=a.get("description", ""),
+                                    )
+                                    for a in s["aspects"]
+                                ),
+                            )
+                            for s in cr["sub_criteria"]
+                        ),
+                    )
+                    for cr in c["criteria"]
+                ),
+            )
+            for c in d["components"]
+        ),
+        rounding=Rounding(
+            decimals=int(rounding.get("decimals", 2)),
+            mode=rounding.get("mode", "half_up"),
+            totals_from=rounding.get("totals_from", "rounded"),
+        ),
+        ranking=Ranking(
+            tie_breaks=tuple(ranking.get("tie_breaks", ())),
+            shared_medal_places=bool(ranking.get("shared_medal_places", True)),
+        ),
+        awards=Awards(
+            basis=awards.get("basis", "ratio"),
+            rounding=awards.get("rounding", "half_up"),
+            tiers=tuple(
+                AwardTier(
+                    name=t["name"],
+                    ratio=opt_dec(t.get("ratio")),
+                    places=t.get("places"),
+                    threshold=opt_dec(t.get("threshold")),
+                )
+                for t in awards.get("tiers", ())
+            ),
+        ),
+        titles=tuple(Title(t["name"], int(t["top"])) for t in d.get("titles", ())),
+    )
+
+
+def contestant_from_dict(d: dict[str, Any]) -> Contestant:
+    return Contestant(
+        reg_no=str(d["reg_no"]),
+        name=d["name"],
+        organisation=d.get("organisation", ""),
+        event=str(d["event"]),
+        code=str(d["code"]),
+        station=str(d.get("station", "")),
+        district=d.get("district", ""),
+        industry=d.get("industry", ""),
+        team=str(d.get("team", "")),
+        gender=d.get("gender", ""),
+    )
+
+
+def judge_from_dict(d: dict[str, Any], pin_hash: str = "") -> Judge:
+    return Judge(
+        code=str(d["code"]),
+        name=d["name"],
+        role=Role(d.get("role", "judge")),
+        organisation=d.get("organisation", ""),
+        pin_hash=pin_hash or d.get("pin_hash", ""),
+        assignments=tuple(
+            Assignment(event=str(a["event"]), scope=tuple(str(s) for s in a.get("scope", ["*"])))
+            for a in d.get("assignments", ())
+        ),
+    )
+
+
+def from_dict(d: dict[str, Any], pin_hashes: dict[str, str] | None = None) -> Competition:
+    """Build a Competition from structurally valid package data.
+
+    `pin_hashes` maps judge code → hash for judges whose package gave a plain `pin`.
+    """
+    c = d["competition"]
+    pin_hashes = pin_hashes or {}
+    return Competition(
+        id=str(c["id"]),
+        name=c["name"],
+        organiser=c.get("organiser", ""),
+        venue=c.get("venue", ""),
+        start_date=str(c.get("start_date", "")),
+        end_date=str(c.get("end_date", "")),
+        format_version=int(d.get("format_version", FORMAT_VERSION)),
+        events=tuple(event_from_dict(e) for e in d.get("events", ())),
+        contestants=tuple(contestant_from_dict(x) for x in d.get("contestants", ())),
+        judges=tuple(judge_from_dict(j, pin_hashes.get(str(j["code"]), "")) for j in d.get("judges", ())),
+    )
+
+
+def event_to_dict(e: Event) -> dict[str, Any]:
+    out: dict[str, Any] = {"code": e.code, "name": e.name}
+    _put(out, "name_en", e.name_en, "")
+    _put(out, "duration_minutes", e.duration_minutes)
+    _put(out, "team_size", e.team_size, 1)
+    if e.team_size != 1:
+        out["team_combine"] = e.team_combine
+    out["components"] = [
+        {
+            "code": c.code,
+            "name": c.name,
+            "weight": dstr(c.weight),
+            "max_mark": dstr(c.max_mark),
+            "criteria": [
+                {
+                    "code": cr.code,
+                    "name": cr.name,
+                    "sub_criteria": [
+                        {
+                            "code": s.code,
+                            "name": s.name,
+                            **({"day": s.day} if s.day else {}),
+                            "aspects": [
+                                {
+                                    "code": a.code,
+                                    "name": a.name,
+                                    "type": a.type.value,
+                                    "max_mark": dstr(a.max_mark),
+                                    "rule": rule_to_dict(a.rule),
+                                    **({"description": a.description} if a.description else {}),
+                                }
+                                for a in s.aspects
+                            ],
+                        }
+                        for s in cr.sub_criteria
+                    ],
+                }
+                for cr in c.criteria
+            ],
+        }
+        for c in e.components
+    ]
+    out["rounding"] = {
+        "decimals": e.rounding.decimals,
+        "mode": e.rounding.mode,
+        "totals_from": e.rounding.totals_from,
+    }
+    out["ranking"] = {
+        "tie_breaks": list(e.ranking.tie_breaks),
+        "shared_medal_places": e.ranking.shared_medal_places,
+    }
+    tiers = []
+    for t in e.awards.tiers:
+        tier: dict[str, Any] = {"name": t.name}
+        _put(tier, "ratio", t.ratio)
+        _put(tier, "places", t.places)
+        _put(tier, "threshold", t.threshold)
+        tiers.append(tier)
+    out["awards"] = {"basis": e.awards.basis, "rounding": e.awards.rounding, "tiers": tiers}
+    if e.titles:
+        out["titles"] = [{"name": t.name, "top": t.top} for t in e.titles]
+    return out
+
+
+def contestant_to_dict(x: Contestant) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "reg_no": x.reg_no,
+        "name": x.name,
+        "organisation": x.organisation,
+        "event": x.event,
+        "code": x.code,
+    }
+    for key in ("station", "district", "industry", "team", "gender"):
+        _put(out, key, getattr(x, key), "")
+    return out
+
+
+def judge_to_dict(j: Judge) -> dict[str, Any]:
+    out: dict[str, Any] = {"code": j.code, "name": j.name, "role": j.role.value}
+    _put(out, "organisation", j.organisation, "")
+    _put(out, "pin_hash", j.pin_hash, "")
+    out["assignments"] = [{"event": a.event, "scope": list(a.scope)} for a in j.assignments]
+    return out
+
+
+def to_dict(comp: Competition) -> dict[str, Any]:
+    c: dict[str, Any] = {"id": comp.id, "name": comp.name}
+    for key in ("organiser", "venue", "start_date", "end_date"):
+        _put(c, key, getattr(comp, key), "")
+    return {
+        "format": "scorer-competition",
+        "format_version": FORMAT_VERSION,
+        "competition": c,
+        "events": [event_to_dict(e) for e in comp.events],
+        "contestants": [contestant_to_dict(x) for x in comp.contestants],
+        "judges": [judge_to_dict(j) for j in comp.judges],
+    }

@@ -1,0 +1,317 @@
+"""Validation of package data: structure (JSON Schema) first, then meaning (codes, references, sums).
+
+Every problem is an `Issue` located by its path in the package data, e.g.
+("events", 0, "components", 1, "max_mark"). Each front (JSON, XLSX, CSV) turns paths into places its
+user can find: a JSON path, or a sheet, row and column.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from typing import Any
+
+import jsonschema
+
+from scorer.pins import valid_pin_hash
+from scorer.resources import resource_path
+
+Path = tuple[str | int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    path: Path
+    zh: str
+    en: str
+
+
+@cache
+def schema() -> dict[str, Any]:
+    with resource_path("schema", "competition-package.schema.json").open(encoding="utf-8") as f:
+        return json.load(f)
+
+
+@cache
+def _validator() -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(schema())
+
+
+# Which field names mean what, for messages a coordinator can read.
+FIELD_ZH = {
+    "code": "代码",
+    "name": "名称",
+    "id": "编号",
+    "reg_no": "参赛证号",
+    "event": "项目",
+    "max_mark": "满分",
+    "weight": "权重",
+    "type": "类型",
+    "role": "角色",
+    "pin": "PIN",
+    "rule": "评分规则",
+    "components": "组成部分",
+    "criteria": "评分模块",
+    "sub_criteria": "子模块",
+    "aspects": "评分项",
+}
+
+
+def _field(path: Path) -> str:
+    for part in reversed(path):
+        if isinstance(part, str):
+            return part
+    return ""
+
+
+def _schema_issue(error: jsonschema.ValidationError) -> Issue:
+    path: Path = tuple(error.absolute_path)
+    v = error.validator
+    if v == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else "?"
+        return Issue(
+            (*path, missing),
+            f"缺少必填字段“{FIELD_ZH.get(missing, missing)}”({missing})",
+            f"required field '{missing}' is missing",
+        )
+    if v == "additionalProperties":
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        return Issue(
+            path,
+            f"不认识的字段：{', '.join(extra)}（拼写错误？）",
+            f"unknown field(s): {', '.join(extra)} (a typo?)",
+        )
+    field = _field(path)
+    label = FIELD_ZH.get(field, field)
+    shown = json.dumps(error.instance, ensure_ascii=False, default=str)[:60]
+    if v in ("type", "oneOf"):
+        return Issue(path, f"“{label}”的值 {shown} 格式不对", f"'{field}' has a value of the wrong form: {shown}")
+    if v in ("enum", "const"):
+        allowed = error.validator_value if v == "enum" else [error.validator_value]
+        return Issue(
+            path,
+            f"“{label}”的值 {shown} 无效，应为：{', '.join(map(str, allowed))}",
+            f"'{field}' value {shown} is not allowed; use one of: {', '.join(map(str, allowed))}",
+        )
+    if v == "pattern":
+        if field in ("code", "reg_no", "id", "event") or path and path[-1] != field:
+            hint_zh, hint_en = "只能用字母、数字、点、横线和下划线，最多40个字符", "letters, digits, . _ - only, at most 40"
+        elif field == "pin":
+            hint_zh, hint_en = "PIN 应为 4–8 位数字", "a PIN is 4 to 8 digits"
+        else:
+            hint_zh, hint_en = "格式不对", "wrong format"
+        return Issue(path, f"“{label}”的值 {shown} 无效：{hint_zh}", f"'{field}' value {shown} is invalid: {hint_en}")
+    if v in ("minimum", "maximum", "minLength", "maxLength", "minItems", "maxItems"):
+        return Issue(
+            path,
+            f"“{label}”的值 {shown} 超出允许范围（{v} {error.validator_value}）",
+            f"'{field}' value {shown} is out of range ({v} {error.validator_value})",
+        )
+    return Issue(path, f"“{label}”无效：{error.message}", f"'{field}' is invalid: {error.message}")
+
+
+def check_structure(data: Any) -> list[Issue]:
+    if not isinstance(data, dict):
+        return [Issue((), "文件内容不是一个竞赛数据包（应为 JSON 对象）", "not a competition package (a JSON object)")]
+    errors = sorted(_validator().iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
+    return [_schema_issue(e) for e in errors]
+
+
+def _d(value: Any) -> Decimal:
+    try:
+        return value if isinstance(value, Decimal) else Decimal(str(value))
+    except InvalidOperation:
+        return Decimal(0)
+
+
+def _dupes(items: list[tuple[Path, str]], what_zh: str, what_en: str) -> Iterator[Issue]:
+    counts = Counter(code for _, code in items)
+    for path, code in items:
+        if counts[code] > 1:
+            yield Issue(path, f"{what_zh}“{code}”重复", f"duplicate {what_en} '{code}'")
+
+
+def _check_rule(path: Path, a: dict[str, Any]) -> Iterator[Issue]:
+    rule = a.get("rule", {})
+    rp = (*path, "rule")
+    kind = a["type"]
+    max_mark = _d(a["max_mark"])
+    if kind == "measurement":
+        mode = rule["mode"]
+        if mode == "tolerance":
+            for key in ("nominal", "lower", "upper"):
+                if key not in rule:
+                    yield Issue((*rp, key), f"公差评分需要“{key}”", f"tolerance scoring needs '{key}'")
+            if "lower" in rule and "upper" in rule and _d(rule["lower"]) > _d(rule["upper"]):
+                yield Issue((*rp, "lower"), "下偏差大于上偏差", "lower deviation is above the upper deviation")
+            if "deduct" in rule and _d(rule["deduct"]["per"]) <= 0:
+                yield Issue((*rp, "deduct", "per"), "超差步长必须大于 0", "deduction step must be above 0")
+        elif mode == "grade":
+            grades = rule.get("grades", [])
+            if not grades:
+                yield Issue((*rp, "grades"), "等级评分需要等级表", "grade scoring needs a list of grades")
+            labels = [str(g["label"]) for g in grades]
+            for label, n in Counter(labels).items():
+                if n > 1:
+                    yield Issue((*rp, "grades"), f"等级“{label}”重复", f"duplicate grade '{label}'")
+            for i, g in enumerate(grades):
+                if _d(g["marks"]) > max_mark:
+                    yield Issue((*rp, "grades", i, "marks"), "等级分数超过该项满分", "grade marks exceed the aspect maximum")
+        elif mode == "bands":
+            bands = rule.get("bands", [])
+            if not bands:
+                yield Issue((*rp, "bands"), "分档评分需要分档表", "band scoring needs a list of bands")
+            uptos = [_d(b["upto"]) for b in bands]
+            if uptos != sorted(uptos) or len(set(uptos)) != len(uptos):
+                yield Issue((*rp, "bands"), "分档上限必须从小到大排列且不重复", "band limits must rise strictly")
+            for i, b in enumerate(bands):
+                if _d(b["marks"]) > max_mark:
+                    yield Issue((*rp, "bands", i, "marks"), "分档分数超过该项满分", "band marks exceed the aspect maximum")
+    elif kind == "judgement":
+        lo, hi = _d(rule.get("scale_min", 0)), _d(rule.get("scale_max", 3))
+        if lo >= hi:
+            yield Issue((*rp, "scale_max"), "评分尺度上限必须大于下限", "scale maximum must be above its minimum")
+        if _d(rule.get("step", 1)) <= 0:
+            yield Issue((*rp, "step"), "评分步长必须大于 0", "scale step must be above 0")
+        judges = rule.get("judges", 3)
+        if rule.get("drop_high", 0) + rule.get("drop_low", 0) >= judges:
+            yield Issue(
+                (*rp, "judges"),
+                f"{judges} 名裁判去掉最高和最低分后没有计分的分数了",
+                f"dropping highest and lowest leaves no counting score from {judges} judges",
+            )
+    elif kind == "time":
+        mode = rule.get("mode", "penalty")
+        if mode == "penalty" and "limit_minutes" not in rule:
+            yield Issue((*rp, "limit_minutes"), "超时扣分需要时限", "a time penalty needs a limit")
+        if mode == "penalty" and _d(rule.get("per_minutes", 1)) <= 0:
+            yield Issue((*rp, "per_minutes"), "扣分时间单位必须大于 0", "penalty unit must be above 0 minutes")
+        if mode == "linear":
+            if "best_seconds" not in rule or "worst_seconds" not in rule:
+                yield Issue(rp, "线性计时需要最好和最差时间", "linear time scoring needs best and worst times")
+            elif _d(rule["best_seconds"]) >= _d(rule["worst_seconds"]):
+                yield Issue((*rp, "best_seconds"), "最好时间必须短于最差时间", "best time must be shorter than worst")
+        if (
+            "cutoff_minutes" in rule
+            and "limit_minutes" in rule
+            and _d(rule["cutoff_minutes"]) < _d(rule["limit_minutes"])
+        ):
+            yield Issue((*rp, "cutoff_minutes"), "截止时间早于时限", "cut-off is before the limit")
+    elif kind == "deduction":
+        if _d(rule["per"]) <= 0:
+            yield Issue((*rp, "per"), "每次扣分必须大于 0", "marks per violation must be above 0")
+    elif kind == "exam" and _d(rule["out_of"]) <= 0:
+        yield Issue((*rp, "out_of"), "试卷满分必须大于 0", "the paper's maximum must be above 0")
+
+
+def _counts_toward_max(a: dict[str, Any]) -> bool:
+    """Penalty-only aspects (max 0: time over limit, conduct deductions) do not add to the maximum."""
+    return _d(a["max_mark"]) > 0
+
+
+def check_meaning(data: dict[str, Any]) -> list[Issue]:
+    """Checks that need the whole package: unique codes, references, sums. Structure must be valid."""
+    issues: list[Issue] = []
+    events = data.get("events", [])
+    issues += _dupes([(("events", i, "code"), e["code"]) for i, e in enumerate(events)], "项目代码", "event code")
+    scopes: dict[str, set[str]] = {}
+    for ei, e in enumerate(events):
+        ep: Path = ("events", ei)
+        codes: list[tuple[Path, str]] = []
+        aspect_codes: list[tuple[Path, str]] = []
+        weights = Decimal(0)
+        for ci, c in enumerate(e["components"]):
+            cp: Path = (*ep, "components", ci)
+            codes.append(((*cp, "code"), c["code"]))
+            weights += _d(c.get("weight", 1))
+            total = Decimal(0)
+            for ki, cr in enumerate(c["criteria"]):
+                kp: Path = (*cp, "criteria", ki)
+                codes.append(((*kp, "code"), cr["code"]))
+                for si, s in enumerate(cr["sub_criteria"]):
+                    sp: Path = (*kp, "sub_criteria", si)
+                    codes.append(((*sp, "code"), s["code"]))
+                    for ai, a in enumerate(s["aspects"]):
+                        ap: Path = (*sp, "aspects", ai)
+                        aspect_codes.append(((*ap, "code"), a["code"]))
+                        if _counts_toward_max(a):
+                            total += _d(a["max_mark"])
+                        issues += _check_rule(ap, a)
+            if total != _d(c["max_mark"]):
+                issues.append(
+                    Issue(
+                        (*cp, "max_mark"),
+                        f"“{c['name']}”满分写的是 {c['max_mark']}，但各评分项满分之和是 {total}",
+                        f"'{c['name']}' says max {c['max_mark']} but its aspects add up to {total}",
+                    )
+                )
+        if len(e["components"]) > 1 and weights != 1:
+            issues.append(
+                Issue(
+                    (*ep, "components"),
+                    f"项目“{e['name']}”各组成部分权重之和是 {weights}，应为 1（例如 0.3 + 0.7）",
+                    f"component weights of '{e['name']}' add up to {weights}, not 1 (e.g. 0.3 + 0.7)",
+                )
+            )
+        issues += _dupes(codes + aspect_codes, "代码", "code")
+        scopes[e["code"]] = {code for _, code in codes + aspect_codes}
+        for ti, tb in enumerate(e.get("ranking", {}).get("tie_breaks", [])):
+            if tb != "time" and tb.split(":", 1)[1] not in scopes[e["code"]]:
+                issues.append(
+                    Issue(
+                        (*ep, "ranking", "tie_breaks", ti),
+                        f"并列规则“{tb}”引用了不存在的代码",
+                        f"tie-break '{tb}' refers to a code that does not exist",
+                    )
+                )
+    contestants = data.get("contestants", [])
+    issues += _dupes(
+        [(("contestants", i, "reg_no"), x["reg_no"]) for i, x in enumerate(contestants)], "参赛证号", "registration number"
+    )
+    issues += _dupes([(("contestants", i, "code"), x["code"]) for i, x in enumerate(contestants)], "加密号", "code")
+    stations = [
+        (("contestants", i, "station"), f"{x['event']}/{x['station']}")
+        for i, x in enumerate(contestants)
+        if x.get("station")
+    ]
+    issues += _dupes(stations, "机位号", "station")
+    for i, x in enumerate(contestants):
+        if x["event"] not in scopes:
+            issues.append(
+                Issue(("contestants", i, "event"), f"项目“{x['event']}”不存在", f"event '{x['event']}' does not exist")
+            )
+    judges = data.get("judges", [])
+    issues += _dupes([(("judges", i, "code"), j["code"]) for i, j in enumerate(judges)], "裁判代码", "judge code")
+    for i, j in enumerate(judges):
+        if j.get("pin_hash") and not valid_pin_hash(j["pin_hash"]):
+            issues.append(Issue(("judges", i, "pin_hash"), "PIN 哈希已损坏", "the PIN hash is damaged"))
+        for k, asg in enumerate(j.get("assignments", [])):
+            if asg["event"] not in scopes:
+                issues.append(
+                    Issue(
+                        ("judges", i, "assignments", k, "event"),
+                        f"项目“{asg['event']}”不存在",
+                        f"event '{asg['event']}' does not exist",
+                    )
+                )
+                continue
+            for code in asg.get("scope", ["*"]):
+                if code != "*" and code not in scopes[asg["event"]]:
+                    issues.append(
+                        Issue(
+                            ("judges", i, "assignments", k, "scope"),
+                            f"分工里的“{code}”不是项目 {asg['event']} 的评分模块或评分项",
+                            f"'{code}' in the assignment is not a criterion or aspect of event {asg['event']}",
+                        )
+                    )
+    return issues
+
+
+def check(data: Any) -> list[Issue]:
+    """All problems of a package; meaning is checked only when the structure holds."""
+    issues = check_structure(data)
+    return issues or check_meaning(data)

@@ -1,0 +1,15 @@
+"""Where the shipped resources (schema, demo, fonts, translations) live.
+
+`resources/` sits beside the packages in a checkout and inside the bundle of a PyInstaller build.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+
+def resource_path(*parts: str) -> Path:
+    base = getattr(sys, "_MEIPASS", None)
+    root = Path(base) if base else Path(__file__).resolve().parents[1]
+    return root.joinpath("resources", *parts)
