@@ -1,0 +1,359 @@
+"""`scorer`: the command line, a thin front over the core.
+
+Every user error is one line on stderr (Chinese by default, English with --lang en or
+SCORER_LANG=en) and a non-zero exit: 1 for a refused or failed action, 2 for bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import sqlite3
+import sys
+import unicodedata
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from scorer import __version__, package
+from scorer.errors import ScorerError, language
+from scorer.store import Store
+from scorer.store.verify import verify
+
+
+def _t(zh: str, en: str) -> str:
+    return en if language() == "en" else zh
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """Columns aligned for terminals, counting CJK characters as two cells."""
+    cells = [[str(h) for h in headers]] + [[str(c) for c in r] for r in rows]
+    widths = [max(_width(row[i]) for row in cells) for i in range(len(headers))]
+    lines = []
+    for n, row in enumerate(cells):
+        lines.append("  ".join(c + " " * (w - _width(c)) for c, w in zip(row, widths, strict=True)).rstrip())
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _out(text: str) -> None:
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+# ------------------------------------------------------------------ commands
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    comp = package.load(args.package) if args.package else None
+    with Store.create(args.db, args.station_name or "") as store:
+        if comp is not None:
+            store.set_competition(comp, args.actor, "import")
+        _out(_t(f"已创建 {args.db}（站点 {store.station.id}）", f"created {args.db} (station {store.station.id})"))
+    return 0
+
+
+def _load_any(store: Store, path: Path, kind: str | None) -> Any:
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        from scorer.package import csvlists
+
+        if store.competition is None:
+            raise ScorerError(
+                "请先导入完整的竞赛数据包，再导入选手或裁判名单",
+                "import a whole competition package before contestant or judge lists",
+            )
+        raw = package.read_file_bytes(path)
+        kind = kind or csvlists.guess_kind(raw)
+        if kind == "judges":
+            return csvlists.merge_judges_csv(store.competition, raw, path.name)
+        return csvlists.merge_contestants_csv(store.competition, raw, path.name)
+    return package.load(path)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    with Store.open(args.db) as store:
+        comp = _load_any(store, Path(args.file), args.kind)
+        log_id = store.set_competition(comp, args.actor, "import")
+        _out(
+            _t(
+                f"已导入 {Path(args.file).name}：{len(comp.events)} 个项目，{len(comp.contestants)} 名选手，"
+                f"{len(comp.judges)} 名裁判（记录 #{log_id}）",
+                f"imported {Path(args.file).name}: {len(comp.events)} events, {len(comp.contestants)} contestants, "
+                f"{len(comp.judges)} judges (log #{log_id})",
+            )
+        )
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    with Store.open(args.db) as store:
+        if store.competition is None:
+            raise ScorerError("此文件还没有竞赛定义", "this file has no competition yet")
+        path = Path(args.file)
+        if path.suffix.lower() == ".csv":
+            from scorer.package import csvlists
+
+            data = (
+                csvlists.judges_csv(store.competition)
+                if args.kind == "judges"
+                else csvlists.contestants_csv(store.competition)
+            )
+            try:
+                path.write_bytes(data)
+            except OSError as exc:
+                raise ScorerError(f"无法写入 {path}：{exc.strerror}", f"cannot write {path}: {exc.strerror}") from None
+        else:
+            package.save(store.competition, path)
+        _out(_t(f"已导出到 {path}", f"exported to {path}"))
+    return 0
+
+
+def cmd_mark(args: argparse.Namespace) -> int:
+    with Store.open(args.db) as store:
+        log_id = store.record_mark(
+            judge=args.judge, contestant=args.contestant, aspect=args.aspect, value=args.value, source="cli"
+        )
+    _out(str(log_id))
+    return 0
+
+
+def cmd_correct(args: argparse.Namespace) -> int:
+    with Store.open(args.db) as store:
+        log_id = store.correct_mark(
+            replaces=args.log_id, value=args.value, reason=args.reason, actor=args.actor, source="cli"
+        )
+    _out(str(log_id))
+    return 0
+
+
+def cmd_void(args: argparse.Namespace) -> int:
+    with Store.open(args.db) as store:
+        log_id = store.void_mark(replaces=args.log_id, reason=args.reason, actor=args.actor, source="cli")
+    _out(str(log_id))
+    return 0
+
+
+def _emit(rows: list[dict[str, Any]], fmt: str, headers: list[str]) -> None:
+    if fmt == "json":
+        _out(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=headers, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        _out(buf.getvalue())
+    else:
+        _out(table(headers, [[r.get(h, "") for h in headers] for r in rows]))
+
+
+def cmd_marks(args: argparse.Namespace) -> int:
+    with Store.open(args.db) as store:
+        if args.history:
+            rows = []
+            for r in store.log(("mark", "mark.correct", "mark.void")):
+                p = r.payload
+                if args.event and p.get("event") != args.event:
+                    continue
+                rows.append(
+                    {
+                        "id": r.id,
+                        "time": r.time,
+                        "kind": r.kind,
+                        "event": p.get("event", ""),
+                        "contestant": p.get("contestant", ""),
+                        "aspect": p.get("aspect", ""),
+                        "judge": p.get("judge", ""),
+                        "value": p.get("value", ""),
+                        "replaces": p.get("replaces", ""),
+                        "reason": p.get("reason", ""),
+                        "actor": r.actor,
+                        "source": r.source,
+                        "station": r.station,
+                    }
+                )
+            headers = list(rows[0]) if rows else ["id", "time", "kind", "contestant", "aspect", "judge", "value"]
+        else:
+            rows = [
+                {
+                    "event": m.event,
+                    "contestant": m.contestant,
+                    "aspect": m.aspect,
+                    "judge": m.judge,
+                    "value": m.value,
+                    "log_id": m.log_id,
+                    "corrected": "yes" if m.log_id != m.first_id else "",
+                }
+                for m in store.marks(args.event)
+            ]
+            headers = ["event", "contestant", "aspect", "judge", "value", "log_id", "corrected"]
+        _emit(rows, args.format, headers)
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    report = verify(args.db)
+    for note in report.notes:
+        _out(_t("提示：", "note: ") + note.message())
+    if report.ok:
+        _out(
+            _t(
+                f"校验通过：{report.rows} 条记录，{len(report.stations)} 个站点，哈希链、检查点和当前分数表一致",
+                f"verified: {report.rows} rows from {len(report.stations)} station(s); "
+                "hash chain, checkpoint and current marks agree",
+            )
+        )
+        return 0
+    first = report.problems[0]
+    sys.stderr.write(_t("校验失败：", "verification FAILED: ") + first.message() + "\n")
+    for more in report.problems[1:]:
+        sys.stderr.write("  " + more.message() + "\n")
+    return 1
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    with Store.open(args.db) as store:
+        info = store.info()
+    if args.format == "json":
+        _out(json.dumps(info, ensure_ascii=False, indent=2))
+        return 0
+    comp = info["competition"]
+    lines = [
+        f"{_t('文件', 'file')}: {info['file']}",
+        f"{_t('站点', 'station')}: {info['station']} {info['station_name']}",
+        f"{_t('数据库结构', 'schema')}: {', '.join(info['schema'])}",
+        f"{_t('日志记录', 'log rows')}: {info['log_rows']}  {info['log_kinds']}",
+        f"{_t('当前分数', 'current marks')}: {info['current_marks']}",
+    ]
+    if comp:
+        lines += [
+            f"{_t('竞赛', 'competition')}: {comp['name']} ({comp['id']})  {comp['venue']}",
+            f"{_t('选手', 'contestants')}: {comp['contestants']}  {_t('裁判', 'judges')}: {comp['judges']}",
+            table(
+                [_t("项目", "event"), _t("名称", "name"), _t("评分项", "aspects"), _t("选手", "contestants")],
+                [[e["code"], e["name"], e["aspects"], e["contestants"]] for e in comp["events"]],
+            ),
+        ]
+    else:
+        lines.append(_t("尚未导入竞赛定义", "no competition imported yet"))
+    _out("\n".join(lines))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from scorer.demo import demo_path, ensure_demo
+
+    path = ensure_demo(Path(args.db) if args.db else demo_path())
+    _out(str(path))
+    return 0
+
+
+# ------------------------------------------------------------------ parser
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2: no usage dump for a typo
+        self.exit(2, f"{self.prog}: {_t('用法错误', 'usage error')}: {message} ({_t('见', 'see')} --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="scorer", description="Scorer — 职业技能竞赛评分 / skills competition scoring")
+    p.add_argument("--version", action="version", version=f"scorer {__version__}")
+    p.add_argument("--lang", choices=["zh", "en"], help="message language (default: zh, or SCORER_LANG)")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    s = sub.add_parser("init", help="create a competition file / 新建竞赛文件")
+    s.add_argument("db")
+    s.add_argument("--package", help="a competition package (.json/.xlsx) to import at once")
+    s.add_argument("--station-name", help="a name for this laptop, e.g. 一号机")
+    s.add_argument("--actor", default="coordinator")
+    s.set_defaults(func=cmd_init)
+
+    s = sub.add_parser("import", help="import a package (.json/.xlsx) or a list (.csv) / 导入")
+    s.add_argument("db")
+    s.add_argument("file")
+    s.add_argument("--kind", choices=["contestants", "judges"], help="what a .csv file lists")
+    s.add_argument("--actor", default="coordinator")
+    s.set_defaults(func=cmd_import)
+
+    s = sub.add_parser("export", help="export the competition (.json/.xlsx/.csv) / 导出")
+    s.add_argument("db")
+    s.add_argument("file")
+    s.add_argument("--kind", choices=["contestants", "judges"], default="contestants", help="for .csv")
+    s.set_defaults(func=cmd_export)
+
+    s = sub.add_parser("mark", help="record one mark; prints its log id / 录入分数")
+    s.add_argument("db")
+    s.add_argument("--judge", "-j", required=True)
+    s.add_argument("--contestant", "-c", required=True, help="the contestant's anonymous code (加密号)")
+    s.add_argument("--aspect", "-a", required=True)
+    s.add_argument("value")
+    s.set_defaults(func=cmd_mark)
+
+    s = sub.add_parser("correct", help="correct a mark with a reason / 更正分数")
+    s.add_argument("db")
+    s.add_argument("log_id", type=int)
+    s.add_argument("value")
+    s.add_argument("--reason", required=True)
+    s.add_argument("--actor", required=True, help="the judge (or chief judge) making the correction")
+    s.set_defaults(func=cmd_correct)
+
+    s = sub.add_parser("void", help="withdraw a mark with a reason / 作废分数")
+    s.add_argument("db")
+    s.add_argument("log_id", type=int)
+    s.add_argument("--reason", required=True)
+    s.add_argument("--actor", required=True)
+    s.set_defaults(func=cmd_void)
+
+    s = sub.add_parser("marks", help="list current marks (--history: every entry) / 分数列表")
+    s.add_argument("db")
+    s.add_argument("--event")
+    s.add_argument("--history", action="store_true")
+    s.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    s.set_defaults(func=cmd_marks)
+
+    s = sub.add_parser("verify", help="check the log's hash chain and checkpoint / 校验")
+    s.add_argument("db")
+    s.set_defaults(func=cmd_verify)
+
+    s = sub.add_parser("info", help="what a competition file holds / 文件信息")
+    s.add_argument("db")
+    s.add_argument("--format", choices=["text", "json"], default="text")
+    s.set_defaults(func=cmd_info)
+
+    s = sub.add_parser("demo", help="create the demo competition file (if missing); prints its path")
+    s.add_argument("db", nargs="?")
+    s.set_defaults(func=cmd_demo)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.lang:
+        os.environ["SCORER_LANG"] = args.lang
+    try:
+        return int(args.func(args))
+    except ScorerError as exc:
+        sys.stderr.write(_t("错误：", "error: ") + exc.message() + "\n")
+        for problem in exc.problems[:50]:
+            sys.stderr.write("  " + problem.message() + "\n")
+        if len(exc.problems) > 50:
+            sys.stderr.write(_t(f"  ……还有 {len(exc.problems) - 50} 个问题\n", f"  … {len(exc.problems) - 50} more\n"))
+        return 1
+    except sqlite3.OperationalError as exc:
+        sys.stderr.write(_t(f"错误：数据库操作失败（{exc}）\n", f"error: database operation failed ({exc})\n"))
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

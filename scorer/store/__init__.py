@@ -1,0 +1,522 @@
+"""The competition file: an SQLite database whose append-only log is the truth.
+
+Every change (a competition definition, a mark, a correction, a void) is one appended log row,
+hash-chained per station; the current marks are a projection updated in the same transaction.
+`append` returns only after COMMIT with WAL and synchronous=FULL: the mark is on disk before any
+screen says "saved". Nothing in the program updates or deletes a log row (triggers refuse it too).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from scorer.errors import MarkRefused, ScorerError
+from scorer.model import AspectType, Competition, Event, Judge, Role, Station
+from scorer.package import codec
+from scorer.store import checkpoint
+from scorer.store.chain import GENESIS, canonical, row_hash
+from scorer.store.schema import KNOWN, migrations
+from scorer.values import parse_value
+
+MARK_ROLES = {Role.JUDGE, Role.CHIEF}
+SOURCES = ("keyboard", "cli", "device", "import", "double-entry", "sync")
+
+
+@dataclass(frozen=True, slots=True)
+class LogRow:
+    id: int
+    station: str
+    seq: int
+    kind: str
+    payload: dict[str, Any]
+    actor: str
+    source: str
+    raw: bytes | None
+    time: str
+    prev_hash: str
+    hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class MarkRow:
+    """A current mark: the value that counts now, and the log rows behind it."""
+
+    event: str
+    contestant: str
+    aspect: str
+    judge: str
+    value: str
+    log_id: int  # the row that set the current value
+    first_id: int  # the row of the original entry (differs after a correction)
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(str(path), isolation_level=None, timeout=10)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    return conn
+
+
+def _row(r: tuple[Any, ...]) -> LogRow:
+    import json
+
+    return LogRow(r[0], r[1], r[2], r[3], json.loads(r[4]), r[5], r[6], r[7], r[8], r[9], r[10])
+
+
+LOG_COLUMNS = "id, station, seq, kind, payload, actor, source, raw, time, prev_hash, hash"
+
+
+class Store:
+    """One open competition file. Use from one thread; other threads open their own Store."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection):
+        self.path = path
+        self.conn = conn
+        self.db = Database(conn)
+        meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+        self.db_id = meta["db_id"]
+        self.station = Station(meta["station_id"], meta.get("station_name", ""), meta["created"])
+        self._checkpoint = checkpoint.CheckpointWriter(path, self.db_id)
+        self.competition: Competition | None = None
+        self._definition_id = 0
+        self._index: dict[str, Any] = {}
+        self.reload()
+
+    # ------------------------------------------------------------ opening
+
+    @classmethod
+    def create(cls, path: str | Path, station_name: str = "") -> Store:
+        """A new, empty competition file with a fresh station identity."""
+        path = Path(path)
+        if path.exists():
+            raise ScorerError(f"文件已存在：{path}", f"file already exists: {path}")
+        try:
+            conn = _connect(path)
+        except sqlite3.Error as exc:
+            raise ScorerError(f"无法创建 {path}：{exc}", f"cannot create {path}: {exc}") from None
+        db = Database(conn)
+        migrations.apply(db)
+        station_id = "ST-" + uuid.uuid4().hex[:12].upper()
+        db_id = uuid.uuid4().hex
+        created = now()
+        with db.atomic():
+            conn.executemany(
+                "INSERT INTO meta (key, value) VALUES (?, ?)",
+                [
+                    ("db_id", db_id),
+                    ("station_id", station_id),
+                    ("station_name", station_name),
+                    ("created", created),
+                ],
+            )
+        checkpoint.CheckpointWriter(path, db_id).close()
+        store = cls(path, conn)
+        store.append("station.init", {"station": station_id, "name": station_name, "db": db_id}, "system", "cli")
+        return store
+
+    @classmethod
+    def open(cls, path: str | Path) -> Store:
+        """Open an existing competition file, upgrading its schema if it is older."""
+        path = Path(path)
+        if not path.is_file():
+            raise ScorerError(f"找不到竞赛文件：{path}", f"competition file not found: {path}")
+        try:
+            conn = _connect(path)
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        except sqlite3.DatabaseError as exc:
+            raise ScorerError(
+                f"{path} 不是 Scorer 竞赛文件或已损坏（{exc}）",
+                f"{path} is not a Scorer competition file, or it is damaged ({exc})",
+            ) from None
+        if not {"log", "meta", "_sqlite_migrations"} <= tables:
+            conn.close()
+            raise ScorerError(f"{path} 不是 Scorer 竞赛文件", f"{path} is not a Scorer competition file")
+        db = Database(conn)
+        applied = [m.name for m in migrations.applied(db)]
+        unknown = [name for name in applied if name not in KNOWN]
+        if unknown:
+            conn.close()
+            raise ScorerError(
+                f"{path} 由更新版本的 Scorer 写入（{unknown[-1]}），请升级程序",
+                f"{path} was written by a newer Scorer ({unknown[-1]}); please upgrade",
+            )
+        migrations.apply(db)
+        return cls(path, conn)
+
+    def close(self) -> None:
+        self._checkpoint.close()
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------ the log
+
+    def append(
+        self,
+        kind: str,
+        payload: dict[str, Any],
+        actor: str,
+        source: str,
+        raw: bytes | None = None,
+        projection: list[tuple[str, tuple[Any, ...]]] | None = None,
+        check: Any = None,
+    ) -> int:
+        """Append one row (and its projection statements) in one durable transaction; its log id.
+
+        `check(conn)` runs inside the transaction before the insert (e.g. "slot still free"); it
+        raises to refuse. `projection` statements may use :log_id, bound to the new row's id.
+        """
+        text = canonical(payload)
+        conn = self.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if check is not None:
+                check(conn)
+            head = conn.execute(
+                "SELECT seq, hash FROM log WHERE station = ? ORDER BY seq DESC LIMIT 1", (self.station.id,)
+            ).fetchone()
+            seq, prev = (head[0] + 1, head[1]) if head else (1, GENESIS)
+            time = now()
+            digest = row_hash(self.station.id, seq, kind, text, actor, source, raw, time, prev)
+            cur = conn.execute(
+                "INSERT INTO log (station, seq, kind, payload, actor, source, raw, time, prev_hash, hash)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (self.station.id, seq, kind, text, actor, source, raw, time, prev, digest),
+            )
+            log_id = cur.lastrowid
+            assert log_id is not None
+            for sql, params in projection or ():
+                conn.execute(sql, tuple(log_id if p is LOG_ID else p for p in params))
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        self._checkpoint.advance(self.station.id, seq, digest)
+        return log_id
+
+    def log(self, kinds: tuple[str, ...] | None = None) -> Iterator[LogRow]:
+        sql = f"SELECT {LOG_COLUMNS} FROM log"
+        params: tuple[str, ...] = ()
+        if kinds:
+            sql += f" WHERE kind IN ({','.join('?' * len(kinds))})"
+            params = kinds
+        for r in self.conn.execute(sql + " ORDER BY id", params):
+            yield _row(r)
+
+    def get(self, log_id: int) -> LogRow | None:
+        r = self.conn.execute(f"SELECT {LOG_COLUMNS} FROM log WHERE id = ?", (log_id,)).fetchone()
+        return _row(r) if r else None
+
+    def count(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM log").fetchone()[0]
+
+    # ------------------------------------------------------------ the definition
+
+    def reload(self) -> None:
+        """Load the newest competition definition from the log (after another process changed it)."""
+        r = self.conn.execute(
+            "SELECT id, payload FROM log WHERE kind = 'definition' ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        if r is None:
+            self.competition, self._definition_id, self._index = None, 0, {}
+            return
+        if r[0] == self._definition_id:
+            return
+        import json
+
+        self.competition = codec.from_dict(json.loads(r[1]))
+        self._definition_id = r[0]
+        comp = self.competition
+        self._index = {
+            "events": {e.code: e for e in comp.events},
+            "aspects": {e.code: e.aspects() for e in comp.events},
+            "contestants": {x.code: x for x in comp.contestants},
+            "judges": {j.code: j for j in comp.judges},
+            "scopes": {e.code: _scope_map(e) for e in comp.events},
+        }
+
+    def set_competition(self, comp: Competition, actor: str, source: str = "import") -> int:
+        """Record a (new revision of the) competition definition; refused if current marks would
+        lose their contestant, aspect or judge."""
+        if self.competition is not None and self.competition.id != comp.id:
+            raise ScorerError(
+                f"此文件属于竞赛“{self.competition.name}”（{self.competition.id}），不能导入另一个竞赛“{comp.name}”",
+                f"this file holds '{self.competition.id}'; it cannot take another competition '{comp.id}'",
+            )
+        orphans = self._orphans(comp)
+        if orphans:
+            raise ScorerError(
+                "新的竞赛定义会让已有分数失去对应的选手、评分项或裁判：" + "；".join(orphans[:5]),
+                "the new definition would orphan existing marks: " + "; ".join(orphans[:5]),
+            )
+        log_id = self.append("definition", codec.to_dict(comp), actor, source)
+        self.reload()
+        return log_id
+
+    def _orphans(self, comp: Competition) -> list[str]:
+        contestants = {x.code: x.event for x in comp.contestants}
+        aspects = {e.code: set(e.aspects()) for e in comp.events}
+        judges = {j.code for j in comp.judges}
+        out = []
+        for m in self.marks():
+            if contestants.get(m.contestant) != m.event:
+                out.append(f"{m.contestant}")
+            elif m.aspect not in aspects.get(m.event, set()):
+                out.append(f"{m.contestant}/{m.aspect}")
+            elif m.judge not in judges:
+                out.append(f"{m.judge}")
+        return sorted(set(out))
+
+    def _require_competition(self) -> Competition:
+        if self.competition is None:
+            raise ScorerError(
+                "此文件还没有竞赛定义，请先导入竞赛数据包（scorer import）",
+                "this file has no competition yet; import a package first (scorer import)",
+            )
+        return self.competition
+
+    # ------------------------------------------------------------ marks
+
+    def _resolve(self, judge: str, contestant: str, aspect: str) -> tuple[Judge, Event, Any]:
+        self._require_competition()
+        j = self._index["judges"].get(judge)
+        if j is None:
+            raise MarkRefused(f"没有代码为“{judge}”的裁判", f"no judge with code '{judge}'")
+        x = self._index["contestants"].get(contestant)
+        if x is None:
+            raise MarkRefused(f"没有加密号为“{contestant}”的选手", f"no contestant with code '{contestant}'")
+        event = self._index["events"][x.event]
+        a = self._index["aspects"][x.event].get(aspect)
+        if a is None:
+            raise MarkRefused(
+                f"项目“{event.name}”没有评分项“{aspect}”", f"event '{event.code}' has no aspect '{aspect}'"
+            )
+        if j.role not in MARK_ROLES:
+            raise MarkRefused(
+                f"{j.name}（{j.code}）的角色不能评分", f"{j.name} ({j.code}) has a role that cannot mark"
+            )
+        if not self.may_mark(j, event.code, aspect):
+            raise MarkRefused(
+                f"裁判 {j.code} 没有被分配评分项 {aspect}（项目 {event.code}）",
+                f"judge {j.code} is not assigned to aspect {aspect} of event {event.code}",
+            )
+        return j, event, a
+
+    def may_mark(self, judge: Judge, event: str, aspect: str) -> bool:
+        """Is `aspect` within one of the judge's assignments (by aspect, its parents, or "*")?"""
+        parents = self._index["scopes"][event].get(aspect, ())
+        for asg in judge.assignments:
+            if asg.event == event and any(s == "*" or s in parents for s in asg.scope):
+                return True
+        return False
+
+    def record_mark(
+        self,
+        *,
+        judge: str,
+        contestant: str,
+        aspect: str,
+        value: str,
+        source: str = "keyboard",
+        raw: bytes | None = None,
+        actor: str | None = None,
+    ) -> int:
+        """Validate and durably record a first mark for a slot; its log id. A slot that already has
+        a mark is refused: changing a mark is a correction, with a reason."""
+        j, event, a = self._resolve(judge, contestant, aspect)
+        canonical_value = parse_value(a, value)
+        slot = j.code if a.type is AspectType.JUDGEMENT else ""
+
+        def free(conn: sqlite3.Connection) -> None:
+            r = conn.execute(
+                "SELECT log_id, value, judge FROM marks WHERE contestant = ? AND aspect = ? AND slot = ?",
+                (contestant, aspect, slot),
+            ).fetchone()
+            if r:
+                raise MarkRefused(
+                    f"{contestant} 的 {aspect} 已有分数 {r[1]}（记录 #{r[0]}，裁判 {r[2]}）；修改请用更正并写明原因",
+                    f"{contestant} {aspect} already has {r[1]} (log #{r[0]}, judge {r[2]}); "
+                    "use a correction with a reason to change it",
+                )
+
+        payload = {
+            "event": event.code,
+            "contestant": contestant,
+            "aspect": aspect,
+            "judge": j.code,
+            "slot": slot,
+            "value": canonical_value,
+        }
+        return self.append(
+            "mark",
+            payload,
+            actor or j.code,
+            source,
+            raw,
+            projection=[
+                (
+                    "INSERT INTO marks (contestant, aspect, slot, event, judge, value, log_id, first_id)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (contestant, aspect, slot, event.code, j.code, canonical_value, LOG_ID, LOG_ID),
+                )
+            ],
+            check=free,
+        )
+
+    def _current_by_log_id(self, conn: sqlite3.Connection, replaces: int) -> tuple[Any, ...]:
+        r = conn.execute(
+            "SELECT contestant, aspect, slot, event, judge, value, first_id FROM marks WHERE log_id = ?",
+            (replaces,),
+        ).fetchone()
+        if r is None:
+            newer = conn.execute(
+                "SELECT id FROM log WHERE kind IN ('mark.correct', 'mark.void')"
+                " AND json_extract(payload, '$.replaces') = ? LIMIT 1",
+                (replaces,),
+            ).fetchone()
+            if newer:
+                raise MarkRefused(
+                    f"记录 #{replaces} 已被 #{newer[0]} 更正或作废，请更正当前的分数",
+                    f"log #{replaces} was already replaced by #{newer[0]}; correct the current mark",
+                )
+            raise MarkRefused(f"没有可更正的分数记录 #{replaces}", f"no current mark with log id #{replaces}")
+        return r
+
+    def correct_mark(
+        self, *, replaces: int, value: str, reason: str, actor: str, source: str = "keyboard"
+    ) -> int:
+        """Replace a current mark with a new value; the old one stays in the log with the reason."""
+        return self._replace(replaces, value, reason, actor, source, void=False)
+
+    def void_mark(self, *, replaces: int, reason: str, actor: str, source: str = "keyboard") -> int:
+        """Withdraw a current mark (entered for the wrong contestant, say); it stays in the log."""
+        return self._replace(replaces, None, reason, actor, source, void=True)
+
+    def _replace(
+        self, replaces: int, value: str | None, reason: str, actor: str, source: str, void: bool
+    ) -> int:
+        comp = self._require_competition()
+        reason = (reason or "").strip()
+        if not reason:
+            raise MarkRefused("更正或作废必须写明原因", "a correction or void needs a reason")
+        current = self._current_by_log_id(self.conn, replaces)
+        contestant, aspect, slot, event, judge, _old, first_id = current
+        actor_judge = self._index["judges"].get(actor)
+        if actor_judge is None:
+            raise MarkRefused(f"没有代码为“{actor}”的裁判", f"no judge with code '{actor}'")
+        if actor != judge and actor_judge.role is not Role.CHIEF:
+            raise MarkRefused(
+                f"只有录入该分数的裁判（{judge}）或裁判长可以更正",
+                f"only the judge who entered it ({judge}) or a chief judge may change this mark",
+            )
+        if actor_judge.role is Role.CHIEF and not self.may_mark(actor_judge, event, aspect):
+            raise MarkRefused(
+                f"裁判长 {actor} 不负责项目 {event}", f"chief judge {actor} is not assigned to event {event}"
+            )
+        payload: dict[str, Any] = {
+            "event": event,
+            "contestant": contestant,
+            "aspect": aspect,
+            "judge": judge,
+            "slot": slot,
+            "replaces": replaces,
+            "reason": reason,
+        }
+
+        def still_current(conn: sqlite3.Connection) -> None:
+            self._current_by_log_id(conn, replaces)
+
+        if void:
+            projection = [
+                ("DELETE FROM marks WHERE contestant = ? AND aspect = ? AND slot = ?", (contestant, aspect, slot))
+            ]
+            return self.append("mark.void", payload, actor, source, None, projection, still_current)
+        a = self._index["aspects"][event][aspect]
+        assert comp is not None
+        payload["value"] = parse_value(a, value or "")
+        projection = [
+            (
+                "UPDATE marks SET value = ?, log_id = ? WHERE contestant = ? AND aspect = ? AND slot = ?",
+                (payload["value"], LOG_ID, contestant, aspect, slot),
+            )
+        ]
+        return self.append("mark.correct", payload, actor, source, None, projection, still_current)
+
+    def marks(self, event: str | None = None) -> list[MarkRow]:
+        sql = "SELECT event, contestant, aspect, judge, value, log_id, first_id FROM marks"
+        params: tuple[str, ...] = ()
+        if event:
+            sql += " WHERE event = ?"
+            params = (event,)
+        return [MarkRow(*r) for r in self.conn.execute(sql + " ORDER BY event, contestant, aspect, judge", params)]
+
+    def info(self) -> dict[str, Any]:
+        comp = self.competition
+        kinds = dict(self.conn.execute("SELECT kind, count(*) FROM log GROUP BY kind").fetchall())
+        return {
+            "file": str(self.path),
+            "station": self.station.id,
+            "station_name": self.station.name,
+            "created": self.station.created,
+            "schema": [m.name for m in migrations.applied(self.db)],
+            "log_rows": sum(kinds.values()),
+            "log_kinds": kinds,
+            "current_marks": self.conn.execute("SELECT count(*) FROM marks").fetchone()[0],
+            "competition": None
+            if comp is None
+            else {
+                "id": comp.id,
+                "name": comp.name,
+                "venue": comp.venue,
+                "events": [
+                    {
+                        "code": e.code,
+                        "name": e.name,
+                        "aspects": len(e.aspects()),
+                        "contestants": sum(1 for x in comp.contestants if x.event == e.code),
+                    }
+                    for e in comp.events
+                ],
+                "contestants": len(comp.contestants),
+                "judges": len(comp.judges),
+            },
+        }
+
+
+class _LogId:
+    """Placeholder in projection parameters for the id of the row being appended."""
+
+    def __repr__(self) -> str:
+        return "LOG_ID"
+
+
+LOG_ID: Any = _LogId()
+
+
+def _scope_map(event: Event) -> dict[str, tuple[str, ...]]:
+    """aspect code → the codes that include it (itself, sub-criterion, criterion, component)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for comp in event.components:
+        for crit in comp.criteria:
+            for sub in crit.sub_criteria:
+                for a in sub.aspects:
+                    out[a.code] = (a.code, sub.code, crit.code, comp.code)
+    return out

@@ -1,0 +1,71 @@
+"""Schema of the competition file, created and upgraded by sqlite-utils migrations.
+
+Rules for every migration: never UPDATE or DELETE log rows; new projections are rebuilt from the
+log; a migration runs in one transaction with its record in `_sqlite_migrations`.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("scorer")
+
+APPEND_ONLY_TRIGGERS = (
+    "CREATE TRIGGER log_no_update BEFORE UPDATE ON log"
+    " BEGIN SELECT RAISE(ABORT, 'the log is append-only: rows are never updated'); END",
+    "CREATE TRIGGER log_no_delete BEFORE DELETE ON log"
+    " BEGIN SELECT RAISE(ABORT, 'the log is append-only: rows are never deleted'); END",
+)
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    """Version 1: meta, the append-only log, and the current-marks projection."""
+    db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    db.execute(
+        """
+        CREATE TABLE log (
+            id INTEGER PRIMARY KEY,
+            station TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            source TEXT NOT NULL,
+            raw BLOB,
+            time TEXT NOT NULL,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL,
+            UNIQUE (station, seq)
+        )
+        """
+    )
+    for trigger in APPEND_ONLY_TRIGGERS:
+        db.execute(trigger)
+    db.execute(
+        """
+        CREATE TABLE marks (
+            contestant TEXT NOT NULL,
+            aspect TEXT NOT NULL,
+            slot TEXT NOT NULL,
+            event TEXT NOT NULL,
+            judge TEXT NOT NULL,
+            value TEXT NOT NULL,
+            log_id INTEGER NOT NULL REFERENCES log(id),
+            first_id INTEGER NOT NULL REFERENCES log(id),
+            PRIMARY KEY (contestant, aspect, slot)
+        )
+        """
+    )
+
+
+@migrations()
+def m002_mark_lookup(db: Database) -> None:
+    """Version 2: marks listed per event and per judge without a scan; kinds listed fast."""
+    db.execute("CREATE INDEX marks_event ON marks (event, contestant)")
+    db.execute("CREATE INDEX marks_judge ON marks (judge)")
+    db.execute("CREATE INDEX log_kind ON log (kind)")
+
+
+KNOWN = [m.name for m in migrations._migrations]

@@ -1,0 +1,161 @@
+"""What a judge may enter for an aspect, and its canonical text.
+
+Every mark passes through `parse_value` before it reaches the store, whatever its source (keyboard,
+device, CLI, import): the value is checked against the aspect's declared domain (range, step,
+decimals, grade list, gauge words, time format) and refused with a reason a judge can act on.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from scorer.errors import MarkRefused
+from scorer.model import (
+    Aspect,
+    AspectType,
+    DeductionRule,
+    ExamRule,
+    JudgementRule,
+    MeasureMode,
+    MeasurementRule,
+    TimeRule,
+)
+
+PASS_WORDS = {"pass", "p", "ok", "y", "yes", "1", "合格", "通过", "是", "√"}
+FAIL_WORDS = {"fail", "f", "ng", "n", "no", "0", "不合格", "不通过", "否", "×", "x"}
+MAX_SECONDS = Decimal(24 * 3600)
+_DURATION = re.compile(r"^(?:(\d+):)?(\d{1,3}):(\d{1,2}(?:\.\d{1,4})?)$")
+
+
+def _refuse(zh: str, en: str) -> MarkRefused:
+    return MarkRefused(zh, en)
+
+
+def _decimal(text: str) -> Decimal:
+    cleaned = text.strip().replace("，", ".").replace("。", ".")
+    if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", cleaned):
+        raise _refuse(f"“{text}”不是数字", f"'{text}' is not a number")
+    try:
+        return Decimal(cleaned)
+    except InvalidOperation:
+        raise _refuse(f"“{text}”不是数字", f"'{text}' is not a number") from None
+
+
+def _places(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def fmt(value: Decimal) -> str:
+    return format(value, "f")
+
+
+def parse_duration(text: str) -> Decimal:
+    """Seconds from "930.5", "15:30.5" (mm:ss.ff) or "1:02:03" (h:mm:ss)."""
+    text = text.strip().replace("：", ":")
+    if ":" not in text:
+        return _decimal(text)
+    m = _DURATION.match(text)
+    if not m:
+        raise _refuse(
+            f"“{text}”不是有效的时间，请用 分:秒 或 时:分:秒，例如 152:30.5",
+            f"'{text}' is not a time; use mm:ss or h:mm:ss, e.g. 152:30.5",
+        )
+    hours, minutes, seconds = m.group(1), m.group(2), m.group(3)
+    sec = Decimal(seconds)
+    if sec >= 60 or (hours is not None and int(minutes) >= 60):
+        raise _refuse(f"“{text}”里的分或秒超过 59", f"'{text}' has minutes or seconds above 59")
+    return Decimal(int(hours or 0) * 3600 + int(minutes) * 60) + sec
+
+
+def measurement_range(rule: MeasurementRule) -> tuple[Decimal, Decimal] | None:
+    """Plausible readings for a tolerance: a slip of the decimal point falls outside."""
+    if rule.nominal is None:
+        return None
+    margin = max(abs(rule.nominal) * Decimal("0.2"), Decimal(1))
+    return (rule.nominal + (rule.lower or 0) - margin, rule.nominal + (rule.upper or 0) + margin)
+
+
+def parse_value(aspect: Aspect, text: str) -> str:
+    """Return the canonical text of a value for `aspect`, or raise MarkRefused with the reason."""
+    text = (text or "").strip()
+    if not text:
+        raise _refuse("没有输入分数", "no value entered")
+    rule = aspect.rule
+    if aspect.type is AspectType.MEASUREMENT:
+        assert isinstance(rule, MeasurementRule)
+        return _measurement(rule, text)
+    if aspect.type is AspectType.JUDGEMENT:
+        assert isinstance(rule, JudgementRule)
+        value = _decimal(text)
+        if not rule.scale_min <= value <= rule.scale_max:
+            raise _refuse(
+                f"{fmt(value)} 超出评分范围 {fmt(rule.scale_min)}–{fmt(rule.scale_max)}",
+                f"{fmt(value)} is outside the scale {fmt(rule.scale_min)}–{fmt(rule.scale_max)}",
+            )
+        if (value - rule.scale_min) % rule.step != 0:
+            raise _refuse(
+                f"{fmt(value)} 不符合评分步长 {fmt(rule.step)}",
+                f"{fmt(value)} is not on the scale's step of {fmt(rule.step)}",
+            )
+        return fmt(value)
+    if aspect.type is AspectType.TIME:
+        assert isinstance(rule, TimeRule)
+        seconds = parse_duration(text)
+        if seconds <= 0 or seconds > MAX_SECONDS:
+            raise _refuse("时间必须大于 0 且不超过 24 小时", "a time must be above 0 and at most 24 hours")
+        if _places(seconds) > 4:
+            raise _refuse("时间最多 4 位小数", "a time has at most 4 decimals")
+        return fmt(seconds)
+    if aspect.type is AspectType.DEDUCTION:
+        assert isinstance(rule, DeductionRule)
+        if not re.fullmatch(r"\d{1,4}", text):
+            raise _refuse(f"“{text}”不是违规次数（0 或正整数）", f"'{text}' is not a count of violations")
+        count = int(text)
+        if count > rule.max_count:
+            raise _refuse(
+                f"违规次数 {count} 超过上限 {rule.max_count}",
+                f"{count} violations is above the limit of {rule.max_count}",
+            )
+        return str(count)
+    assert isinstance(rule, ExamRule)
+    value = _decimal(text)
+    if not 0 <= value <= rule.out_of:
+        raise _refuse(
+            f"{fmt(value)} 超出试卷分数范围 0–{fmt(rule.out_of)}",
+            f"{fmt(value)} is outside the paper's range 0–{fmt(rule.out_of)}",
+        )
+    if _places(value) > rule.decimals:
+        raise _refuse(f"最多 {rule.decimals} 位小数", f"at most {rule.decimals} decimals")
+    return fmt(value)
+
+
+def _measurement(rule: MeasurementRule, text: str) -> str:
+    if rule.mode is MeasureMode.GAUGE:
+        word = text.lower()
+        if word in PASS_WORDS:
+            return "pass"
+        if word in FAIL_WORDS:
+            return "fail"
+        raise _refuse(f"“{text}”：请输入 合格/pass 或 不合格/fail", f"'{text}': enter pass or fail")
+    if rule.mode is MeasureMode.GRADE:
+        wanted = text.removeprefix("Ra").removeprefix("ra").strip()
+        for grade in rule.grades:
+            if grade.label == text or grade.label.lower() == wanted.lower():
+                return grade.label
+        labels = " / ".join(g.label for g in rule.grades)
+        raise _refuse(f"“{text}”不是有效等级，应为：{labels}", f"'{text}' is not a grade; use one of: {labels}")
+    value = _decimal(text)
+    if _places(value) > rule.decimals:
+        raise _refuse(f"测量值最多 {rule.decimals} 位小数", f"a reading has at most {rule.decimals} decimals")
+    bounds = measurement_range(rule)
+    if bounds and not bounds[0] <= value <= bounds[1]:
+        raise _refuse(
+            f"{fmt(value)} {rule.unit} 不在合理范围 {fmt(bounds[0])}–{fmt(bounds[1])} 内（小数点位置对吗？）",
+            f"{fmt(value)} {rule.unit} is outside the plausible range {fmt(bounds[0])}–{fmt(bounds[1])} "
+            "(is the decimal point right?)",
+        )
+    if rule.mode is MeasureMode.BANDS and abs(value) > Decimal(10000):
+        raise _refuse(f"{fmt(value)} 超出范围", f"{fmt(value)} is out of range")
+    return fmt(value)

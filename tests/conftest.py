@@ -1,0 +1,37 @@
+"""Shared fixtures: a real SQLite competition file in a temporary folder, Qt offscreen."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["SCORER_LANG"] = "zh"
+
+DATA = Path(__file__).parent / "data"
+MINI = DATA / "mini.json"
+
+
+@pytest.fixture(autouse=True)
+def _data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test touches the real user data folder."""
+    monkeypatch.setenv("SCORER_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+
+
+@pytest.fixture
+def mini_comp():
+    from scorer import package
+
+    return package.load(MINI)
+
+
+@pytest.fixture
+def store(tmp_path: Path, mini_comp):
+    from scorer.store import Store
+
+    s = Store.create(tmp_path / "comp.scorer", "测试机")
+    s.set_competition(mini_comp, "C1")
+    yield s
+    s.close()

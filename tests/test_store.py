@@ -1,0 +1,186 @@
+"""The store: durable appends, refusals that write nothing, corrections that keep history."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from scorer.errors import MarkRefused, ScorerError
+from scorer.store import Store
+from scorer.store.verify import verify
+
+
+def log_count(store: Store) -> int:
+    return store.conn.execute("SELECT count(*) FROM log").fetchone()[0]
+
+
+def test_pragmas_are_wal_and_full(store):
+    """Durability settings: WAL journal and synchronous=FULL (2)."""
+    assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store.conn.execute("PRAGMA synchronous").fetchone()[0] == 2
+
+
+def test_mark_is_in_log_and_projection(store):
+    """A recorded mark is a log row and the current value of its slot."""
+    log_id = store.record_mark(judge="J1", contestant="C01", aspect="A1.1", value="24.015")
+    row = store.get(log_id)
+    assert row.kind == "mark" and row.actor == "J1" and row.source == "keyboard"
+    assert row.payload["value"] == "24.015"
+    [m] = store.marks()
+    assert (m.contestant, m.aspect, m.judge, m.value, m.log_id) == ("C01", "A1.1", "J1", "24.015", log_id)
+
+
+@pytest.mark.parametrize(
+    ("judge", "contestant", "aspect", "value", "reason"),
+    [
+        ("J1", "C01", "A1.1", "2.4015", "合理范围"),  # decimal point slipped
+        ("J1", "C01", "A1.1", "abc", "不是数字"),
+        ("J1", "C01", "A1.2", "12.5", "不是有效等级"),
+        ("J1", "C01", "A1.3", "maybe", "合格"),
+        ("J2", "C01", "B1.1", "4", "超出评分范围"),
+        ("J2", "C01", "B1.1", "1.5", "步长"),
+        ("J1", "C01", "B1.2", "-1", "违规次数"),
+        ("J1", "C01", "B1.3", "61:75", "超过 59"),
+        ("J1", "C99", "A1.1", "24", "没有加密号"),
+        ("X9", "C01", "A1.1", "24", "没有代码"),
+        ("J2", "C01", "A1.1", "24", "没有被分配"),  # J2 is assigned to B1.1 only
+        ("C1", "C01", "A1.1", "24", "角色不能评分"),  # a coordinator
+        ("J1", "C01", "Z9", "24", "没有评分项"),
+    ],
+)
+def test_refused_marks_write_nothing(store, judge, contestant, aspect, value, reason):
+    """Out-of-range values, unknown codes and unassigned judges are refused with a reason."""
+    before = log_count(store)
+    with pytest.raises(MarkRefused) as exc:
+        store.record_mark(judge=judge, contestant=contestant, aspect=aspect, value=value)
+    assert reason in exc.value.message("zh")
+    assert exc.value.message("en")
+    assert log_count(store) == before
+    assert store.marks() == []
+
+
+def test_second_mark_on_a_slot_is_refused(store):
+    """A filled slot is never overwritten silently: changing it is a correction."""
+    store.record_mark(judge="J1", contestant="C01", aspect="A1.1", value="24.015")
+    with pytest.raises(MarkRefused, match="already has"):
+        store.record_mark(judge="J1", contestant="C01", aspect="A1.1", value="24.010")
+    assert [m.value for m in store.marks()] == ["24.015"]
+
+
+def test_judgement_panel_has_one_slot_per_judge(store):
+    """Each judge of a panel has their own score for a judgement aspect."""
+    store.record_mark(judge="J2", contestant="C02", aspect="B1.1", value="2")
+    store.record_mark(judge="J3", contestant="C02", aspect="B1.1", value="3")
+    assert sorted((m.judge, m.value) for m in store.marks()) == [("J2", "2"), ("J3", "3")]
+
+
+def test_correction_keeps_history_and_needs_reason(store):
+    """A correction references what it replaces, carries a reason, and the old row stays."""
+    first = store.record_mark(judge="J1", contestant="C01", aspect="A1.1", value="24.015")
+    with pytest.raises(MarkRefused, match="reason"):
+        store.correct_mark(replaces=first, value="24.012", reason="  ", actor="J1")
+    fixed = store.correct_mark(replaces=first, value="24.012", reason="读错刻度", actor="J1")
+    row = store.get(fixed)
+    assert row.kind == "mark.correct" and row.payload["replaces"] == first and row.payload["reason"] == "读错刻度"
+    assert store.get(first).payload["value"] == "24.015"
+    [m] = store.marks()
+    assert (m.value, m.log_id, m.first_id) == ("24.012", fixed, first)
+    with pytest.raises(MarkRefused, match="already replaced"):
+        store.correct_mark(replaces=first, value="24.013", reason="again", actor="J1")
+
+
+def test_only_the_judge_or_a_chief_corrects(store):
+    """Another scoring judge cannot change a judge's mark; the chief judge can."""
+    first = store.record_mark(judge="J2", contestant="C01", aspect="B1.1", value="2")
+    with pytest.raises(MarkRefused, match="only the judge"):
+        store.correct_mark(replaces=first, value="3", reason="x", actor="J3")
+    store.correct_mark(replaces=first, value="3", reason="复核", actor="K1")
+    assert [m.value for m in store.marks()] == ["3"]
+
+
+def test_void_removes_from_projection_not_from_log(store):
+    """A voided mark no longer counts, but both rows remain in the log."""
+    first = store.record_mark(judge="J1", contestant="C01", aspect="A1.1", value="24.015")
+    store.void_mark(replaces=first, reason="录错选手", actor="J1")
+    assert store.marks() == []
+    assert [r.kind for r in store.log(("mark", "mark.void"))] == ["mark", "mark.void"]
+    store.record_mark(judge="J1", contestant="C02", aspect="A1.1", value="24.01")
+    assert verify(store.path).ok
+
+
+def test_log_rows_cannot_be_updated_or_deleted(store):
+    """Triggers refuse UPDATE and DELETE of log rows even through SQL."""
+    store.record_mark(judge="J1", contestant="C01", aspect="A1.1", value="24.015")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        store.conn.execute("UPDATE log SET actor = 'X'")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        store.conn.execute("DELETE FROM log")
+
+
+def test_sequences_and_chain_link(store):
+    """Each row of a station follows the previous one: seq + 1 and prev_hash = its hash."""
+    for code in ("C01", "C02", "C03"):
+        store.record_mark(judge="J1", contestant=code, aspect="A1.1", value="24.01")
+    rows = list(store.log())
+    assert [r.seq for r in rows] == list(range(1, len(rows) + 1))
+    assert all(b.prev_hash == a.hash for a, b in zip(rows, rows[1:], strict=False))
+
+
+def test_two_processes_share_a_file(store, tmp_path):
+    """A second Store on the same file (another process or thread) sees and extends the chain."""
+    other = Store.open(store.path)
+    store.record_mark(judge="J1", contestant="C01", aspect="A1.1", value="24.01")
+    other.record_mark(judge="J1", contestant="C02", aspect="A1.1", value="24.02")
+    store.record_mark(judge="J1", contestant="C03", aspect="A1.1", value="24.03")
+    other.close()
+    assert len(store.marks()) == 3
+    assert verify(store.path).ok
+
+
+def test_redefinition_may_not_orphan_marks(store, mini_comp):
+    """A new package revision that drops a marked contestant is refused; others are accepted."""
+    import dataclasses
+
+    store.record_mark(judge="J1", contestant="C01", aspect="A1.1", value="24.01")
+    without_c01 = dataclasses.replace(mini_comp, contestants=mini_comp.contestants[1:])
+    with pytest.raises(ScorerError, match="orphan"):
+        store.set_competition(without_c01, "C1")
+    without_c03 = dataclasses.replace(mini_comp, contestants=mini_comp.contestants[:2])
+    store.set_competition(without_c03, "C1")
+    assert [x.code for x in store.competition.contestants] == ["C01", "C02"]
+    other = dataclasses.replace(mini_comp, id="another")
+    with pytest.raises(ScorerError, match="cannot take another"):
+        store.set_competition(other, "C1")
+
+
+def test_open_refuses_non_scorer_files(tmp_path):
+    """Opening something that is not a competition file is one clear error."""
+    junk = tmp_path / "junk.scorer"
+    junk.write_bytes(b"not a database at all" * 100)
+    with pytest.raises(ScorerError):
+        Store.open(junk)
+    plain = tmp_path / "plain.db"
+    sqlite3.connect(plain).execute("CREATE TABLE t (x)").connection.close()
+    with pytest.raises(ScorerError, match="not a Scorer"):
+        Store.open(plain)
+    with pytest.raises(ScorerError, match="not found"):
+        Store.open(tmp_path / "missing.scorer")
+
+
+def test_create_refuses_existing_file(store):
+    with pytest.raises(ScorerError, match="already exists"):
+        Store.create(store.path)
+
+
+def test_reopen_loads_competition_and_station(store):
+    """The definition and the station identity survive closing and reopening."""
+    path, station, comp = store.path, store.station.id, store.competition
+    store.record_mark(judge="J1", contestant="C01", aspect="A1.1", value="24.01")
+    store.close()
+    with Store.open(path) as again:
+        assert again.station.id == station
+        assert again.competition == comp
+        assert len(again.marks()) == 1
+    store.conn = sqlite3.connect(path)  # the fixture closes it again
+    store._checkpoint = type("C", (), {"close": lambda self: None})()

@@ -1,0 +1,75 @@
+"""`scorer-app`: the venue application.
+
+Checks that a display exists before Qt is touched (Qt aborts the process without one), loads the
+bundled CJK font so Chinese renders on machines without Chinese fonts, and opens a competition file
+(the demo by default).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from scorer.errors import ScorerError, language
+
+
+def display_problem() -> str | None:
+    """Why no window can be shown here, in one line, or None if a display is available."""
+    if not sys.platform.startswith("linux"):
+        return None
+    if os.environ.get("QT_QPA_PLATFORM") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    display = os.environ.get("DISPLAY", "")
+    if display.startswith(":"):
+        number = display[1:].split(".")[0]
+        if number.isdigit() and not Path(f"/tmp/.X11-unix/X{number}").exists():
+            display = ""
+    if display:
+        return None
+    if language() == "en":
+        return "No display found: Scorer needs a screen. On a server, run it under a virtual one: xvfb-run make run"
+    return "没有找到显示器：Scorer 需要图形界面。在没有屏幕的服务器上请用虚拟显示运行：xvfb-run make run"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="scorer-app", description="Scorer venue application")
+    parser.add_argument("db", nargs="?", help="a competition file (default: the demo competition)")
+    parser.add_argument("--lang", choices=["zh", "en"])
+    args = parser.parse_args(argv)
+    if args.lang:
+        os.environ["SCORER_LANG"] = args.lang
+    problem = display_problem()
+    if problem:
+        sys.stderr.write(problem + "\n")
+        return 1
+
+    from scorer.demo import ensure_demo
+    from scorer.store import Store
+
+    try:
+        path = Path(args.db) if args.db else ensure_demo()
+        store = Store.open(path)
+    except ScorerError as exc:
+        sys.stderr.write(exc.message() + "\n")
+        return 1
+
+    from PySide6.QtWidgets import QApplication
+
+    from ui.fonts import load_fonts
+    from ui.windows.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Scorer")
+    app.setOrganizationName("Scorer")
+    load_fonts(app)
+    window = MainWindow(store)
+    window.show()
+    code = app.exec()
+    store.close()
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
