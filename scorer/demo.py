@@ -84,7 +84,7 @@ def _value(aspect: Aspect, rng: random.Random) -> str:
         base = (rule.limit_minutes or Decimal(120)) * 60
         return str(base - 1200 + rng.randint(0, 1800))
     if isinstance(rule, DeductionRule):
-        return str(rng.choice([0, 0, 0, 1, 1, 2]))
+        return str(min(rng.choice([0, 0, 0, 1, 1, 2]), rule.max_count))
     assert isinstance(rule, ExamRule)
     return str((rule.out_of * Decimal(rng.randint(55, 98)) / 100).quantize(Decimal("0.5")))
 
