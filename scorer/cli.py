@@ -56,7 +56,12 @@ def cmd_init(args: argparse.Namespace) -> int:
     with Store.create(args.db, args.station_name or "") as store:
         if comp is not None:
             store.set_competition(comp, args.actor, "import")
-        _out(_t(f"已创建 {args.db}（站点 {store.station.id}）", f"created {args.db} (station {store.station.id})"))
+        _out(
+            _t(
+                f"已创建 {args.db}（站点 {store.station.id}）",
+                f"created {args.db} (station {store.station.id})",
+            )
+        )
     return 0
 
 
@@ -109,7 +114,9 @@ def cmd_export(args: argparse.Namespace) -> int:
             try:
                 path.write_bytes(data)
             except OSError as exc:
-                raise ScorerError(f"无法写入 {path}：{exc.strerror}", f"cannot write {path}: {exc.strerror}") from None
+                raise ScorerError(
+                    f"无法写入 {path}：{exc.strerror}", f"cannot write {path}: {exc.strerror}"
+                ) from None
         else:
             package.save(store.competition, path)
         _out(_t(f"已导出到 {path}", f"exported to {path}"))
@@ -179,7 +186,9 @@ def cmd_marks(args: argparse.Namespace) -> int:
                         "station": r.station,
                     }
                 )
-            headers = list(rows[0]) if rows else ["id", "time", "kind", "contestant", "aspect", "judge", "value"]
+            headers = (
+                list(rows[0]) if rows else ["id", "time", "kind", "contestant", "aspect", "judge", "value"]
+            )
         else:
             rows = [
                 {
@@ -346,10 +355,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in exc.problems[:50]:
             sys.stderr.write("  " + problem.message() + "\n")
         if len(exc.problems) > 50:
-            sys.stderr.write(_t(f"  ……还有 {len(exc.problems) - 50} 个问题\n", f"  … {len(exc.problems) - 50} more\n"))
+            sys.stderr.write(
+                _t(f"  ……还有 {len(exc.problems) - 50} 个问题\n", f"  … {len(exc.problems) - 50} more\n")
+            )
         return 1
     except sqlite3.OperationalError as exc:
-        sys.stderr.write(_t(f"错误：数据库操作失败（{exc}）\n", f"error: database operation failed ({exc})\n"))
+        sys.stderr.write(
+            _t(f"错误：数据库操作失败（{exc}）\n", f"error: database operation failed ({exc})\n")
+        )
         return 1
     except KeyboardInterrupt:
         return 130

@@ -22,8 +22,8 @@ from scorer.model import (
     DeductionRule,
     ExamRule,
     JudgementRule,
-    MeasureMode,
     MeasurementRule,
+    MeasureMode,
     Role,
     TimeRule,
 )

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 
 def language() -> str:
-    """"zh" (default) or "en", from SCORER_LANG, then LANGUAGE/LC_ALL/LANG."""
+    """ "zh" (default) or "en", from SCORER_LANG, then LANGUAGE/LC_ALL/LANG."""
     for var in ("SCORER_LANG", "LANGUAGE", "LC_ALL", "LANG"):
         value = os.environ.get(var, "")
         if value:

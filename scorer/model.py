@@ -45,7 +45,7 @@ class Steps(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Deduct:
-    """"每超差 0.01 扣 3 分": `marks` off for each `per` (in the aspect's unit) outside tolerance."""
+    """ "每超差 0.01 扣 3 分": `marks` off for each `per` (in the aspect's unit) outside tolerance."""
 
     per: Decimal
     marks: Decimal

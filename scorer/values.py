@@ -17,8 +17,8 @@ from scorer.model import (
     DeductionRule,
     ExamRule,
     JudgementRule,
-    MeasureMode,
     MeasurementRule,
+    MeasureMode,
     TimeRule,
 )
 
@@ -145,7 +145,9 @@ def _measurement(rule: MeasurementRule, text: str) -> str:
             if grade.label == text or grade.label.lower() == wanted.lower():
                 return grade.label
         labels = " / ".join(g.label for g in rule.grades)
-        raise _refuse(f"“{text}”不是有效等级，应为：{labels}", f"'{text}' is not a grade; use one of: {labels}")
+        raise _refuse(
+            f"“{text}”不是有效等级，应为：{labels}", f"'{text}' is not a grade; use one of: {labels}"
+        )
     value = _decimal(text)
     if _places(value) > rule.decimals:
         raise _refuse(f"测量值最多 {rule.decimals} 位小数", f"a reading has at most {rule.decimals} decimals")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
 
 import pytest
@@ -82,7 +83,11 @@ def test_correction_keeps_history_and_needs_reason(store):
         store.correct_mark(replaces=first, value="24.012", reason="  ", actor="J1")
     fixed = store.correct_mark(replaces=first, value="24.012", reason="读错刻度", actor="J1")
     row = store.get(fixed)
-    assert row.kind == "mark.correct" and row.payload["replaces"] == first and row.payload["reason"] == "读错刻度"
+    assert (
+        row.kind == "mark.correct"
+        and row.payload["replaces"] == first
+        and row.payload["reason"] == "读错刻度"
+    )
     assert store.get(first).payload["value"] == "24.015"
     [m] = store.marks()
     assert (m.value, m.log_id, m.first_id) == ("24.012", fixed, first)
@@ -124,7 +129,7 @@ def test_sequences_and_chain_link(store):
         store.record_mark(judge="J1", contestant=code, aspect="A1.1", value="24.01")
     rows = list(store.log())
     assert [r.seq for r in rows] == list(range(1, len(rows) + 1))
-    assert all(b.prev_hash == a.hash for a, b in zip(rows, rows[1:], strict=False))
+    assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(rows))
 
 
 def test_two_processes_share_a_file(store, tmp_path):

@@ -126,7 +126,7 @@ def test_reordered_rows_are_detected(marked, capsys):
         "INSERT INTO log SELECT CASE id WHEN 3 THEN 4 ELSE 3 END, station, seq, kind, payload, actor, source,"
         " raw, time, prev_hash, hash FROM a",
     )
-    code, out = run_verify(marked, capsys)
+    code, _out = run_verify(marked, capsys)
     assert code == 1
 
 

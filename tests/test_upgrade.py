@@ -38,7 +38,11 @@ def test_v1_file_migrates_and_keeps_marks(v1_copy):
         applied = [r[0] for r in store.conn.execute("SELECT name FROM _sqlite_migrations ORDER BY id")]
         assert applied == KNOWN
         marks = {(m.contestant, m.aspect, m.judge): m.value for m in store.marks()}
-        assert marks == {("C01", "A1.1", "J1"): "24.012", ("C01", "B1.1", "J2"): "2", ("C01", "B1.1", "J3"): "3"}
+        assert marks == {
+            ("C01", "A1.1", "J1"): "24.012",
+            ("C01", "B1.1", "J2"): "2",
+            ("C01", "B1.1", "J3"): "3",
+        }
         assert store.competition is not None and store.competition.id == "mini-2026"
         store.record_mark(judge="J1", contestant="C02", aspect="A1.1", value="24.02")
     report = verify(v1_copy)

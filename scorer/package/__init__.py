@@ -77,9 +77,7 @@ def parse_json_bytes(raw: bytes, source: str) -> Any:
             ],
         ) from None
     except RecursionError:
-        raise ImportRejected(
-            source, [Problem("", "JSON 嵌套过深", "JSON nested too deeply")]
-        ) from None
+        raise ImportRejected(source, [Problem("", "JSON 嵌套过深", "JSON nested too deeply")]) from None
 
 
 def load_json_bytes(raw: bytes, source: str = "package.json") -> Competition:
@@ -91,7 +89,9 @@ def read_file_bytes(path: Path) -> bytes:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise ScorerError(f"{path.name}：文件过大（{size} 字节）", f"{path.name}: file too large ({size} bytes)")
+            raise ScorerError(
+                f"{path.name}：文件过大（{size} 字节）", f"{path.name}: file too large ({size} bytes)"
+            )
         return path.read_bytes()
     except FileNotFoundError:
         raise ScorerError(f"找不到文件：{path}", f"file not found: {path}") from None
@@ -142,4 +142,6 @@ def save(comp: Competition, path: str | Path) -> None:
         tmp.write_bytes(data)
         tmp.replace(path)
     except OSError as exc:
-        raise ScorerError(f"无法写入 {path}：{exc.strerror}", f"cannot write {path}: {exc.strerror}") from None
+        raise ScorerError(
+            f"无法写入 {path}：{exc.strerror}", f"cannot write {path}: {exc.strerror}"
+        ) from None

@@ -89,7 +89,9 @@ def _schema_issue(error: jsonschema.ValidationError) -> Issue:
     label = FIELD_ZH.get(field, field)
     shown = json.dumps(error.instance, ensure_ascii=False, default=str)[:60]
     if v in ("type", "oneOf"):
-        return Issue(path, f"“{label}”的值 {shown} 格式不对", f"'{field}' has a value of the wrong form: {shown}")
+        return Issue(
+            path, f"“{label}”的值 {shown} 格式不对", f"'{field}' has a value of the wrong form: {shown}"
+        )
     if v in ("enum", "const"):
         allowed = error.validator_value if v == "enum" else [error.validator_value]
         return Issue(
@@ -98,13 +100,18 @@ def _schema_issue(error: jsonschema.ValidationError) -> Issue:
             f"'{field}' value {shown} is not allowed; use one of: {', '.join(map(str, allowed))}",
         )
     if v == "pattern":
-        if field in ("code", "reg_no", "id", "event") or path and path[-1] != field:
-            hint_zh, hint_en = "只能用字母、数字、点、横线和下划线，最多40个字符", "letters, digits, . _ - only, at most 40"
+        if field in ("code", "reg_no", "id", "event") or (path and path[-1] != field):
+            hint_zh, hint_en = (
+                "只能用字母、数字、点、横线和下划线，最多40个字符",
+                "letters, digits, . _ - only, at most 40",
+            )
         elif field == "pin":
             hint_zh, hint_en = "PIN 应为 4–8 位数字", "a PIN is 4 to 8 digits"
         else:
             hint_zh, hint_en = "格式不对", "wrong format"
-        return Issue(path, f"“{label}”的值 {shown} 无效：{hint_zh}", f"'{field}' value {shown} is invalid: {hint_en}")
+        return Issue(
+            path, f"“{label}”的值 {shown} 无效：{hint_zh}", f"'{field}' value {shown} is invalid: {hint_en}"
+        )
     if v in ("minimum", "maximum", "minLength", "maxLength", "minItems", "maxItems"):
         return Issue(
             path,
@@ -116,7 +123,13 @@ def _schema_issue(error: jsonschema.ValidationError) -> Issue:
 
 def check_structure(data: Any) -> list[Issue]:
     if not isinstance(data, dict):
-        return [Issue((), "文件内容不是一个竞赛数据包（应为 JSON 对象）", "not a competition package (a JSON object)")]
+        return [
+            Issue(
+                (),
+                "文件内容不是一个竞赛数据包（应为 JSON 对象）",
+                "not a competition package (a JSON object)",
+            )
+        ]
     errors = sorted(_validator().iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
     return [_schema_issue(e) for e in errors]
 
@@ -147,7 +160,9 @@ def _check_rule(path: Path, a: dict[str, Any]) -> Iterator[Issue]:
                 if key not in rule:
                     yield Issue((*rp, key), f"公差评分需要“{key}”", f"tolerance scoring needs '{key}'")
             if "lower" in rule and "upper" in rule and _d(rule["lower"]) > _d(rule["upper"]):
-                yield Issue((*rp, "lower"), "下偏差大于上偏差", "lower deviation is above the upper deviation")
+                yield Issue(
+                    (*rp, "lower"), "下偏差大于上偏差", "lower deviation is above the upper deviation"
+                )
             if "deduct" in rule and _d(rule["deduct"]["per"]) <= 0:
                 yield Issue((*rp, "deduct", "per"), "超差步长必须大于 0", "deduction step must be above 0")
         elif mode == "grade":
@@ -160,21 +175,33 @@ def _check_rule(path: Path, a: dict[str, Any]) -> Iterator[Issue]:
                     yield Issue((*rp, "grades"), f"等级“{label}”重复", f"duplicate grade '{label}'")
             for i, g in enumerate(grades):
                 if _d(g["marks"]) > max_mark:
-                    yield Issue((*rp, "grades", i, "marks"), "等级分数超过该项满分", "grade marks exceed the aspect maximum")
+                    yield Issue(
+                        (*rp, "grades", i, "marks"),
+                        "等级分数超过该项满分",
+                        "grade marks exceed the aspect maximum",
+                    )
         elif mode == "bands":
             bands = rule.get("bands", [])
             if not bands:
                 yield Issue((*rp, "bands"), "分档评分需要分档表", "band scoring needs a list of bands")
             uptos = [_d(b["upto"]) for b in bands]
             if uptos != sorted(uptos) or len(set(uptos)) != len(uptos):
-                yield Issue((*rp, "bands"), "分档上限必须从小到大排列且不重复", "band limits must rise strictly")
+                yield Issue(
+                    (*rp, "bands"), "分档上限必须从小到大排列且不重复", "band limits must rise strictly"
+                )
             for i, b in enumerate(bands):
                 if _d(b["marks"]) > max_mark:
-                    yield Issue((*rp, "bands", i, "marks"), "分档分数超过该项满分", "band marks exceed the aspect maximum")
+                    yield Issue(
+                        (*rp, "bands", i, "marks"),
+                        "分档分数超过该项满分",
+                        "band marks exceed the aspect maximum",
+                    )
     elif kind == "judgement":
         lo, hi = _d(rule.get("scale_min", 0)), _d(rule.get("scale_max", 3))
         if lo >= hi:
-            yield Issue((*rp, "scale_max"), "评分尺度上限必须大于下限", "scale maximum must be above its minimum")
+            yield Issue(
+                (*rp, "scale_max"), "评分尺度上限必须大于下限", "scale maximum must be above its minimum"
+            )
         if _d(rule.get("step", 1)) <= 0:
             yield Issue((*rp, "step"), "评分步长必须大于 0", "scale step must be above 0")
         judges = rule.get("judges", 3)
@@ -189,12 +216,18 @@ def _check_rule(path: Path, a: dict[str, Any]) -> Iterator[Issue]:
         if mode == "penalty" and "limit_minutes" not in rule:
             yield Issue((*rp, "limit_minutes"), "超时扣分需要时限", "a time penalty needs a limit")
         if mode == "penalty" and _d(rule.get("per_minutes", 1)) <= 0:
-            yield Issue((*rp, "per_minutes"), "扣分时间单位必须大于 0", "penalty unit must be above 0 minutes")
+            yield Issue(
+                (*rp, "per_minutes"), "扣分时间单位必须大于 0", "penalty unit must be above 0 minutes"
+            )
         if mode == "linear":
             if "best_seconds" not in rule or "worst_seconds" not in rule:
-                yield Issue(rp, "线性计时需要最好和最差时间", "linear time scoring needs best and worst times")
+                yield Issue(
+                    rp, "线性计时需要最好和最差时间", "linear time scoring needs best and worst times"
+                )
             elif _d(rule["best_seconds"]) >= _d(rule["worst_seconds"]):
-                yield Issue((*rp, "best_seconds"), "最好时间必须短于最差时间", "best time must be shorter than worst")
+                yield Issue(
+                    (*rp, "best_seconds"), "最好时间必须短于最差时间", "best time must be shorter than worst"
+                )
         if (
             "cutoff_minutes" in rule
             and "limit_minutes" in rule
@@ -217,7 +250,9 @@ def check_meaning(data: dict[str, Any]) -> list[Issue]:
     """Checks that need the whole package: unique codes, references, sums. Structure must be valid."""
     issues: list[Issue] = []
     events = data.get("events", [])
-    issues += _dupes([(("events", i, "code"), e["code"]) for i, e in enumerate(events)], "项目代码", "event code")
+    issues += _dupes(
+        [(("events", i, "code"), e["code"]) for i, e in enumerate(events)], "项目代码", "event code"
+    )
     scopes: dict[str, set[str]] = {}
     for ei, e in enumerate(events):
         ep: Path = ("events", ei)
@@ -270,9 +305,13 @@ def check_meaning(data: dict[str, Any]) -> list[Issue]:
                 )
     contestants = data.get("contestants", [])
     issues += _dupes(
-        [(("contestants", i, "reg_no"), x["reg_no"]) for i, x in enumerate(contestants)], "参赛证号", "registration number"
+        [(("contestants", i, "reg_no"), x["reg_no"]) for i, x in enumerate(contestants)],
+        "参赛证号",
+        "registration number",
     )
-    issues += _dupes([(("contestants", i, "code"), x["code"]) for i, x in enumerate(contestants)], "加密号", "code")
+    issues += _dupes(
+        [(("contestants", i, "code"), x["code"]) for i, x in enumerate(contestants)], "加密号", "code"
+    )
     stations = [
         (("contestants", i, "station"), f"{x['event']}/{x['station']}")
         for i, x in enumerate(contestants)
@@ -282,10 +321,16 @@ def check_meaning(data: dict[str, Any]) -> list[Issue]:
     for i, x in enumerate(contestants):
         if x["event"] not in scopes:
             issues.append(
-                Issue(("contestants", i, "event"), f"项目“{x['event']}”不存在", f"event '{x['event']}' does not exist")
+                Issue(
+                    ("contestants", i, "event"),
+                    f"项目“{x['event']}”不存在",
+                    f"event '{x['event']}' does not exist",
+                )
             )
     judges = data.get("judges", [])
-    issues += _dupes([(("judges", i, "code"), j["code"]) for i, j in enumerate(judges)], "裁判代码", "judge code")
+    issues += _dupes(
+        [(("judges", i, "code"), j["code"]) for i, j in enumerate(judges)], "裁判代码", "judge code"
+    )
     for i, j in enumerate(judges):
         if j.get("pin_hash") and not valid_pin_hash(j["pin_hash"]):
             issues.append(Issue(("judges", i, "pin_hash"), "PIN 哈希已损坏", "the PIN hash is damaged"))

@@ -93,6 +93,7 @@ class Store:
         self.competition: Competition | None = None
         self._definition_id = 0
         self._index: dict[str, Any] = {}
+        self._head: tuple[int, str] | None = None  # (seq, hash) of this station's newest row
         self.reload()
 
     # ------------------------------------------------------------ opening
@@ -122,9 +123,11 @@ class Store:
                     ("created", created),
                 ],
             )
-        checkpoint.CheckpointWriter(path, db_id).close()
         store = cls(path, conn)
-        store.append("station.init", {"station": station_id, "name": station_name, "db": db_id}, "system", "cli")
+        store.append(
+            "station.init", {"station": station_id, "name": station_name, "db": db_id}, "system", "cli"
+        )
+        store._checkpoint.flush()  # a new file is never without its head, even if killed at once
         return store
 
     @classmethod
@@ -185,30 +188,43 @@ class Store:
         """
         text = canonical(payload)
         conn = self.conn
+        station = self.station.id
         conn.execute("BEGIN IMMEDIATE")
         try:
             if check is not None:
                 check(conn)
-            head = conn.execute(
-                "SELECT seq, hash FROM log WHERE station = ? ORDER BY seq DESC LIMIT 1", (self.station.id,)
-            ).fetchone()
-            seq, prev = (head[0] + 1, head[1]) if head else (1, GENESIS)
             time = now()
-            digest = row_hash(self.station.id, seq, kind, text, actor, source, raw, time, prev)
-            cur = conn.execute(
-                "INSERT INTO log (station, seq, kind, payload, actor, source, raw, time, prev_hash, hash)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (self.station.id, seq, kind, text, actor, source, raw, time, prev, digest),
-            )
+            # The head is cached: another process appending meanwhile makes the INSERT collide on
+            # UNIQUE (station, seq), and then the head is read again (we hold the write lock).
+            for attempt in (0, 1):
+                if self._head is None or attempt:
+                    r = conn.execute(
+                        "SELECT seq, hash FROM log WHERE station = ? ORDER BY seq DESC LIMIT 1", (station,)
+                    ).fetchone()
+                    self._head = (r[0], r[1]) if r else (0, GENESIS)
+                seq, prev = self._head[0] + 1, self._head[1]
+                digest = row_hash(station, seq, kind, text, actor, source, raw, time, prev)
+                try:
+                    cur = conn.execute(
+                        "INSERT INTO log (station, seq, kind, payload, actor, source, raw, time, prev_hash, hash)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (station, seq, kind, text, actor, source, raw, time, prev, digest),
+                    )
+                    break
+                except sqlite3.IntegrityError:
+                    if attempt:
+                        raise
             log_id = cur.lastrowid
             assert log_id is not None
             for sql, params in projection or ():
                 conn.execute(sql, tuple(log_id if p is LOG_ID else p for p in params))
             conn.execute("COMMIT")
         except BaseException:
+            self._head = None
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
+        self._head = (seq, digest)
         self._checkpoint.advance(self.station.id, seq, digest)
         return log_id
 
@@ -345,18 +361,6 @@ class Store:
         canonical_value = parse_value(a, value)
         slot = j.code if a.type is AspectType.JUDGEMENT else ""
 
-        def free(conn: sqlite3.Connection) -> None:
-            r = conn.execute(
-                "SELECT log_id, value, judge FROM marks WHERE contestant = ? AND aspect = ? AND slot = ?",
-                (contestant, aspect, slot),
-            ).fetchone()
-            if r:
-                raise MarkRefused(
-                    f"{contestant} 的 {aspect} 已有分数 {r[1]}（记录 #{r[0]}，裁判 {r[2]}）；修改请用更正并写明原因",
-                    f"{contestant} {aspect} already has {r[1]} (log #{r[0]}, judge {r[2]}); "
-                    "use a correction with a reason to change it",
-                )
-
         payload = {
             "event": event.code,
             "contestant": contestant,
@@ -365,21 +369,34 @@ class Store:
             "slot": slot,
             "value": canonical_value,
         }
-        return self.append(
-            "mark",
-            payload,
-            actor or j.code,
-            source,
-            raw,
-            projection=[
-                (
-                    "INSERT INTO marks (contestant, aspect, slot, event, judge, value, log_id, first_id)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (contestant, aspect, slot, event.code, j.code, canonical_value, LOG_ID, LOG_ID),
-                )
-            ],
-            check=free,
-        )
+        try:
+            return self.append(
+                "mark",
+                payload,
+                actor or j.code,
+                source,
+                raw,
+                projection=[
+                    (
+                        "INSERT INTO marks (contestant, aspect, slot, event, judge, value, log_id, first_id)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        (contestant, aspect, slot, event.code, j.code, canonical_value, LOG_ID, LOG_ID),
+                    )
+                ],
+            )
+        except sqlite3.IntegrityError:
+            # The slot's primary key refused it (one statement fewer than looking first).
+            r = self.conn.execute(
+                "SELECT log_id, value, judge FROM marks WHERE contestant = ? AND aspect = ? AND slot = ?",
+                (contestant, aspect, slot),
+            ).fetchone()
+            if r is None:
+                raise
+            raise MarkRefused(
+                f"{contestant} 的 {aspect} 已有分数 {r[1]}（记录 #{r[0]}，裁判 {r[2]}）；修改请用更正并写明原因",
+                f"{contestant} {aspect} already has {r[1]} (log #{r[0]}, judge {r[2]}); "
+                "use a correction with a reason to change it",
+            ) from None
 
     def _current_by_log_id(self, conn: sqlite3.Connection, replaces: int) -> tuple[Any, ...]:
         r = conn.execute(
@@ -418,7 +435,7 @@ class Store:
         if not reason:
             raise MarkRefused("更正或作废必须写明原因", "a correction or void needs a reason")
         current = self._current_by_log_id(self.conn, replaces)
-        contestant, aspect, slot, event, judge, _old, first_id = current
+        contestant, aspect, slot, event, judge, _old, _first = current
         actor_judge = self._index["judges"].get(actor)
         if actor_judge is None:
             raise MarkRefused(f"没有代码为“{actor}”的裁判", f"no judge with code '{actor}'")
@@ -446,7 +463,10 @@ class Store:
 
         if void:
             projection = [
-                ("DELETE FROM marks WHERE contestant = ? AND aspect = ? AND slot = ?", (contestant, aspect, slot))
+                (
+                    "DELETE FROM marks WHERE contestant = ? AND aspect = ? AND slot = ?",
+                    (contestant, aspect, slot),
+                )
             ]
             return self.append("mark.void", payload, actor, source, None, projection, still_current)
         a = self._index["aspects"][event][aspect]
@@ -466,7 +486,9 @@ class Store:
         if event:
             sql += " WHERE event = ?"
             params = (event,)
-        return [MarkRow(*r) for r in self.conn.execute(sql + " ORDER BY event, contestant, aspect, judge", params)]
+        return [
+            MarkRow(*r) for r in self.conn.execute(sql + " ORDER BY event, contestant, aspect, judge", params)
+        ]
 
     def info(self) -> dict[str, Any]:
         comp = self.competition

@@ -60,7 +60,12 @@ def verify(path: str | Path) -> Report:
     conn.close()
     report = Report(rows=len(rows))
     if integrity != "ok":
-        _problem(report, "SQLite", f"数据库完整性检查失败：{integrity}", f"database integrity check failed: {integrity}")
+        _problem(
+            report,
+            "SQLite",
+            f"数据库完整性检查失败：{integrity}",
+            f"database integrity check failed: {integrity}",
+        )
 
     heads: dict[str, tuple[int, str, int]] = {}  # station → seq, hash, row id
     chain_broken = False
@@ -178,20 +183,14 @@ def _check_checkpoint(
                 f"站点 {station} 序号 {cp_seq} 的记录与检查点不符：记录被替换过",
                 f"row seq {cp_seq} of station {station} does not match the checkpoint: rows were replaced",
             )
-        elif seq == cp_seq + 1:
+        elif seq > cp_seq:
             report.notes.append(
                 Problem(
                     f"station {station}",
-                    "最新一条记录在检查点之后（保存后立即断电或崩溃时属正常）",
-                    "the newest row is after the checkpoint (normal after a crash right after saving)",
+                    f"最新的 {seq - cp_seq} 条记录在检查点之后（程序被强行结束或断电时属正常；这些记录的哈希链完好）",
+                    f"the newest {seq - cp_seq} row(s) are after the checkpoint (normal after the program was "
+                    "killed or the power failed; their hash chain is intact)",
                 )
-            )
-        elif seq > cp_seq + 1:
-            _problem(
-                report,
-                f"station {station}",
-                f"站点 {station} 在检查点之后多出 {seq - cp_seq} 条记录：可能是在程序之外添加的",
-                f"station {station} has {seq - cp_seq} rows after the checkpoint: possibly added outside the program",
             )
     for station in sorted(set(heads) - set(cp.heads)):
         _problem(

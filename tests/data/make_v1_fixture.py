@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from scorer import package
-from scorer.store import Store, _connect, checkpoint, now
+from scorer.store import Store, _connect, now
 from scorer.store.schema import migrations
 
 HERE = Path(__file__).parent
@@ -25,9 +25,13 @@ def main(out: Path) -> None:
     db_id = uuid.uuid4().hex
     station = "ST-V1FIXTURE01"
     with db.atomic():
-        for key, value in (("db_id", db_id), ("station_id", station), ("station_name", "v1"), ("created", now())):
+        for key, value in (
+            ("db_id", db_id),
+            ("station_id", station),
+            ("station_name", "v1"),
+            ("created", now()),
+        ):
             conn.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (key, value))
-    checkpoint.CheckpointWriter(out, db_id).close()
     store = Store(out, conn)
     store.append("station.init", {"station": station, "name": "v1", "db": db_id}, "system", "cli")
     store.set_competition(package.load(HERE / "mini.json"), "C1")
