@@ -39,8 +39,11 @@ class MeasureMode(StrEnum):
 
 
 class Steps(StrEnum):
-    STARTED = "started"  # a started step counts as a whole step (每超差0.01, 0.011 → 2 steps)
-    EXACT = "exact"  # only whole steps count
+    """How a deviation is counted in steps (每超差 0.01 扣 3 分: 0.015 outside is …)."""
+
+    STARTED = "started"  # … 2 steps: a started step counts as a whole one
+    EXACT = "exact"  # … 1.5 steps: proportional
+    WHOLE = "whole"  # … 1 step: only completed steps count
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +195,17 @@ class Awards:
 
 
 @dataclass(frozen=True, slots=True)
+class Scale:
+    """A configurable standardisation of totals (e.g. 700-centred); never an official formula."""
+
+    centre: str = "median"  # "median" | "mean"
+    spread: str = "mad_normal"  # "sd" | "mad" | "mad_normal" (1.4826 × MAD)
+    points_per_spread: Decimal = Decimal(30)
+    centre_points: Decimal = Decimal(700)
+    decimals: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class Title:
     name: str
     top: int
@@ -210,6 +224,7 @@ class Event:
     ranking: Ranking = field(default_factory=Ranking)
     awards: Awards = field(default_factory=Awards)
     titles: tuple[Title, ...] = ()
+    scale: Scale | None = None
 
     def aspects(self) -> dict[str, Aspect]:
         """Every aspect of the event by code, in scheme order."""

@@ -34,6 +34,7 @@ from scorer.model import (
     Role,
     Rounding,
     Rule,
+    Scale,
     Steps,
     SubCriterion,
     TimeRule,
@@ -242,6 +243,15 @@ def event_from_dict(d: dict[str, Any]) -> Event:
             ),
         ),
         titles=tuple(Title(t["name"], int(t["top"])) for t in d.get("titles", ())),
+        scale=Scale(
+            centre=d["scale"].get("centre", "median"),
+            spread=d["scale"].get("spread", "mad_normal"),
+            points_per_spread=dec(d["scale"].get("points_per_spread", 30)),
+            centre_points=dec(d["scale"].get("centre_points", 700)),
+            decimals=int(d["scale"].get("decimals", 0)),
+        )
+        if d.get("scale")
+        else None,
     )
 
 
@@ -356,6 +366,14 @@ def event_to_dict(e: Event) -> dict[str, Any]:
     out["awards"] = {"basis": e.awards.basis, "rounding": e.awards.rounding, "tiers": tiers}
     if e.titles:
         out["titles"] = [{"name": t.name, "top": t.top} for t in e.titles]
+    if e.scale:
+        out["scale"] = {
+            "centre": e.scale.centre,
+            "spread": e.scale.spread,
+            "points_per_spread": dstr(e.scale.points_per_spread),
+            "centre_points": dstr(e.scale.centre_points),
+            "decimals": e.scale.decimals,
+        }
     return out
 
 

@@ -1,0 +1,55 @@
+"""Awards and titles from places, as the scheme declares them.
+
+- basis "ratio": each tier takes ratio × N contestants (N = ranked contestants), rounded as the
+  scheme says (half_up, down, up), in tier order: 10% / 20% / 30% → 一等奖 / 二等奖 / 三等奖.
+- basis "place": each tier takes `places` contestants in order (gold 1, silver 1, bronze 1); a tier
+  with a ratio instead reaches down to ratio × N overall (优胜奖: the rest of the top half).
+- basis "threshold": the first tier whose threshold the total reaches.
+Tied contestants share a rank and therefore an award. Titles go to the top k places.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
+from typing import TYPE_CHECKING
+
+from scorer.model import Awards, Event
+
+if TYPE_CHECKING:
+    from scorer.rules.compute import ContestantResult
+
+_ROUND = {"half_up": ROUND_HALF_UP, "down": ROUND_DOWN, "up": ROUND_UP}
+
+
+def tier_counts(awards: Awards, n: int) -> list[tuple[str, int]]:
+    """Cumulative place bounds per tier: [(name, last place that gets it), …]."""
+    mode = _ROUND[awards.rounding]
+    bounds: list[tuple[str, int]] = []
+    reached = 0
+    for tier in awards.tiers:
+        if awards.basis == "ratio" and tier.ratio is not None:
+            reached += int((tier.ratio * n).quantize(Decimal(1), rounding=mode))
+        elif awards.basis == "place" and tier.places is not None:
+            reached += tier.places
+        elif awards.basis == "place" and tier.ratio is not None:
+            reached = max(reached, int((tier.ratio * n).quantize(Decimal(1), rounding=mode)))
+        bounds.append((tier.name, min(reached, n)))
+    return bounds
+
+
+def assign_awards(event: Event, ranked: list[ContestantResult]) -> list[ContestantResult]:
+    awards = event.awards
+    out = []
+    bounds = tier_counts(awards, len(ranked)) if awards.basis != "threshold" else []
+    for r in ranked:
+        award = ""
+        if awards.basis == "threshold":
+            award = next(
+                (t.name for t in awards.tiers if t.threshold is not None and r.total >= t.threshold), ""
+            )
+        elif r.rank is not None:
+            award = next((name for name, last in bounds if r.rank <= last), "")
+        titles = [t.name for t in event.titles if r.rank is not None and r.rank <= t.top]
+        out.append(replace(r, award=award, title="、".join(titles)))
+    return out

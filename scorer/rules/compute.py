@@ -1,0 +1,285 @@
+"""An event's results from its definition and its current marks: pure and deterministic.
+
+`EventRules(event)` compiles the scheme once; `compute(contestants, marks, statuses)` scores every
+contestant, ranks, awards and flags. `rescore(result, contestant, marks)` recomputes one contestant
+and re-ranks: what the live ranking does after each mark.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal
+
+from scorer.errors import Problem
+from scorer.model import AspectType, Contestant, Event, Judge
+from scorer.rules.aspects import MISSING, OK, RESCORE, ZERO, AspectScore, compile_aspect
+from scorer.rules.awards import assign_awards
+from scorer.rules.ranking import rank
+from scorer.rules.scales import standardise
+
+ROUNDING = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "down": ROUND_DOWN, "up": ROUND_UP}
+HUNDRED = Decimal(100)
+RANKED_STATUSES = ("ok",)
+
+Marks = Mapping[str, Mapping[str, Mapping[str, str]]]  # contestant → aspect → slot → value
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """Something the chief judge should look at; not an error in the data."""
+
+    kind: str  # "rescore" | "conflict" | "tie"
+    contestant: str
+    aspect: str
+    zh: str
+    en: str
+
+
+@dataclass(frozen=True, slots=True)
+class ContestantResult:
+    code: str
+    status: str  # "ok" | "dnf" | "withdrawn" | "dq"
+    aspects: Mapping[str, AspectScore]
+    sub_criteria: Mapping[str, Decimal]
+    criteria: Mapping[str, Decimal]
+    components: Mapping[str, Decimal]
+    total: Decimal  # rounded per the scheme
+    exact_total: Decimal
+    missing: tuple[str, ...]  # aspects without (enough) marks
+    rescore: tuple[str, ...]  # judgement aspects whose spread is over the limit
+    time: Decimal | None  # seconds, from the event's time aspects
+    zero_total: bool = False
+    rank: int | None = None
+    award: str = ""
+    title: str = ""
+    scaled: Decimal | None = None
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing and not self.rescore
+
+
+@dataclass(frozen=True, slots=True)
+class EventResult:
+    event: str
+    results: tuple[ContestantResult, ...]  # ranked first, in rank order, then unranked
+    problems: tuple[Problem, ...] = ()  # blocking: e.g. an unresolved tie on a medal place
+    flags: tuple[Flag, ...] = ()
+
+    def by_code(self) -> dict[str, ContestantResult]:
+        return {r.code: r for r in self.results}
+
+
+@dataclass
+class EventRules:
+    """An event's scheme compiled for scoring."""
+
+    event: Event
+    quantum: Decimal = field(init=False)
+    rounding: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        e = self.event
+        self.quantum = Decimal(1).scaleb(-e.rounding.decimals)
+        self.rounding = ROUNDING[e.rounding.mode]
+        self.from_rounded = e.rounding.totals_from == "rounded"
+        self.scorers = {a.code: compile_aspect(a) for a in e.aspects().values()}
+        self.time_aspects = [a.code for a in e.aspects().values() if a.type is AspectType.TIME]
+        self.weighted = len(e.components) > 1
+        self.layout = [
+            (
+                comp.code,
+                comp.max_mark,
+                comp.weight,
+                [
+                    (crit.code, [(sub.code, [a.code for a in sub.aspects]) for sub in crit.sub_criteria])
+                    for crit in comp.criteria
+                ],
+            )
+            for comp in e.components
+        ]
+
+    def round(self, value: Decimal) -> Decimal:
+        return value.quantize(self.quantum, rounding=self.rounding)
+
+    # -------------------------------------------------------------- one contestant
+
+    def score(
+        self, code: str, marks: Mapping[str, Mapping[str, str]], status: str = "ok"
+    ) -> ContestantResult:
+        aspects: dict[str, AspectScore] = {}
+        subs: dict[str, Decimal] = {}
+        crits: dict[str, Decimal] = {}
+        comps: dict[str, Decimal] = {}
+        missing: list[str] = []
+        rescore: list[str] = []
+        zero_total = False
+        total = ZERO
+        rnd = self.round if self.from_rounded else None
+        empty: Mapping[str, str] = {}
+        for comp_code, comp_max, weight, criteria in self.layout:
+            comp_sum = ZERO
+            for crit_code, subcrits in criteria:
+                crit_sum = ZERO
+                for sub_code, aspect_codes in subcrits:
+                    sub_sum = ZERO
+                    for a in aspect_codes:
+                        s = self.scorers[a](marks.get(a, empty))
+                        aspects[a] = s
+                        if s.status is OK:
+                            sub_sum += rnd(s.score) if rnd else s.score  # type: ignore[operator, arg-type]
+                            zero_total = zero_total or s.zero_total
+                        elif s.status is MISSING:
+                            missing.append(a)
+                        else:
+                            rescore.append(a)
+                    subs[sub_code] = sub_sum
+                    crit_sum += sub_sum
+                crits[crit_code] = crit_sum
+                comp_sum += crit_sum
+            comp_sum = min(max(comp_sum, ZERO), comp_max)  # deductions never take a part below 0
+            comps[comp_code] = comp_sum
+            if self.weighted:
+                part = comp_sum * weight * HUNDRED / comp_max if comp_max else ZERO
+                total += rnd(part) if rnd else part
+            else:
+                total += comp_sum
+        if zero_total:
+            total = ZERO
+        time = None
+        if self.time_aspects:
+            values = [marks.get(a, empty).get("") for a in self.time_aspects]
+            if all(v is not None for v in values):
+                time = sum((Decimal(v) for v in values if v is not None), ZERO)
+        return ContestantResult(
+            code=code,
+            status=status,
+            aspects=aspects,
+            sub_criteria=subs,
+            criteria=crits,
+            components=comps,
+            total=self.round(total),
+            exact_total=total,
+            missing=tuple(missing),
+            rescore=tuple(rescore),
+            time=time,
+            zero_total=zero_total,
+        )
+
+    # -------------------------------------------------------------- the whole event
+
+    def compute(
+        self,
+        contestants: Iterable[Contestant],
+        marks: Marks,
+        statuses: Mapping[str, str] | None = None,
+        judges: Iterable[Judge] = (),
+        entered_by: Mapping[tuple[str, str, str], str] | None = None,
+    ) -> EventResult:
+        """Score, rank and award every contestant of the event.
+
+        `entered_by` maps (contestant, aspect, slot) → judge code, for conflict-of-interest flags.
+        """
+        statuses = statuses or {}
+        entrants = [c for c in contestants if c.event == self.event.code]
+        empty: Mapping[str, Mapping[str, str]] = {}
+        scored = [self.score(c.code, marks.get(c.code, empty), statuses.get(c.code, "ok")) for c in entrants]
+        return self.finish(scored, entrants, judges, entered_by)
+
+    def finish(
+        self,
+        scored: list[ContestantResult],
+        entrants: list[Contestant],
+        judges: Iterable[Judge] = (),
+        entered_by: Mapping[tuple[str, str, str], str] | None = None,
+    ) -> EventResult:
+        """Rank, award, scale and flag already-scored contestants."""
+        e = self.event
+        ranked, tied_groups = rank(e, [r for r in scored if r.status in RANKED_STATUSES])
+        ranked = assign_awards(e, ranked)
+        if e.scale is not None:
+            ranked = standardise(e.scale, ranked)
+        unranked = sorted((r for r in scored if r.status not in RANKED_STATUSES), key=lambda r: r.code)
+        problems = _tie_problems(e, ranked, tied_groups)
+        flags = _flags(scored, entrants, judges, entered_by or {})
+        return EventResult(e.code, tuple(ranked) + tuple(unranked), tuple(problems), tuple(flags))
+
+    def rescore(
+        self,
+        previous: EventResult,
+        code: str,
+        marks: Mapping[str, Mapping[str, str]],
+        entrants: list[Contestant],
+        status: str | None = None,
+    ) -> EventResult:
+        """Recompute one contestant (after a mark) and re-rank; the others keep their scores."""
+        others = [_unplaced(r) for r in previous.results if r.code != code]
+        old = next((r for r in previous.results if r.code == code), None)
+        fresh = self.score(code, marks, status or (old.status if old else "ok"))
+        return self.finish([*others, fresh], entrants)
+
+
+def _unplaced(r: ContestantResult) -> ContestantResult:
+    return replace(r, rank=None, award="", title="", scaled=None) if r.rank is not None else r
+
+
+def _tie_problems(event: Event, ranked: list[ContestantResult], tied: list[list[str]]) -> list[Problem]:
+    """With "no shared medal places", an unresolved tie among award winners blocks the results."""
+    if event.ranking.shared_medal_places:
+        return []
+    problems = []
+    by_code = {r.code: r for r in ranked}
+    for group in tied:
+        first = by_code[group[0]]
+        if first.award or first.title:
+            names = "、".join(group)
+            problems.append(
+                Problem(
+                    f"rank {first.rank}",
+                    f"第 {first.rank} 名并列（{names}），所有并列规则都相同，本赛不允许并列获奖：请裁判长裁定",
+                    f"a tie for place {first.rank} ({', '.join(group)}) survives every tie-break and this "
+                    "contest allows no shared award places: the chief judge must decide",
+                )
+            )
+    return problems
+
+
+def _flags(
+    scored: list[ContestantResult],
+    entrants: list[Contestant],
+    judges: Iterable[Judge],
+    entered_by: Mapping[tuple[str, str, str], str],
+) -> list[Flag]:
+    flags: list[Flag] = []
+    for r in scored:
+        for a in r.rescore:
+            s = r.aspects[a]
+            flags.append(
+                Flag(
+                    "rescore",
+                    r.code,
+                    a,
+                    f"{r.code} {a} 裁判分差 {s.spread} 超过允许值，需要重新评分",
+                    f"{r.code} {a}: judges' spread {s.spread} is over the limit; re-score",
+                )
+            )
+    orgs = {j.code: j.organisation for j in judges if j.organisation}
+    contestant_org = {c.code: c.organisation for c in entrants if c.organisation}
+    for (contestant, aspect, _slot), judge in sorted(entered_by.items()):
+        org = orgs.get(judge)
+        if org and contestant_org.get(contestant) == org:
+            flags.append(
+                Flag(
+                    "conflict",
+                    contestant,
+                    aspect,
+                    f"裁判 {judge} 与选手 {contestant} 同属“{org}”，却为其 {aspect} 评分（利益冲突）",
+                    f"judge {judge} marked {aspect} of {contestant}, both from '{org}' (conflict of interest)",
+                )
+            )
+    return flags
+
+
+def status_of_aspect(score: AspectScore) -> str:
+    return {OK: "ok", MISSING: "missing", RESCORE: "rescore"}[score.status]

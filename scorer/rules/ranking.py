@@ -1,0 +1,62 @@
+"""Ranking: higher total first, then the scheme's ordered tie-breaks; standard competition ranking
+(1, 2, 2, 4) when every tie-break is equal. Values are compared as the scheme rounds them, so two
+totals that print as 85.50 are equal here too."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+from itertools import groupby
+from typing import TYPE_CHECKING, Any
+
+from scorer.model import Event
+
+if TYPE_CHECKING:
+    from scorer.rules.compute import ContestantResult
+
+INF = Decimal("Infinity")
+
+
+def quantum(event: Event) -> Decimal:
+    return Decimal(1).scaleb(-event.rounding.decimals)
+
+
+def tie_value(event: Event, r: ContestantResult, spec: str) -> Decimal | None:
+    """The value a tie-break compares (None: not available, ranks last on that step)."""
+    q = quantum(event)
+    if spec == "time":
+        return r.time
+    kind, code = spec.split(":", 1)
+    if kind == "aspect":
+        s = r.aspects.get(code)
+        value = s.score if s is not None else None
+    else:
+        table = {"component": r.components, "criterion": r.criteria, "sub_criterion": r.sub_criteria}[kind]
+        value = table.get(code)
+    return None if value is None else value.quantize(q)
+
+
+def sort_key(event: Event, r: ContestantResult) -> tuple[Any, ...]:
+    """Smaller sorts first: −total, then each tie-break (time: shorter first)."""
+    key: list[Decimal] = [-r.total]
+    for spec in event.ranking.tie_breaks:
+        v = tie_value(event, r, spec)
+        if spec == "time":
+            key.append(INF if v is None else v)
+        else:
+            key.append(INF if v is None else -v)
+    return tuple(key)
+
+
+def rank(event: Event, results: list[ContestantResult]) -> tuple[list[ContestantResult], list[list[str]]]:
+    """Results in rank order with `rank` set, and the groups that share a rank."""
+    keyed = sorted(((sort_key(event, r), r.code, r) for r in results), key=lambda t: (t[0], t[1]))
+    out: list[ContestantResult] = []
+    groups: list[list[str]] = []
+    for _key, same in groupby(keyed, key=lambda t: t[0]):
+        members = list(same)
+        place = len(out) + 1
+        out.extend(replace(r, rank=place) for _k, _c, r in members)
+        if len(members) > 1:
+            groups.append([code for _k, code, _r in members])
+    return out, groups
