@@ -55,6 +55,14 @@ def from_data(data: Any, source: str, locate: Locate | None = None) -> Competiti
     return codec.from_dict(data, pins)
 
 
+def _json_number(text: str) -> Decimal:
+    """JSON numbers as exact decimals; NaN, Infinity and absurd exponents would break the sums."""
+    value = Decimal(text)
+    if not value.is_finite() or abs(value.adjusted()) > 1000:
+        raise ValueError(text[:40])
+    return value
+
+
 def parse_json_bytes(raw: bytes, source: str) -> Any:
     try:
         text = raw.decode("utf-8-sig")
@@ -64,7 +72,7 @@ def parse_json_bytes(raw: bytes, source: str) -> Any:
             [Problem(f"byte {exc.start}", "文件不是 UTF-8 编码的文本", "the file is not UTF-8 text")],
         ) from None
     try:
-        return json.loads(text, parse_float=Decimal)
+        return json.loads(text, parse_float=_json_number, parse_constant=_json_number)
     except json.JSONDecodeError as exc:
         raise ImportRejected(
             source,
@@ -78,6 +86,11 @@ def parse_json_bytes(raw: bytes, source: str) -> Any:
         ) from None
     except RecursionError:
         raise ImportRejected(source, [Problem("", "JSON 嵌套过深", "JSON nested too deeply")]) from None
+    except ValueError:  # NaN, Infinity, 1e999999999 or an integer of thousands of digits
+        raise ImportRejected(
+            source,
+            [Problem("", "JSON 中有无效或过大的数值", "the JSON holds an invalid or oversized number")],
+        ) from None
 
 
 def load_json_bytes(raw: bytes, source: str = "package.json") -> Competition:

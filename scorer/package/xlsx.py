@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Protocol
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -89,7 +89,7 @@ BASIS_WORDS = {"ratio": ("比例",), "place": ("名次",), "threshold": ("分数
 AWARD_ROUND_WORDS = {"half_up": ("四舍五入",), "down": ("舍去",), "up": ("进一",)}
 TRUE_WORDS = ("是", "yes", "y", "true", "1", "对")
 FALSE_WORDS = ("否", "no", "n", "false", "0", "不")
-NO_LIMIT_WORDS = ("无", "不限", "none", "null")
+NO_LIMIT_WORDS = ("无", "不限", "none", "null")  # no spread limit; no unit
 TIE_BREAK_WORDS = {
     "component": ("组成部分", "部分"),
     "criterion": ("模块",),
@@ -127,7 +127,7 @@ class Column:
 
     key: str  # English name; also accepted as the header
     zh: str  # Chinese header, written on export
-    # how cells are read: text, code, pin, dec, nonneg, int, bool, date, enum, mode, spread,
+    # how cells are read: text, code, pin, unit, dec, nonneg, int, bool, date, enum, mode, spread,
     # grades, bands, titles, ties, scope, tiers
     kind: str
     help_zh: str
@@ -234,8 +234,8 @@ RULE_COLUMNS = (
       "测量：" + words_help(MEASURE_MODE_WORDS) + "；时间：" + words_help(TIME_MODE_WORDS),
       "measurement: tolerance, gauge, grade, bands; time: penalty, linear", path="rule.mode",
       types=(_M, _T), example="公差"),
-    C("unit", "单位", "text", "测量单位，默认 mm", "unit of the measure, default mm", path="rule.unit",
-      types=(_M,), example="mm"),
+    C("unit", "单位", "unit", "测量单位，默认 mm；“无”= 没有单位", "unit, default mm; 无/none: no unit",
+      path="rule.unit", types=(_M,), example="mm"),
     C("nominal", "基本尺寸", "dec", "公差评分的基本尺寸", "nominal size (tolerance mode)",
       path="rule.nominal", types=(_M,), example="24"),
     C("lower", "下偏差", "dec", "下偏差，如 -0.03", "lower deviation, e.g. -0.03", path="rule.lower",
@@ -664,6 +664,8 @@ def convert(
     kind = col.kind
     if kind in ("text", "code", "pin"):
         return text, None
+    if kind == "unit":
+        return ("" if text.lower() in NO_LIMIT_WORDS else text), None
     if kind in ("dec", "nonneg"):
         return _dec(value, text, kind == "nonneg")
     if kind == "int":
@@ -788,7 +790,11 @@ class Origin:
         return f"{self.sheet}!第{self.row}行"
 
 
-def locator(origins: Mapping[Path, Origin], fallback: Callable[[Path], str]) -> Callable[[Path], str]:
+class Place(Protocol):
+    def where(self, rel: Path) -> str: ...
+
+
+def locator(origins: Mapping[Path, Place], fallback: Callable[[Path], str]) -> Callable[[Path], str]:
     """Longest-prefix match of a package path against the recorded origins."""
 
     def locate(path: Path) -> str:
@@ -1260,7 +1266,7 @@ REQUIRED_FILL = PatternFill("solid", fgColor="9C2A00")
 THIN = Side(style="thin", color="A6A6A6")
 HEADER_BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 TEXT_FORMAT = "@"
-TEXT_KINDS = ("text", "code", "pin", "grades", "bands", "titles", "ties", "scope", "tiers", "date")
+TEXT_KINDS = ("text", "code", "pin", "unit", "grades", "bands", "titles", "ties", "scope", "tiers", "date")
 FIXED_TIME = datetime(2000, 1, 1)
 
 
@@ -1285,8 +1291,12 @@ def number_cell(text: str) -> int | float | str:
 def _export(col: Column, value: Any) -> Any:
     if value is EMPTY:
         return None
+    if value is None and col.kind == "spread":
+        return NO_LIMIT_WORDS[0]
+    if value == "" and col.kind == "unit":
+        return NO_LIMIT_WORDS[0]
     if value is None:
-        return NO_LIMIT_WORDS[0] if col.kind == "spread" else None
+        return None
     if col.kind in ("dec", "nonneg", "spread") and isinstance(value, str):
         return number_cell(value)
     if col.kind == "enum" and col.words:
@@ -1334,7 +1344,10 @@ def _set_cell(ws: Worksheet, row: int, column: int, value: Any) -> None:
             f"{ws.title} 第 {row} 行含有 Excel 无法保存的控制字符",
             f"{ws.title} row {row} holds a control character that Excel cannot store",
         )
-    ws.cell(row=row, column=column, value=value)
+    cell = ws.cell(row=row, column=column)
+    cell.value = value
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"  # a name such as "=A" is text, not a formula
 
 
 def _sheet(

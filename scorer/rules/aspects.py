@@ -18,8 +18,8 @@ from scorer.model import (
     DeductionRule,
     ExamRule,
     JudgementRule,
-    MeasureMode,
     MeasurementRule,
+    MeasureMode,
     Steps,
     TimeRule,
 )

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from scorer.errors import ScorerError, language
 from scorer.model import Event
-from scorer.rules.compute import ContestantResult, EventResult
+from scorer.rules.compute import EventResult
 from scorer.rules.ranking import quantum, tie_value
 
 
@@ -85,7 +85,6 @@ def explain(event: Event, result: EventResult, a: str, b: str) -> Explanation:
             better = ra if va < vb else rb
         else:
             better = ra if va > vb else rb
-        worse = rb if better is ra else ra
         vb_, vw = (va, vb) if better is ra else (vb, va)
         op = "<" if shorter_wins else ">"
         zh.append(f"{name_zh} {_v(vb_, q)} {op} {_v(vw, q)} → {better.code} 领先")
