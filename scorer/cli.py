@@ -256,6 +256,74 @@ def cmd_info(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_results(args: argparse.Namespace) -> int:
+    from scorer import results_json
+
+    with Store.open(args.db) as store:
+        comp = store.competition
+        if comp is None:
+            raise ScorerError("此文件还没有竞赛定义", "this file has no competition yet")
+        codes = [args.event] if args.event else [e.code for e in comp.events]
+        results = [store.results(code) for code in codes]
+    data = results_json.to_dict(comp, results)
+    if args.format == "json":
+        _out(json.dumps(data, ensure_ascii=False, indent=2))
+        return 0
+    headers = ["event", "rank", "code", "total", "award", "title", "status", "complete"]
+    rows = []
+    for ev in data["events"]:
+        for r in ev["results"]:
+            rows.append(
+                {
+                    "event": ev["event"],
+                    "rank": r["rank"] or "",
+                    "code": r["code"],
+                    "total": r["total"],
+                    "award": r["award"] or "",
+                    "title": r["title"] or "",
+                    "status": r["status"],
+                    "complete": "" if r["complete"] else _t("未完成", "incomplete"),
+                }
+            )
+    _emit(rows, args.format, headers)
+    if args.format == "table":
+        for ev in data["events"]:
+            for p in ev["problems"]:
+                sys.stderr.write(
+                    _t("需裁定：", "blocking: ") + (p["en"] if language() == "en" else p["zh"]) + "\n"
+                )
+    return 0
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from scorer.rules import explain
+
+    with Store.open(args.db) as store:
+        comp = store.competition
+        if comp is None:
+            raise ScorerError("此文件还没有竞赛定义", "this file has no competition yet")
+        people = {x.code: x for x in comp.contestants}
+        for code in (args.a, args.b):
+            if code not in people:
+                raise ScorerError(f"没有加密号为“{code}”的选手", f"no contestant with code '{code}'")
+        if people[args.a].event != people[args.b].event:
+            raise ScorerError("两名选手不在同一个项目", "the two contestants are not in the same event")
+        event = comp.event(people[args.a].event)
+        assert event is not None
+        result = store.results(event.code)
+    _out(explain(event, result, args.a, args.b).text())
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    with Store.open(args.db) as store:
+        log_id = store.set_status(
+            contestant=args.contestant, status=args.status, reason=args.reason, actor=args.actor
+        )
+    _out(str(log_id))
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from scorer.demo import demo_path, ensure_demo
 
@@ -336,6 +404,26 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("db")
     s.add_argument("--format", choices=["text", "json"], default="text")
     s.set_defaults(func=cmd_info)
+
+    s = sub.add_parser("results", help="ranked results / 成绩排名")
+    s.add_argument("db")
+    s.add_argument("--event")
+    s.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    s.set_defaults(func=cmd_results)
+
+    s = sub.add_parser("explain", help="why A ranks above B / 排名说明")
+    s.add_argument("db")
+    s.add_argument("a", metavar="CODE_A")
+    s.add_argument("b", metavar="CODE_B")
+    s.set_defaults(func=cmd_explain)
+
+    s = sub.add_parser("status", help="did not finish / withdrew / disqualified (chief judge) / 选手状态")
+    s.add_argument("db")
+    s.add_argument("contestant")
+    s.add_argument("status", choices=["ok", "dnf", "withdrawn", "dq"])
+    s.add_argument("--reason", required=True)
+    s.add_argument("--actor", required=True)
+    s.set_defaults(func=cmd_status)
 
     s = sub.add_parser("demo", help="create the demo competition file (if missing); prints its path")
     s.add_argument("db", nargs="?")

@@ -89,6 +89,14 @@ def _value(aspect: Aspect, rng: random.Random) -> str:
     return str((rule.out_of * Decimal(rng.randint(55, 98)) / 100).quantize(Decimal("0.5")))
 
 
+def _panel_value(aspect: Aspect, base: str, rng: random.Random) -> str:
+    """Judges of a panel mostly agree (within one step); now and then one is far off."""
+    rule = aspect.rule
+    assert isinstance(rule, JudgementRule)
+    offset = rule.step * rng.choice([0, 0, 1]) if rng.random() > 0.04 else rule.step * 3
+    return str(min(rule.scale_max, max(rule.scale_min, Decimal(base) - offset)))
+
+
 def enter_demo_marks(store: Store, comp: Competition, seed: int = 2026) -> int:
     """Enter plausible marks for all but the last two contestants of each event; the count."""
     rng = random.Random(seed)
@@ -101,12 +109,15 @@ def enter_demo_marks(store: Store, comp: Competition, seed: int = 2026) -> int:
                 markers = [j for j in judges if store.may_mark(j, event.code, aspect.code)]
                 if aspect.type is not AspectType.JUDGEMENT:
                     markers = markers[:1]
+                base = _value(aspect, rng)
                 for judge in markers:
                     store.record_mark(
                         judge=judge.code,
                         contestant=contestant.code,
                         aspect=aspect.code,
-                        value=_value(aspect, rng),
+                        value=_panel_value(aspect, base, rng)
+                        if aspect.type is AspectType.JUDGEMENT
+                        else base,
                         source="import",
                     )
                     count += 1

@@ -61,11 +61,24 @@ class ContestantResult:
 
 
 @dataclass(frozen=True, slots=True)
+class TeamResult:
+    """A team event's unit of ranking: members' totals summed or averaged (Event.team_combine)."""
+
+    team: str
+    members: tuple[str, ...]
+    total: Decimal
+    time: Decimal | None
+    rank: int | None = None
+    award: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class EventResult:
     event: str
     results: tuple[ContestantResult, ...]  # ranked first, in rank order, then unranked
     problems: tuple[Problem, ...] = ()  # blocking: e.g. an unresolved tie on a medal place
     flags: tuple[Flag, ...] = ()
+    teams: tuple[TeamResult, ...] = ()  # team events: teams in rank order
 
     def by_code(self) -> dict[str, ContestantResult]:
         return {r.code: r for r in self.results}
@@ -203,7 +216,38 @@ class EventRules:
         unranked = sorted((r for r in scored if r.status not in RANKED_STATUSES), key=lambda r: r.code)
         problems = _tie_problems(e, ranked, tied_groups)
         flags = _flags(scored, entrants, judges, entered_by or {})
-        return EventResult(e.code, tuple(ranked) + tuple(unranked), tuple(problems), tuple(flags))
+        teams = self.teams(ranked, entrants) if e.team_size > 1 else ()
+        return EventResult(e.code, tuple(ranked) + tuple(unranked), tuple(problems), tuple(flags), teams)
+
+    def teams(self, ranked: list[ContestantResult], entrants: list[Contestant]) -> tuple[TeamResult, ...]:
+        """Team totals (sum or mean of ranked members), ranked by total then shorter total time."""
+        team_of = {c.code: c.team for c in entrants if c.team}
+        members: dict[str, list[ContestantResult]] = {}
+        for r in ranked:
+            if r.code in team_of:
+                members.setdefault(team_of[r.code], []).append(r)
+        teams = []
+        for team, rs in members.items():
+            total = sum((r.total for r in rs), ZERO)
+            if self.event.team_combine == "mean":
+                total = self.round(total / len(rs))
+            times = [r.time for r in rs]
+            time = (
+                sum((t for t in times if t is not None), ZERO) if all(t is not None for t in times) else None
+            )
+            teams.append(TeamResult(team, tuple(sorted(r.code for r in rs)), total, time))
+        use_time = "time" in self.event.ranking.tie_breaks
+        inf = Decimal("Infinity")
+
+        def key(t: TeamResult) -> tuple[Decimal, Decimal]:
+            return (-t.total, (t.time if t.time is not None else inf) if use_time else ZERO)
+
+        teams.sort(key=lambda t: (key(t), t.team))
+        out: list[TeamResult] = []
+        for i, t in enumerate(teams):
+            place = out[-1].rank if out and key(teams[i - 1]) == key(t) else i + 1
+            out.append(replace(t, rank=place))
+        return tuple(out)
 
     def rescore(
         self,

@@ -490,6 +490,75 @@ class Store:
             MarkRow(*r) for r in self.conn.execute(sql + " ORDER BY event, contestant, aspect, judge", params)
         ]
 
+    # ------------------------------------------------------------ status and results
+
+    STATUSES = ("ok", "dnf", "withdrawn", "dq")
+
+    def set_status(self, *, contestant: str, status: str, reason: str, actor: str) -> int:
+        """Record that a contestant did not finish, withdrew or was disqualified (or is back to ok);
+        only a chief judge of the contestant's event may."""
+        self._require_competition()
+        x = self._index["contestants"].get(contestant)
+        if x is None:
+            raise MarkRefused(f"没有加密号为“{contestant}”的选手", f"no contestant with code '{contestant}'")
+        if status not in self.STATUSES:
+            raise MarkRefused(
+                f"状态“{status}”无效，应为：{', '.join(self.STATUSES)}",
+                f"status '{status}' is not one of: {', '.join(self.STATUSES)}",
+            )
+        j = self._index["judges"].get(actor)
+        if j is None or j.role is not Role.CHIEF or not any(a.event == x.event for a in j.assignments):
+            raise MarkRefused(
+                f"只有项目 {x.event} 的裁判长可以更改选手状态",
+                f"only a chief judge of event {x.event} may set a status",
+            )
+        if not (reason or "").strip():
+            raise MarkRefused("更改选手状态必须写明原因", "a status change needs a reason")
+        payload = {"contestant": contestant, "event": x.event, "status": status, "reason": reason.strip()}
+        return self.append(
+            "contestant.status",
+            payload,
+            actor,
+            "keyboard",
+            projection=[
+                (
+                    "INSERT INTO statuses (contestant, status, log_id) VALUES (?, ?, ?)"
+                    " ON CONFLICT (contestant) DO UPDATE SET status = excluded.status, log_id = excluded.log_id",
+                    (contestant, status, LOG_ID),
+                )
+            ],
+        )
+
+    def statuses(self) -> dict[str, str]:
+        return dict(
+            self.conn.execute("SELECT contestant, status FROM statuses WHERE status != 'ok'").fetchall()
+        )
+
+    def event_marks(
+        self, event: str
+    ) -> tuple[dict[str, dict[str, dict[str, str]]], dict[tuple[str, str, str], str]]:
+        """An event's current marks in the rules' shape (contestant → aspect → slot → value), and
+        who entered each (for conflict-of-interest checks)."""
+        marks: dict[str, dict[str, dict[str, str]]] = {}
+        entered_by: dict[tuple[str, str, str], str] = {}
+        for contestant, aspect, slot, value, judge in self.conn.execute(
+            "SELECT contestant, aspect, slot, value, judge FROM marks WHERE event = ?", (event,)
+        ):
+            marks.setdefault(contestant, {}).setdefault(aspect, {})[slot] = value
+            entered_by[(contestant, aspect, slot)] = judge
+        return marks, entered_by
+
+    def results(self, event: str) -> Any:
+        """The event's results as the rules compute them from the current marks."""
+        from scorer.rules import EventRules
+
+        comp = self._require_competition()
+        e = self._index["events"].get(event)
+        if e is None:
+            raise ScorerError(f"没有代码为“{event}”的项目", f"no event with code '{event}'")
+        marks, entered_by = self.event_marks(event)
+        return EventRules(e).compute(comp.contestants, marks, self.statuses(), comp.judges, entered_by)
+
     def info(self) -> dict[str, Any]:
         comp = self.competition
         kinds = dict(self.conn.execute("SELECT kind, count(*) FROM log GROUP BY kind").fetchall())

@@ -66,4 +66,18 @@ def m002_mark_lookup(db: Database) -> None:
     db.execute("CREATE INDEX marks_event ON marks (event, contestant)")
 
 
+@migrations()
+def m003_contestant_status(db: Database) -> None:
+    """Version 3: contestant status (did not finish, withdrew, disqualified) as a projection."""
+    db.execute(
+        """
+        CREATE TABLE statuses (
+            contestant TEXT PRIMARY KEY,
+            status TEXT NOT NULL,
+            log_id INTEGER NOT NULL REFERENCES log(id)
+        )
+        """
+    )
+
+
 KNOWN = [m.name for m in migrations._migrations]

@@ -52,6 +52,12 @@ def verify(path: str | Path) -> Report:
                 "SELECT contestant, aspect, slot, event, judge, value, log_id, first_id FROM marks"
             )
         }
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        status_table = (
+            dict(conn.execute("SELECT contestant, status FROM statuses").fetchall())
+            if "statuses" in tables
+            else {}
+        )
     except sqlite3.DatabaseError as exc:
         raise ScorerError(
             f"{path} 不是 Scorer 竞赛文件或已损坏（{exc}）",
@@ -126,6 +132,18 @@ def verify(path: str | Path) -> Report:
                 f"当前分数表被程序之外的改动修改过：表中为 {got}，日志记录为 {want}（共 {len(diff)} 处不一致）",
                 f"the current-marks table was changed outside the program: it says {got}, the log says {want} "
                 f"({len(diff)} difference(s))",
+            )
+        replayed_status = {
+            json.loads(r[4])["contestant"]: json.loads(r[4])["status"]
+            for r in rows
+            if r[3] == "contestant.status"
+        }
+        if replayed_status != status_table:
+            _problem(
+                report,
+                "statuses",
+                "选手状态表被程序之外的改动修改过，与日志不一致",
+                "the contestant status table was changed outside the program; it disagrees with the log",
             )
     return report
 

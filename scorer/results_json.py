@@ -1,0 +1,76 @@
+"""The stable JSON of results (`scorer results --format json`), read by tools and headquarters.
+
+Format "scorer-results" version 1, documented in docs/results-format.md. Decimals are strings with
+the scheme's decimals ("82.02"); fields are only ever added, never renamed, within a version.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scorer.model import Competition
+from scorer.rules import EventResult
+
+FORMAT = "scorer-results"
+VERSION = 1
+
+
+def _s(value: Any) -> str | None:
+    return None if value is None else format(value, "f")
+
+
+def event_to_dict(comp: Competition, result: EventResult) -> dict[str, Any]:
+    event = comp.event(result.event)
+    assert event is not None
+    people = {x.code: x for x in comp.contestants}
+    q = event.rounding.decimals
+
+    def r2(value: Any) -> str | None:
+        return None if value is None else _s(round(value, q))
+
+    rows = []
+    for r in result.results:
+        x = people[r.code]
+        rows.append(
+            {
+                "rank": r.rank,
+                "code": r.code,
+                "reg_no": x.reg_no,
+                "name": x.name,
+                "organisation": x.organisation,
+                "district": x.district,
+                "team": x.team or None,
+                "status": r.status,
+                "total": _s(r.total),
+                "scaled": _s(r.scaled),
+                "components": {k: r2(v) for k, v in r.components.items()},
+                "criteria": {k: r2(v) for k, v in r.criteria.items()},
+                "time_seconds": _s(r.time),
+                "award": r.award or None,
+                "title": r.title or None,
+                "complete": r.complete,
+                "missing": list(r.missing),
+                "rescore": list(r.rescore),
+            }
+        )
+    return {
+        "event": event.code,
+        "name": event.name,
+        "contestants": len(rows),
+        "complete": all(r.complete for r in result.results if r.status == "ok"),
+        "problems": [{"where": p.where, "zh": p.zh, "en": p.en} for p in result.problems],
+        "flags": [
+            {"kind": f.kind, "contestant": f.contestant, "aspect": f.aspect, "zh": f.zh, "en": f.en}
+            for f in result.flags
+        ],
+        "results": rows,
+    }
+
+
+def to_dict(comp: Competition, results: list[EventResult]) -> dict[str, Any]:
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "competition": {"id": comp.id, "name": comp.name, "venue": comp.venue},
+        "events": [event_to_dict(comp, r) for r in results],
+    }
