@@ -116,9 +116,6 @@ def bench_package_import(work: Path) -> tuple[dict[str, dict[str, Any]], Any]:
     """Import of a 2,000-contestant, 40-aspect package: load + validate + record, in seconds."""
     path = work / "big.json"
     path.write_text(json.dumps(synth_package(2000, 40), ensure_ascii=False, indent=1), encoding="utf-8")
-    t0 = time.perf_counter()
-    json.loads(path.read_text(encoding="utf-8"))
-    parse_only = time.perf_counter() - t0
     best = float("inf")
     comp = None
     for r in range(3):
@@ -127,7 +124,66 @@ def bench_package_import(work: Path) -> tuple[dict[str, dict[str, Any]], Any]:
         with Store.create(work / f"import{r}.scorer") as store:
             store.set_competition(comp, "bench")
         best = min(best, time.perf_counter() - t0)
-    return {"package_import": entry(best, "s", parse_only, None, "value")}, comp
+    return {"package_import": entry(best, "s", None, None, "value")}, comp
+
+
+def bench_rules(work: Path) -> dict[str, dict[str, Any]]:
+    """Full compute of 2,000 contestants × 40 judgement aspects × 3 judges (240,000 marks) against
+    reading those marks from the store; then one new mark → results current again."""
+    import random
+
+    from scorer.rules import EventRules
+
+    comp = package.from_data(synth_package(2000, 40, all_judged=True), "rules.json")
+    rng = random.Random(7)
+    store = Store.create(work / "rules.scorer")
+    store.set_competition(comp, "bench")
+    batch = []
+    for c in comp.contestants[:-1]:  # the last one gets a mark in the incremental part
+        for a in range(40):
+            base = rng.randint(1, 3)
+            for j in ("J1", "J2", "J3"):
+                batch.append(
+                    {
+                        "judge": j,
+                        "contestant": c.code,
+                        "aspect": f"A{a}",
+                        "value": str(base - rng.randint(0, 1)),
+                    }
+                )
+        if len(batch) >= 24000:
+            store.record_marks(batch)
+            batch = []
+    store.record_marks(batch)
+    event = comp.events[0]
+    reads, computes = [], []
+    result = None
+    for _ in range(3):
+        t0 = time.perf_counter()
+        marks, entered_by = store.event_marks(event.code)
+        reads.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        result = EventRules(event).compute(comp.contestants, marks, {}, comp.judges, entered_by)
+        computes.append(time.perf_counter() - t0)
+    assert result is not None
+    rules = EventRules(event)
+    result = rules.compute(comp.contestants, marks, {}, comp.judges, entered_by)
+    entrants = list(comp.contestants)
+    last = comp.contestants[-1].code
+    incremental = []
+    for a in range(40):
+        for j in ("J1", "J2", "J3"):
+            store.record_mark(judge=j, contestant=last, aspect=f"A{a}", value=str(rng.randint(1, 3)))
+            t0 = time.perf_counter()
+            mine = store.contestant_marks(last)
+            result = rules.rescore(result, last, mine, entrants)
+            incremental.append(time.perf_counter() - t0)
+    store.close()
+    read, compute = min(reads), min(computes)
+    return {
+        "rules_compute_full": entry(compute * 1000, "ms", read * 1000, 1.0, "ratio"),
+        "rules_incremental": entry(statistics.median(incremental) * 1000, "ms", None, 5.0, "value"),
+    }
 
 
 def main() -> int:
@@ -137,6 +193,7 @@ def main() -> int:
         figures, comp = bench_package_import(work)
         results.update(figures)
         results.update(bench_mark_append(work, comp))
+        results.update(bench_rules(work))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     old = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}

@@ -52,9 +52,20 @@ def aspect(i: int) -> dict[str, Any]:
     }
 
 
-def package(contestants: int = 2000, aspects: int = 40) -> dict[str, Any]:
+def judged_aspect(i: int) -> dict[str, Any]:
+    return {
+        "code": f"A{i}",
+        "name": f"评价 {i}",
+        "type": "judgement",
+        "max_mark": "2.5",
+        "rule": {"judges": 3},
+    }
+
+
+def package(contestants: int = 2000, aspects: int = 40, all_judged: bool = False) -> dict[str, Any]:
+    make = judged_aspect if all_judged else aspect
     subs = [
-        {"code": f"S{s}", "name": f"子模块 {s}", "aspects": [aspect(s * 10 + k) for k in range(10)]}
+        {"code": f"S{s}", "name": f"子模块 {s}", "aspects": [make(s * 10 + k) for k in range(10)]}
         for s in range(aspects // 10)
     ]
     return {

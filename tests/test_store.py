@@ -189,3 +189,26 @@ def test_reopen_loads_competition_and_station(store):
         assert len(again.marks()) == 1
     store.conn = sqlite3.connect(path)  # the fixture closes it again
     store._checkpoint = type("C", (), {"close": lambda self: None})()
+
+
+def test_bulk_marks_are_all_or_nothing(store):
+    """An imported sheet with one bad line writes nothing; a good one is one transaction."""
+    from scorer.errors import ImportRejected
+
+    good = [
+        {"judge": "J1", "contestant": "C01", "aspect": "A1.1", "value": "24.01"},
+        {"judge": "J1", "contestant": "C02", "aspect": "A1.1", "value": "24.02"},
+    ]
+    before = log_count(store)
+    with pytest.raises(ImportRejected) as exc:
+        store.record_marks([*good, {"judge": "J1", "contestant": "C03", "aspect": "A1.1", "value": "99"}])
+    assert exc.value.problems[0].where == "#3"
+    with pytest.raises(ImportRejected):
+        store.record_marks([*good, good[0]])
+    assert log_count(store) == before
+    ids = store.record_marks(good)
+    assert len(ids) == 2 and len(store.marks()) == 2
+    with pytest.raises(MarkRefused, match="already has"):
+        store.record_marks([{"judge": "J1", "contestant": "C03", "aspect": "A1.1", "value": "24"}, good[0]])
+    assert len(store.marks()) == 2
+    assert verify(store.path).ok

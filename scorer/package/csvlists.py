@@ -35,6 +35,8 @@ from scorer.package.xlsx import (
     event_code,
     finish,
     header_cells,
+    header_keys,
+    header_lookup,
     locator,
     lookup_header,
     match_headers,
@@ -264,6 +266,20 @@ def merge_judges_csv(comp: Competition, raw: bytes, source: str = "judges.csv") 
                 line, ASSIGNMENT_COLUMNS[0], ("填了分工但缺少项目", "a scope is given without its event")
             )
     return m.finish(source)
+
+
+def guess_kind(raw: bytes) -> str:
+    """ "judges" when the header has a column only judge lists have (裁判代码, 角色, PIN, 分工), else
+    "contestants"; an unreadable file is left for the merge to refuse with its reasons."""
+    try:
+        text = decode(raw, "")
+        header = next(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)), [])
+    except (ImportRejected, csv.Error):
+        return "contestants"
+    judge_only = [c for c in JUDGE_CSV_COLUMNS if c.key in ("role", "pin", "pin_hash", "scope")]
+    words = set(header_lookup(judge_only)) | set(header_lookup([JUDGE_COLUMNS[0]])) - {"code"}
+    keys = {key for text in header for key in header_keys(text)}
+    return "judges" if keys & words else "contestants"
 
 
 def _csv_bytes(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:

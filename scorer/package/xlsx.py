@@ -710,7 +710,8 @@ def dotted_path(dotted: str) -> Path:
 # ---------------------------------------------------------------- headers
 
 
-def _header_keys(text: Any) -> list[str]:
+def header_keys(text: Any) -> list[str]:
+    """Forms a header may match in: as written, without spaces, its first line, before a bracket."""
     raw = cell_text(text)
     if raw is None:
         return []
@@ -726,7 +727,7 @@ def header_lookup(columns: Iterable[Column]) -> dict[str, str]:
     names: dict[str, str] = {}
     for col in columns:
         for word in (col.zh, col.key, *col.aliases):
-            for key in _header_keys(word):
+            for key in header_keys(word):
                 names.setdefault(key, col.key)
     return names
 
@@ -736,7 +737,7 @@ def match_headers(header: Sequence[Any], columns: Sequence[Column]) -> dict[str,
     names = header_lookup(columns)
     index: dict[str, int] = {}
     for pos, text in enumerate(header):
-        for key in _header_keys(text):
+        for key in header_keys(text):
             if key in names:
                 index.setdefault(names[key], pos)
                 break
@@ -893,8 +894,8 @@ def _read_workbook(raw: bytes, source: str) -> dict[str, list[tuple[int, tuple[A
 def _find_table(
     book: Mapping[str, list[tuple[int, tuple[Any, ...]]]], spec: SheetSpec, problems: list[Problem]
 ) -> _Table | None:
-    wanted = {_header_keys(spec.zh)[0], _header_keys(spec.en)[0]}
-    title = next((t for t in book if (_header_keys(t) or [""])[0] in wanted), None)
+    wanted = {header_keys(spec.zh)[0], header_keys(spec.en)[0]}
+    title = next((t for t in book if (header_keys(t) or [""])[0] in wanted), None)
     if title is None:
         problems.append(
             Problem(
@@ -985,7 +986,7 @@ class _Reader:
                 if cell_text(table.raw(values, "value")) is not None:
                     self.problem(table.at(n, "field"), ("缺少字段名", "the field name is missing"))
                 continue
-            key = next((fields[k] for k in _header_keys(name) if k in fields), None)
+            key = next((fields[k] for k in header_keys(name) if k in fields), None)
             if key is None:
                 known = "、".join(c.zh for c in COMPETITION_FIELDS)
                 self.problem(

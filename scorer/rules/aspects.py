@@ -71,7 +71,25 @@ def count_steps(amount: Decimal, per: Decimal, steps: Steps) -> Decimal:
 
 
 def compile_aspect(aspect: Aspect) -> Scorer:
-    """The scoring function for one aspect."""
+    """The scoring function for one aspect, memoised on its values (scoring is pure, and panels
+    of a few judges on a small scale repeat the same few combinations across contestants)."""
+    inner = _compile(aspect)
+    cache: dict[tuple[str, ...], AspectScore] = {}
+    judged = aspect.type is AspectType.JUDGEMENT
+
+    def scorer(values: Mapping[str, str]) -> AspectScore:
+        key = tuple(values.values()) if judged else (values.get("", ""),)
+        hit = cache.get(key)
+        if hit is None:
+            if len(cache) > 50_000:
+                cache.clear()
+            hit = cache[key] = inner(values)
+        return hit
+
+    return scorer
+
+
+def _compile(aspect: Aspect) -> Scorer:
     rule = aspect.rule
     if aspect.type is AspectType.MEASUREMENT:
         assert isinstance(rule, MeasurementRule)

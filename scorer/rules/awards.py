@@ -50,6 +50,6 @@ def assign_awards(event: Event, ranked: list[ContestantResult]) -> list[Contesta
             )
         elif r.rank is not None:
             award = next((name for name, last in bounds if r.rank <= last), "")
-        titles = [t.name for t in event.titles if r.rank is not None and r.rank <= t.top]
-        out.append(replace(r, award=award, title="、".join(titles)))
+        title = "、".join(t.name for t in event.titles if r.rank is not None and r.rank <= t.top)
+        out.append(r if (r.award, r.title) == (award, title) else replace(r, award=award, title=title))
     return out

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal
+from typing import Any
 
 from scorer.errors import Problem
 from scorer.model import AspectType, Contestant, Event, Judge
@@ -79,6 +80,7 @@ class EventResult:
     problems: tuple[Problem, ...] = ()  # blocking: e.g. an unresolved tie on a medal place
     flags: tuple[Flag, ...] = ()
     teams: tuple[TeamResult, ...] = ()  # team events: teams in rank order
+    keys: Mapping[str, tuple[Any, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     def by_code(self) -> dict[str, ContestantResult]:
         return {r.code: r for r in self.results}
@@ -206,18 +208,23 @@ class EventRules:
         entrants: list[Contestant],
         judges: Iterable[Judge] = (),
         entered_by: Mapping[tuple[str, str, str], str] | None = None,
+        keys: Mapping[str, tuple[Any, ...]] | None = None,
+        flags: list[Flag] | None = None,
     ) -> EventResult:
-        """Rank, award, scale and flag already-scored contestants."""
+        """Rank, award, scale and flag already-scored contestants (`keys`: cached sort keys)."""
         e = self.event
-        ranked, tied_groups = rank(e, [r for r in scored if r.status in RANKED_STATUSES])
+        ranked, tied_groups, new_keys = rank(e, [r for r in scored if r.status in RANKED_STATUSES], keys)
         ranked = assign_awards(e, ranked)
         if e.scale is not None:
             ranked = standardise(e.scale, ranked)
         unranked = sorted((r for r in scored if r.status not in RANKED_STATUSES), key=lambda r: r.code)
         problems = _tie_problems(e, ranked, tied_groups)
-        flags = _flags(scored, entrants, judges, entered_by or {})
+        if flags is None:
+            flags = _flags(scored, entrants, judges, entered_by or {})
         teams = self.teams(ranked, entrants) if e.team_size > 1 else ()
-        return EventResult(e.code, tuple(ranked) + tuple(unranked), tuple(problems), tuple(flags), teams)
+        return EventResult(
+            e.code, tuple(ranked) + tuple(unranked), tuple(problems), tuple(flags), teams, new_keys
+        )
 
     def teams(self, ranked: list[ContestantResult], entrants: list[Contestant]) -> tuple[TeamResult, ...]:
         """Team totals (sum or mean of ranked members), ranked by total then shorter total time."""
@@ -256,16 +263,20 @@ class EventRules:
         marks: Mapping[str, Mapping[str, str]],
         entrants: list[Contestant],
         status: str | None = None,
+        judges: Iterable[Judge] = (),
+        entered_by: Mapping[tuple[str, str, str], str] | None = None,
     ) -> EventResult:
-        """Recompute one contestant (after a mark) and re-rank; the others keep their scores."""
-        others = [_unplaced(r) for r in previous.results if r.code != code]
+        """Recompute one contestant (after a mark) and re-rank; the others keep their scores,
+        sort keys and flags. `entered_by` need only cover this contestant's marks."""
         old = next((r for r in previous.results if r.code == code), None)
         fresh = self.score(code, marks, status or (old.status if old else "ok"))
-        return self.finish([*others, fresh], entrants)
-
-
-def _unplaced(r: ContestantResult) -> ContestantResult:
-    return replace(r, rank=None, award="", title="", scaled=None) if r.rank is not None else r
+        scored = [r for r in previous.results if r.code != code]
+        scored.append(fresh)
+        keys = {k: v for k, v in previous.keys.items() if k != code}
+        flags = [f for f in previous.flags if f.contestant != code]
+        mine = [c for c in entrants if c.code == code]
+        flags += _flags([fresh], mine, judges, entered_by or {})
+        return self.finish(scored, entrants, keys=keys, flags=flags)
 
 
 def _tie_problems(event: Event, ranked: list[ContestantResult], tied: list[list[str]]) -> list[Problem]:
@@ -309,19 +320,25 @@ def _flags(
                 )
             )
     orgs = {j.code: j.organisation for j in judges if j.organisation}
-    contestant_org = {c.code: c.organisation for c in entrants if c.organisation}
-    for (contestant, aspect, _slot), judge in sorted(entered_by.items()):
-        org = orgs.get(judge)
-        if org and contestant_org.get(contestant) == org:
-            flags.append(
-                Flag(
-                    "conflict",
-                    contestant,
-                    aspect,
-                    f"裁判 {judge} 与选手 {contestant} 同属“{org}”，却为其 {aspect} 评分（利益冲突）",
-                    f"judge {judge} marked {aspect} of {contestant}, both from '{org}' (conflict of interest)",
-                )
+    if not orgs:
+        return flags
+    contestant_org = {c.code: c.organisation for c in entrants if c.organisation in orgs.values()}
+    hits = sorted(
+        (key, judge)
+        for key, judge in entered_by.items()
+        if key[0] in contestant_org and orgs.get(judge) == contestant_org[key[0]]
+    )
+    for (contestant, aspect, _slot), judge in hits:
+        org = orgs[judge]
+        flags.append(
+            Flag(
+                "conflict",
+                contestant,
+                aspect,
+                f"裁判 {judge} 与选手 {contestant} 同属“{org}”，却为其 {aspect} 评分（利益冲突）",
+                f"judge {judge} marked {aspect} of {contestant}, both from '{org}' (conflict of interest)",
             )
+        )
     return flags
 
 

@@ -4,6 +4,7 @@ totals that print as 85.50 are equal here too."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from decimal import Decimal
 from itertools import groupby
@@ -48,15 +49,20 @@ def sort_key(event: Event, r: ContestantResult) -> tuple[Any, ...]:
     return tuple(key)
 
 
-def rank(event: Event, results: list[ContestantResult]) -> tuple[list[ContestantResult], list[list[str]]]:
-    """Results in rank order with `rank` set, and the groups that share a rank."""
-    keyed = sorted(((sort_key(event, r), r.code, r) for r in results), key=lambda t: (t[0], t[1]))
+def rank(
+    event: Event, results: list[ContestantResult], keys: Mapping[str, tuple[Any, ...]] | None = None
+) -> tuple[list[ContestantResult], list[list[str]], dict[str, tuple[Any, ...]]]:
+    """Results in rank order with `rank` set, the groups that share a rank, and the sort keys
+    (pass them back to skip recomputing unchanged contestants' keys)."""
+    cache = keys or {}
+    new_keys = {r.code: cache.get(r.code) or sort_key(event, r) for r in results}
+    keyed = sorted(results, key=lambda r: (new_keys[r.code], r.code))
     out: list[ContestantResult] = []
     groups: list[list[str]] = []
-    for _key, same in groupby(keyed, key=lambda t: t[0]):
+    for _key, same in groupby(keyed, key=lambda r: new_keys[r.code]):
         members = list(same)
         place = len(out) + 1
-        out.extend(replace(r, rank=place) for _k, _c, r in members)
+        out.extend(r if r.rank == place else replace(r, rank=place) for r in members)
         if len(members) > 1:
-            groups.append([code for _k, code, _r in members])
-    return out, groups
+            groups.append([r.code for r in members])
+    return out, groups, new_keys

@@ -11,14 +11,14 @@ from __future__ import annotations
 import sqlite3
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
 
-from scorer.errors import MarkRefused, ScorerError
+from scorer.errors import ImportRejected, MarkRefused, Problem, ScorerError
 from scorer.model import AspectType, Competition, Event, Judge, Role, Station
 from scorer.package import codec
 from scorer.store import checkpoint
@@ -43,6 +43,18 @@ class LogRow:
     time: str
     prev_hash: str
     hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A row to append: what happened, and the projection statements that go with it."""
+
+    kind: str
+    payload: dict[str, Any]
+    actor: str
+    source: str
+    raw: bytes | None = None
+    projection: list[tuple[str, tuple[Any, ...]]] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,50 +195,72 @@ class Store:
     ) -> int:
         """Append one row (and its projection statements) in one durable transaction; its log id.
 
-        `check(conn)` runs inside the transaction before the insert (e.g. "slot still free"); it
-        raises to refuse. `projection` statements may use :log_id, bound to the new row's id.
+        `check(conn)` runs inside the transaction before the insert and raises to refuse.
+        `projection` statements may use LOG_ID, bound to the new row's id.
         """
-        text = canonical(payload)
+        return self.append_many([Entry(kind, payload, actor, source, raw, projection or [])], check)[0]
+
+    def append_many(self, entries: list[Entry], check: Any = None) -> list[int]:
+        """Append rows in one transaction: all of them are durable, or none is written."""
         conn = self.conn
         station = self.station.id
+        ids: list[int] = []
         conn.execute("BEGIN IMMEDIATE")
         try:
             if check is not None:
                 check(conn)
             time = now()
-            # The head is cached: another process appending meanwhile makes the INSERT collide on
-            # UNIQUE (station, seq), and then the head is read again (we hold the write lock).
-            for attempt in (0, 1):
-                if self._head is None or attempt:
-                    r = conn.execute(
-                        "SELECT seq, hash FROM log WHERE station = ? ORDER BY seq DESC LIMIT 1", (station,)
-                    ).fetchone()
-                    self._head = (r[0], r[1]) if r else (0, GENESIS)
-                seq, prev = self._head[0] + 1, self._head[1]
-                digest = row_hash(station, seq, kind, text, actor, source, raw, time, prev)
-                try:
-                    cur = conn.execute(
-                        "INSERT INTO log (station, seq, kind, payload, actor, source, raw, time, prev_hash, hash)"
-                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        (station, seq, kind, text, actor, source, raw, time, prev, digest),
+            for entry in entries:
+                text = canonical(entry.payload)
+                # The head is cached: another process appending meanwhile makes the INSERT collide
+                # on UNIQUE (station, seq); then it is read again (we hold the write lock by now).
+                for attempt in (0, 1):
+                    if self._head is None or attempt:
+                        r = conn.execute(
+                            "SELECT seq, hash FROM log WHERE station = ? ORDER BY seq DESC LIMIT 1",
+                            (station,),
+                        ).fetchone()
+                        self._head = (r[0], r[1]) if r else (0, GENESIS)
+                    seq, prev = self._head[0] + 1, self._head[1]
+                    digest = row_hash(
+                        station, seq, entry.kind, text, entry.actor, entry.source, entry.raw, time, prev
                     )
-                    break
-                except sqlite3.IntegrityError:
-                    if attempt:
-                        raise
-            log_id = cur.lastrowid
-            assert log_id is not None
-            for sql, params in projection or ():
-                conn.execute(sql, tuple(log_id if p is LOG_ID else p for p in params))
+                    try:
+                        cur = conn.execute(
+                            "INSERT INTO log (station, seq, kind, payload, actor, source, raw, time, prev_hash, hash)"
+                            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            (
+                                station,
+                                seq,
+                                entry.kind,
+                                text,
+                                entry.actor,
+                                entry.source,
+                                entry.raw,
+                                time,
+                                prev,
+                                digest,
+                            ),
+                        )
+                        break
+                    except sqlite3.IntegrityError:
+                        if attempt or ids:
+                            raise
+                log_id = cur.lastrowid
+                assert log_id is not None
+                for sql, params in entry.projection:
+                    conn.execute(sql, tuple(log_id if p is LOG_ID else p for p in params))
+                self._head = (seq, digest)
+                ids.append(log_id)
             conn.execute("COMMIT")
         except BaseException:
             self._head = None
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
-        self._head = (seq, digest)
-        self._checkpoint.advance(self.station.id, seq, digest)
-        return log_id
+        assert self._head is not None
+        self._checkpoint.advance(station, *self._head)
+        return ids
 
     def log(self, kinds: tuple[str, ...] | None = None) -> Iterator[LogRow]:
         sql = f"SELECT {LOG_COLUMNS} FROM log"
@@ -344,6 +378,36 @@ class Store:
                 return True
         return False
 
+    def mark_entry(
+        self,
+        *,
+        judge: str,
+        contestant: str,
+        aspect: str,
+        value: str,
+        source: str = "keyboard",
+        raw: bytes | None = None,
+        actor: str | None = None,
+    ) -> Entry:
+        """The validated log entry for a first mark (MarkRefused with the reason if it is not valid)."""
+        j, event, a = self._resolve(judge, contestant, aspect)
+        canonical_value = parse_value(a, value)
+        slot = j.code if a.type is AspectType.JUDGEMENT else ""
+        payload = {
+            "event": event.code,
+            "contestant": contestant,
+            "aspect": aspect,
+            "judge": j.code,
+            "slot": slot,
+            "value": canonical_value,
+        }
+        insert = (
+            "INSERT INTO marks (contestant, aspect, slot, event, judge, value, log_id, first_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (contestant, aspect, slot, event.code, j.code, canonical_value, LOG_ID, LOG_ID),
+        )
+        return Entry("mark", payload, actor or j.code, source, raw, [insert])
+
     def record_mark(
         self,
         *,
@@ -357,44 +421,62 @@ class Store:
     ) -> int:
         """Validate and durably record a first mark for a slot; its log id. A slot that already has
         a mark is refused: changing a mark is a correction, with a reason."""
-        j, event, a = self._resolve(judge, contestant, aspect)
-        canonical_value = parse_value(a, value)
-        slot = j.code if a.type is AspectType.JUDGEMENT else ""
-
-        payload = {
-            "event": event.code,
-            "contestant": contestant,
-            "aspect": aspect,
-            "judge": j.code,
-            "slot": slot,
-            "value": canonical_value,
-        }
+        entry = self.mark_entry(
+            judge=judge,
+            contestant=contestant,
+            aspect=aspect,
+            value=value,
+            source=source,
+            raw=raw,
+            actor=actor,
+        )
         try:
-            return self.append(
-                "mark",
-                payload,
-                actor or j.code,
-                source,
-                raw,
-                projection=[
-                    (
-                        "INSERT INTO marks (contestant, aspect, slot, event, judge, value, log_id, first_id)"
-                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                        (contestant, aspect, slot, event.code, j.code, canonical_value, LOG_ID, LOG_ID),
-                    )
-                ],
-            )
+            return self.append_many([entry])[0]
         except sqlite3.IntegrityError:
-            # The slot's primary key refused it (one statement fewer than looking first).
-            r = self.conn.execute(
-                "SELECT log_id, value, judge FROM marks WHERE contestant = ? AND aspect = ? AND slot = ?",
-                (contestant, aspect, slot),
-            ).fetchone()
-            if r is None:
-                raise
+            self._refuse_filled(entry)
+            raise
+
+    def record_marks(self, marks: list[dict[str, str]], source: str = "import") -> list[int]:
+        """Record many first marks (an imported exam sheet, a paper form) in one transaction:
+        every one is validated first, and either all are written or none."""
+        problems: list[Problem] = []
+        entries: list[Entry] = []
+        for n, m in enumerate(marks, start=1):
+            try:
+                entries.append(
+                    self.mark_entry(
+                        judge=m.get("judge", ""),
+                        contestant=m.get("contestant", ""),
+                        aspect=m.get("aspect", ""),
+                        value=m.get("value", ""),
+                        source=source,
+                    )
+                )
+            except MarkRefused as exc:
+                problems.append(Problem(f"#{n}", exc.zh, exc.en))
+        keys = [(e.payload["contestant"], e.payload["aspect"], e.payload["slot"]) for e in entries]
+        if len(set(keys)) != len(keys):
+            problems.append(Problem("", "同一评分格出现了两次", "the same slot appears twice"))
+        if problems:
+            raise ImportRejected(source, problems)
+        try:
+            return self.append_many(entries)
+        except sqlite3.IntegrityError:
+            for entry in entries:
+                self._refuse_filled(entry)
+            raise
+
+    def _refuse_filled(self, entry: Entry) -> None:
+        """Raise MarkRefused if the entry's slot already has a mark (its primary key refused it)."""
+        p = entry.payload
+        r = self.conn.execute(
+            "SELECT log_id, value, judge FROM marks WHERE contestant = ? AND aspect = ? AND slot = ?",
+            (p["contestant"], p["aspect"], p["slot"]),
+        ).fetchone()
+        if r is not None:
             raise MarkRefused(
-                f"{contestant} 的 {aspect} 已有分数 {r[1]}（记录 #{r[0]}，裁判 {r[2]}）；修改请用更正并写明原因",
-                f"{contestant} {aspect} already has {r[1]} (log #{r[0]}, judge {r[2]}); "
+                f"{p['contestant']} 的 {p['aspect']} 已有分数 {r[1]}（记录 #{r[0]}，裁判 {r[2]}）；修改请用更正并写明原因",
+                f"{p['contestant']} {p['aspect']} already has {r[1]} (log #{r[0]}, judge {r[2]}); "
                 "use a correction with a reason to change it",
             ) from None
 
@@ -547,6 +629,15 @@ class Store:
             marks.setdefault(contestant, {}).setdefault(aspect, {})[slot] = value
             entered_by[(contestant, aspect, slot)] = judge
         return marks, entered_by
+
+    def contestant_marks(self, contestant: str) -> dict[str, dict[str, str]]:
+        """One contestant's current marks in the rules' shape (aspect → slot → value)."""
+        out: dict[str, dict[str, str]] = {}
+        for aspect, slot, value in self.conn.execute(
+            "SELECT aspect, slot, value FROM marks WHERE contestant = ?", (contestant,)
+        ):
+            out.setdefault(aspect, {})[slot] = value
+        return out
 
     def results(self, event: str) -> Any:
         """The event's results as the rules compute them from the current marks."""
