@@ -58,6 +58,10 @@ FIELD_ZH = {
     "criteria": "评分模块",
     "sub_criteria": "子模块",
     "aspects": "评分项",
+    "component": "组成部分",
+    "criterion": "评分模块",
+    "sub_criterion": "子模块",
+    "aspect": "评分项",
 }
 
 
@@ -294,13 +298,38 @@ def check_meaning(data: dict[str, Any]) -> list[Issue]:
             )
         issues += _dupes(codes + aspect_codes, "代码", "code")
         scopes[e["code"]] = {code for _, code in codes + aspect_codes}
+        kinds = {
+            "component": {c["code"] for c in e["components"]},
+            "criterion": {cr["code"] for c in e["components"] for cr in c["criteria"]},
+            "sub_criterion": {
+                s["code"] for c in e["components"] for cr in c["criteria"] for s in cr["sub_criteria"]
+            },
+            "aspect": {code for _, code in aspect_codes},
+        }
+        has_time = any(
+            a["type"] == "time"
+            for c in e["components"]
+            for cr in c["criteria"]
+            for s in cr["sub_criteria"]
+            for a in s["aspects"]
+        )
         for ti, tb in enumerate(e.get("ranking", {}).get("tie_breaks", [])):
-            if tb != "time" and tb.split(":", 1)[1] not in scopes[e["code"]]:
+            where = (*ep, "ranking", "tie_breaks", ti)
+            if tb == "time":
+                if not has_time:
+                    issues.append(
+                        Issue(
+                            where, "并列规则“time”需要一个计时评分项", "tie-break 'time' needs a time aspect"
+                        )
+                    )
+                continue
+            kind, code = tb.split(":", 1)
+            if code not in kinds[kind]:
                 issues.append(
                     Issue(
-                        (*ep, "ranking", "tie_breaks", ti),
-                        f"并列规则“{tb}”引用了不存在的代码",
-                        f"tie-break '{tb}' refers to a code that does not exist",
+                        where,
+                        f"并列规则“{tb}”引用了不存在的{FIELD_ZH.get(kind, kind)}“{code}”",
+                        f"tie-break '{tb}' refers to a {kind} '{code}' that does not exist",
                     )
                 )
     contestants = data.get("contestants", [])

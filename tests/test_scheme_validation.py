@@ -1,0 +1,62 @@
+"""Inconsistent marking schemes are refused at import, each problem located and explained."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import pytest
+
+from scorer import package
+from scorer.errors import ImportRejected
+from tests.conftest import MINI
+
+BASE: dict[str, Any] = json.loads(MINI.read_text(encoding="utf-8"))
+
+
+def refused(change) -> list[str]:
+    data = copy.deepcopy(BASE)
+    change(data)
+    with pytest.raises(ImportRejected) as exc:
+        package.from_data(data, "scheme.json")
+    return [p.message("en") for p in exc.value.problems]
+
+
+def practical(d: dict[str, Any]) -> dict[str, Any]:
+    return d["events"][0]["components"][1]
+
+
+def test_weights_not_summing_to_one():
+    msgs = refused(lambda d: practical(d).update(weight="0.6"))
+    assert any("weights" in m and "0.9" in m for m in msgs)
+
+
+def test_tie_break_naming_unknown_criterion():
+    msgs = refused(lambda d: d["events"][0]["ranking"].update(tie_breaks=["criterion:Z9"]))
+    assert msgs == [
+        "events[0:CNC].ranking.tie_breaks[0]: tie-break 'criterion:Z9' refers to a criterion 'Z9' that does not exist"
+    ]
+
+
+def test_tie_break_naming_a_criterion_as_component():
+    msgs = refused(lambda d: d["events"][0]["ranking"].update(tie_breaks=["component:A"]))
+    assert "component 'A'" in msgs[0]
+
+
+def test_trimmed_mean_dropping_more_judges_than_the_panel_has():
+    def change(d):
+        practical(d)["criteria"][1]["sub_criteria"][0]["aspects"][0]["rule"] = {
+            "judges": 3,
+            "drop_high": 2,
+            "drop_low": 1,
+        }
+
+    msgs = refused(change)
+    assert any("no counting score from 3 judges" in m for m in msgs)
+
+
+def test_component_max_not_matching_its_aspects():
+    """Like the WorldSkills module whose total row says 21.5 while its lines add up to 19."""
+    msgs = refused(lambda d: practical(d).update(max_mark="110"))
+    assert any("110" in m and "add up to 100" in m for m in msgs)
