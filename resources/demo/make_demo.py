@@ -727,7 +727,7 @@ COORDINATOR_PIN = "8888"
 
 
 def pin_of(event: str, role: Role, n: int = 0) -> str:
-    """Chief x000, scoring judges x001…, clerk x008, encryption judge x009; coordinator 8888."""
+    """Chief x000, scoring judges x001…, clerks x008 and x007, encryption judge x009; coordinator 8888."""
     offset = {Role.CHIEF: 0, Role.JUDGE: n, Role.CLERK: 8, Role.ENCRYPTION: 9}[role]
     return str(PIN_BASE[event] + offset)
 
@@ -807,6 +807,19 @@ def make_people(rng: random.Random) -> tuple[tuple[Contestant, ...], list[tuple[
             (
                 Judge(f"{event}-E", names.draw("男"), Role.ENCRYPTION, "上海市总工会", assignments=whole),
                 pin_of(event, Role.ENCRYPTION),
+            )
+        )
+    for event in EVENT_SIZES:  # drawn last so that everyone else keeps their generated name
+        judges.append(
+            (
+                Judge(
+                    f"{event}-L2",
+                    names.draw("男"),
+                    Role.CLERK,
+                    "上海市总工会",
+                    assignments=(Assignment(event, ("*",)),),
+                ),
+                str(PIN_BASE[event] + 7),
             )
         )
     return tuple(contestants), judges

@@ -253,6 +253,16 @@ class Store:
                 self._head = (seq, digest)
                 ids.append(log_id)
             conn.execute("COMMIT")
+        except sqlite3.IntegrityError as exc:
+            self._head = None
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            if "event locked" in str(exc):
+                raise MarkRefused(
+                    "项目已锁定，不能再录入或修改分数（需裁判长解锁）",
+                    "the event is locked: marks cannot be entered or changed (the chief judge must unlock it)",
+                ) from None
+            raise
         except BaseException:
             self._head = None
             if conn.in_transaction:

@@ -80,4 +80,44 @@ def m003_contestant_status(db: Database) -> None:
     )
 
 
+LOCK_TRIGGERS = tuple(
+    f"CREATE TRIGGER marks_locked_{op.lower()} BEFORE {op} ON marks"
+    f" WHEN EXISTS (SELECT 1 FROM locks WHERE event = {row}.event AND locked = 1)"
+    " BEGIN SELECT RAISE(ABORT, 'event locked'); END"
+    for op, row in (("INSERT", "NEW"), ("UPDATE", "OLD"), ("DELETE", "OLD"))
+)
+
+
+@migrations()
+def m004_venue(db: Database) -> None:
+    """Version 4: event locks (enforced by triggers on marks), decryption, log-in failures, and
+    the two passes of paper double entry."""
+    db.execute(
+        "CREATE TABLE locks (event TEXT PRIMARY KEY, locked INTEGER NOT NULL, log_id INTEGER NOT NULL)"
+    )
+    db.execute("CREATE TABLE decrypted (event TEXT PRIMARY KEY, log_id INTEGER NOT NULL)")
+    db.execute(
+        "CREATE TABLE logins (judge TEXT PRIMARY KEY, failures INTEGER NOT NULL, last_failure TEXT NOT NULL,"
+        " log_id INTEGER NOT NULL)"
+    )
+    db.execute(
+        """
+        CREATE TABLE drafts (
+            contestant TEXT NOT NULL,
+            aspect TEXT NOT NULL,
+            slot TEXT NOT NULL,
+            pass INTEGER NOT NULL,
+            event TEXT NOT NULL,
+            judge TEXT NOT NULL,
+            value TEXT NOT NULL,
+            clerk TEXT NOT NULL,
+            log_id INTEGER NOT NULL,
+            PRIMARY KEY (contestant, aspect, slot, pass)
+        )
+        """
+    )
+    for trigger in LOCK_TRIGGERS:
+        db.execute(trigger)
+
+
 KNOWN = [m.name for m in migrations._migrations]
