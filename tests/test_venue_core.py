@@ -37,9 +37,8 @@ def test_lockout_survives_a_restart(store):
     for _ in range(5):
         with pytest.raises(ScorerError):
             access.login(store, "J2", "9")
-    with Store.open(store.path) as again:
-        with pytest.raises(ScorerError, match="locked out"):
-            access.login(again, "J2", "2222")
+    with Store.open(store.path) as again, pytest.raises(ScorerError, match="locked out"):
+        access.login(again, "J2", "2222")
 
 
 def test_success_resets_the_count(store):
@@ -78,7 +77,7 @@ def test_lock_refuses_marks_unlock_needs_pin_and_reason(store):
         locking.unlock_event(store, "CNC", "K1", "9999", " ")
     locking.unlock_event(store, "CNC", "K1", "9999", "申诉复核")
     store.record_mark(judge="J1", contestant="C02", aspect="A1.1", value="24.01")
-    unlock = list(store.log(("event.unlock",)))[0]
+    unlock = next(iter(store.log(("event.unlock",))))
     assert unlock.payload["reason"] == "申诉复核" and "9999" not in str(unlock.payload)
     assert verify(store.path).ok
 
@@ -95,7 +94,7 @@ def test_decrypt_only_after_lock_by_the_encryption_judge(store):
 
 
 def test_double_entry_agreeing_passes_make_a_mark(store):
-    draft, mark = double_entry.enter(
+    _draft, mark = double_entry.enter(
         store, clerk="L1", pass_no=1, judge="J1", contestant="C01", aspect="A1.1", value="24.015"
     )
     assert mark is None and store.marks() == []
