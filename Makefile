@@ -4,7 +4,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
-.PHONY: run test bench lint fixtures clean-demo
+.PHONY: run test bench lint translations screenshots clean-demo
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,17 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/run.py
+
+# Qt Linguist sources (.ts) from every tr() in ui/, then the compiled .qm files the app loads.
+UI_SOURCES = $(shell find ui -name '*.py' | sort)
+translations: $(STAMP)
+	$(VENV)/bin/pyside6-lupdate $(UI_SOURCES) -source-language zh_CN -target-language zh_CN -ts resources/translations/scorer_zh_CN.ts
+	$(VENV)/bin/pyside6-lupdate $(UI_SOURCES) -source-language zh_CN -target-language en -ts resources/translations/scorer_en.ts
+	$(VENV)/bin/pyside6-lrelease resources/translations/scorer_zh_CN.ts resources/translations/scorer_en.ts
+
+# Screenshots of each main screen in zh_CN (and en), taken on a virtual display.
+screenshots: $(STAMP)
+	xvfb-run -a -s "-screen 0 1400x900x24" $(PY) scripts/screenshots.py docs/screenshots
 
 # Re-create the demo competition file in the user's data folder on the next `make run`.
 clean-demo:

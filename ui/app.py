@@ -37,6 +37,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="scorer-app", description="Scorer venue application")
     parser.add_argument("db", nargs="?", help="a competition file (default: the demo competition)")
     parser.add_argument("--lang", choices=["zh", "en"])
+    parser.add_argument("--choose", action="store_true", help="start by choosing a file (recent files)")
+    parser.add_argument("--judge", help="log in as this judge (with --pin): for kiosks and benchmarks")
+    parser.add_argument("--pin", help=argparse.SUPPRESS)
+    parser.add_argument("--quit-when-shown", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.lang:
         os.environ["SCORER_LANG"] = args.lang
@@ -45,27 +49,61 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write(problem + "\n")
         return 1
 
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from scorer import access
     from scorer.demo import ensure_demo
     from scorer.store import Store
-
-    try:
-        path = Path(args.db) if args.db else ensure_demo()
-        store = Store.open(path)
-    except ScorerError as exc:
-        sys.stderr.write(exc.message() + "\n")
-        return 1
-
-    from PySide6.QtWidgets import QApplication
-
+    from ui import i18n
+    from ui.context import AppContext
     from ui.fonts import load_fonts
+    from ui.windows.login import LoginDialog
     from ui.windows.main_window import MainWindow
+    from ui.windows.start import StartDialog, remember
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Scorer")
     app.setOrganizationName("Scorer")
     load_fonts(app)
-    window = MainWindow(store)
+    lang = i18n.preferred(args.lang)
+    i18n.install(app, lang)
+    os.environ.setdefault("SCORER_LANG", "en" if lang == "en" else "zh")
+
+    if args.db:
+        path = Path(args.db)
+    elif args.choose:
+        start = StartDialog()
+        if not start.exec() or start.path is None:
+            return 0
+        path = start.path
+    else:
+        path = ensure_demo()
+    try:
+        store = Store.open(path)
+    except ScorerError as exc:
+        QMessageBox.critical(None, "Scorer", exc.message())
+        sys.stderr.write(exc.message() + "\n")
+        return 1
+    remember(path)
+    try:
+        if args.judge:
+            judge = access.login(store, args.judge, args.pin or "")
+        else:
+            dialog = LoginDialog(store)
+            if not dialog.exec() or dialog.judge is None:
+                store.close()
+                return 0
+            judge = dialog.judge
+    except ScorerError as exc:
+        sys.stderr.write(exc.message() + "\n")
+        store.close()
+        return 1
+    ctx = AppContext(store, judge)
+    window = MainWindow(ctx)
     window.show()
+    if args.quit_when_shown:
+        QTimer.singleShot(0, app.quit)
     code = app.exec()
     store.close()
     return code

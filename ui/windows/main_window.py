@@ -1,63 +1,186 @@
-"""The main window: for now, the competition's events and each event's contestants.
+"""The main window: one tab per job the logged-in role may do, thin over the core.
 
-A placeholder for the venue application issue (log-in, score entry, ranking), thin over the core.
+Judges get score entry; clerks paper double entry; the chief judge progress, ranking, lock and
+audit; the coordinator set-up, progress, ranking and audit; the encryption judge decryption.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QMainWindow, QSplitter, QTableView
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QWidget,
+)
 
-from scorer.store import Store
+from scorer.access import Action
+from ui.context import AppContext
 from ui.models.contestants import ContestantsModel
+from ui.windows.login import ROLE_NAMES, LoginDialog
 
 
-class MainWindow(QMainWindow):
-    def __init__(self, store: Store) -> None:
-        super().__init__()
-        self.store = store
-        comp = store.competition
-        self.setWindowTitle(self.tr("Scorer — {0}").format(comp.name if comp else store.path.name))
+class OverviewWidget(QSplitter):
+    """The competition's events and each event's contestants (coordinator's set-up view)."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(Qt.Orientation.Horizontal, parent)
+        self.ctx = ctx
         self.events = QListWidget()
         self.events.setObjectName("events")
         self.model = ContestantsModel(self)
         self.table = QTableView()
         self.table.setObjectName("contestants")
         self.table.setModel(self.model)
-        self.table.setSortingEnabled(False)
         self.table.horizontalHeader().setStretchLastSection(True)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self.events)
-        splitter.addWidget(self.table)
-        splitter.setStretchFactor(1, 4)
-        self.setCentralWidget(splitter)
-        self.status = QLabel()
-        self.statusBar().addWidget(self.status)
-        if comp is None:
-            self.status.setText(self.tr("此文件还没有竞赛定义，请先导入竞赛数据包"))
-        else:
-            for event in comp.events:
-                n = sum(1 for x in comp.contestants if x.event == event.code)
-                item = QListWidgetItem(self.tr("{0} {1}（{2} 人）").format(event.code, event.name, n))
-                item.setData(Qt.ItemDataRole.UserRole, event.code)
-                self.events.addItem(item)
-            self.events.currentItemChanged.connect(self._show_event)
-            self.events.setCurrentRow(0)
-        self.resize(1100, 700)
+        self.addWidget(self.events)
+        self.addWidget(self.table)
+        self.setStretchFactor(1, 4)
+        self.events.currentItemChanged.connect(self._show_event)
+        ctx.saved.connect(lambda event, *_: self._refresh())
+        self.reload()
+
+    def reload(self) -> None:
+        self.events.clear()
+        comp = self.ctx.store.competition
+        for event in comp.events if comp else ():
+            n = sum(1 for x in comp.contestants if x.event == event.code)
+            item = QListWidgetItem(self.tr("{0} {1}（{2} 人）").format(event.code, event.name, n))
+            item.setData(Qt.ItemDataRole.UserRole, event.code)
+            self.events.addItem(item)
+        self.events.setCurrentRow(0)
+
+    def _refresh(self) -> None:
+        self._show_event(self.events.currentItem())
 
     def _show_event(self, item: QListWidgetItem | None) -> None:
-        comp = self.store.competition
+        comp = self.ctx.store.competition
         if item is None or comp is None:
             return
         code = item.data(Qt.ItemDataRole.UserRole)
         rows = [x for x in comp.contestants if x.event == code]
-        marks = Counter(m.contestant for m in self.store.marks(code))
+        marks = Counter(m.contestant for m in self.ctx.store.marks(code))
         self.model.set_rows(rows, dict(marks))
         self.table.resizeColumnsToContents()
-        self.status.setText(
-            self.tr("{0}：{1} 名选手，{2} 条当前分数 · 站点 {3}").format(
-                comp.name, len(rows), sum(marks.values()), self.store.station.id
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.setObjectName("main")
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("tabs")
+        self.setCentralWidget(self.tabs)
+        self.who = QLabel()
+        self.who.setObjectName("who")
+        self.statusBar().addPermanentWidget(self.who)
+        self._menus()
+        self.build()
+        ctx.judge_changed.connect(self.build)
+        geometry = QSettings().value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1200, 760)
+
+    def _menus(self) -> None:
+        file_menu = self.menuBar().addMenu(self.tr("文件(&F)"))
+        self.import_action = QAction(self.tr("导入竞赛数据包或名单…"), self)
+        self.import_action.triggered.connect(self.import_package)
+        file_menu.addAction(self.import_action)
+        switch = QAction(self.tr("切换裁判…"), self)
+        switch.setShortcut(QKeySequence("Ctrl+L"))
+        switch.triggered.connect(self.switch_judge)
+        file_menu.addAction(switch)
+        file_menu.addSeparator()
+        for lang, label in (("zh_CN", "中文"), ("en", "English")):
+            action = QAction(label, self)
+            action.triggered.connect(lambda _=False, lang=lang: self.set_language(lang))
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        quit_action = QAction(self.tr("退出"), self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+    def build(self) -> None:
+        """(Re)build the tabs for the current judge's role."""
+        ctx = self.ctx
+        comp = ctx.store.competition
+        judge = ctx.judge
+        self.setWindowTitle(self.tr("Scorer — {0}").format(comp.name if comp else ctx.store.path.name))
+        self.who.setText(
+            self.tr("{0} {1}（{2}） · 站点 {3}").format(
+                judge.code, judge.name, self.tr(ROLE_NAMES[judge.role]), ctx.store.station.id
             )
         )
+        while self.tabs.count():
+            widget = self.tabs.widget(0)
+            self.tabs.removeTab(0)
+            widget.deleteLater()
+        self.import_action.setEnabled(ctx.session.may(Action.SET_UP))
+        for label, action, factory in self._tab_specs():
+            if ctx.session.may(action):
+                widget = factory(ctx)
+                widget.setObjectName(widget.objectName() or label)
+                self.tabs.addTab(widget, label)
+
+    def _tab_specs(self) -> list:
+        from ui.windows.audit import AuditWidget
+        from ui.windows.double_entry import DoubleEntryWidget
+        from ui.windows.lock import LockWidget
+        from ui.windows.progress import ProgressWidget
+        from ui.windows.ranking import RankingWidget
+        from ui.windows.score_entry import ScoreEntryWidget
+
+        return [
+            (self.tr("评分录入"), Action.ENTER_MARKS, ScoreEntryWidget),
+            (self.tr("纸质评分表录入"), Action.DOUBLE_ENTRY, DoubleEntryWidget),
+            (self.tr("竞赛概况"), Action.SET_UP, OverviewWidget),
+            (self.tr("进度与检查"), Action.PROGRESS, ProgressWidget),
+            (self.tr("实时排名"), Action.RANKING, RankingWidget),
+            (self.tr("锁定与签字"), Action.LOCK, LockWidget),
+            (self.tr("解密"), Action.DECRYPT, LockWidget),
+            (self.tr("审计日志"), Action.AUDIT, AuditWidget),
+        ]
+
+    def switch_judge(self) -> None:
+        """Shared laptops: the next judge logs in; everything saved stays saved."""
+        dialog = LoginDialog(self.ctx.store, self, self.tr("切换裁判"))
+        if dialog.exec() and dialog.judge is not None:
+            self.ctx.switch_judge(dialog.judge)
+
+    def import_package(self) -> None:
+        from ui.windows.start import import_into
+
+        name, _ = QFileDialog.getOpenFileName(
+            self,
+            self.tr("导入竞赛数据包或名单"),
+            "",
+            self.tr("竞赛数据包 (*.json *.xlsx);;选手或裁判名单 (*.csv)"),
+        )
+        if name and import_into(self.ctx.store, Path(name), self) is None:
+            self.ctx.session.live.invalidate()
+            self.build()
+            QMessageBox.information(self, self.tr("导入完成"), self.tr("已导入 {0}").format(Path(name).name))
+
+    def set_language(self, lang: str) -> None:
+        QSettings().setValue("ui/language", lang)
+        QMessageBox.information(
+            self, "Scorer", self.tr("语言设置将在下次启动时生效 / Takes effect on the next start")
+        )
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        QSettings().setValue("window/geometry", self.saveGeometry())
+        super().closeEvent(event)

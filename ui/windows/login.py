@@ -1,0 +1,82 @@
+"""Log-in by judge and PIN (scorer.access.login): wrong PINs count down and lock the judge out."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from scorer import access
+from scorer.errors import ScorerError
+from scorer.model import Judge, Role
+from scorer.store import Store
+
+ROLE_NAMES = {
+    Role.COORDINATOR: "赛务",
+    Role.CHIEF: "裁判长",
+    Role.JUDGE: "评分裁判",
+    Role.CLERK: "录分员",
+    Role.ENCRYPTION: "加密裁判",
+}
+
+
+class LoginDialog(QDialog):
+    def __init__(self, store: Store, parent: QWidget | None = None, title: str | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.judge: Judge | None = None
+        comp = store.competition
+        self.setWindowTitle(title or self.tr("登录 — {0}").format(comp.name if comp else store.path.name))
+        self.who = QComboBox()
+        self.who.setObjectName("who")
+        self.who.setEditable(True)  # type a code and go, as fast as picking from the list
+        self.who.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        for j in comp.judges if comp else ():
+            role = self.tr(ROLE_NAMES[j.role])
+            self.who.addItem(f"{j.code}  {j.name}（{role}）", j.code)
+        self.pin = QLineEdit()
+        self.pin.setObjectName("pin")
+        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin.setMaxLength(8)
+        self.message = QLabel()
+        self.message.setObjectName("message")
+        self.message.setStyleSheet("color: #b00020")
+        self.message.setWordWrap(True)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.try_login)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout()
+        form.addRow(self.tr("裁判"), self.who)
+        form.addRow(self.tr("PIN"), self.pin)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+        self.pin.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def selected_code(self) -> str:
+        data = self.who.currentData()
+        text = self.who.currentText().strip()
+        if data is not None and self.who.itemText(self.who.currentIndex()) == text:
+            return str(data)
+        return text.split()[0] if text else ""
+
+    def try_login(self) -> None:
+        try:
+            self.judge = access.login(self.store, self.selected_code(), self.pin.text())
+        except ScorerError as exc:
+            self.message.setText(exc.message())
+            self.pin.clear()
+            self.pin.setFocus()
+            return
+        self.accept()
