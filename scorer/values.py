@@ -34,6 +34,8 @@ def _refuse(zh: str, en: str) -> MarkRefused:
 
 def _decimal(text: str) -> Decimal:
     cleaned = text.strip().replace("，", ".").replace("。", ".")
+    if cleaned.count(",") == 1 and "." not in cleaned:  # a decimal comma (24,02), as some keypads send
+        cleaned = cleaned.replace(",", ".")
     if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", cleaned):
         raise _refuse(f"“{text}”不是数字", f"'{text}' is not a number")
     try:

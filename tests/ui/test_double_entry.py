@@ -1,0 +1,135 @@
+"""Paper double entry by two clerks, typed into the grid with real key events."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QTableWidget
+
+from scorer import double_entry
+from ui.windows.double_entry import ENTERED, MISMATCH, RECORDED, STATE_ROLE, DoubleEntryWidget
+
+
+def _widget(qtbot, ctx, judge: str, pass_no: int) -> DoubleEntryWidget:
+    w = DoubleEntryWidget(ctx)
+    qtbot.addWidget(w)
+    w.show()
+    judges = w.findChild(QComboBox, "judge")
+    judges.setCurrentIndex(judges.findData(judge))
+    passes = w.findChild(QComboBox, "pass")
+    passes.setCurrentIndex(passes.findData(pass_no))
+    return w
+
+
+def _cell(w: DoubleEntryWidget, contestant: str, aspect: str) -> tuple[int, int]:
+    grid = w.findChild(QTableWidget, "grid")
+    rows = [grid.verticalHeaderItem(r).text() for r in range(grid.rowCount())]
+    cols = [grid.horizontalHeaderItem(c).text() for c in range(grid.columnCount())]
+    return rows.index(contestant), cols.index(aspect)
+
+
+def _type(qtbot, w: DoubleEntryWidget, contestant: str, aspect: str, text: str) -> QLineEdit:
+    """Put the cursor on a cell and type: the first key opens the cell's editor; the editor is returned."""
+    grid = w.findChild(QTableWidget, "grid")
+    grid.setCurrentCell(*_cell(w, contestant, aspect))
+    qtbot.keyClicks(grid, text[0])
+    editor = grid.indexWidget(grid.currentIndex())
+    assert isinstance(editor, QLineEdit)
+    qtbot.keyClicks(editor, text[1:])
+    return editor
+
+
+def _enter(qtbot, w: DoubleEntryWidget, contestant: str, aspect: str, text: str) -> None:
+    editor = _type(qtbot, w, contestant, aspect, text)
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+
+
+def _state(w: DoubleEntryWidget, contestant: str, aspect: str) -> str:
+    return w.findChild(QTableWidget, "grid").item(*_cell(w, contestant, aspect)).data(STATE_ROLE)
+
+
+def _marks(store) -> dict[tuple[str, str, str], str]:
+    return {(m.contestant, m.aspect, m.judge): m.value for m in store.marks("CNC")}
+
+
+def test_grid_shows_codes_and_the_judges_aspects(qtbot, ctx_for):
+    """Rows are contestant codes only; columns are the aspects the chosen judge may mark."""
+    w = _widget(qtbot, ctx_for("L1"), "J2", 1)
+    grid = w.findChild(QTableWidget, "grid")
+    assert [grid.verticalHeaderItem(r).text() for r in range(grid.rowCount())] == ["C01", "C02", "C03"]
+    assert [grid.horizontalHeaderItem(c).text() for c in range(grid.columnCount())] == ["B1.1"]
+    judges = w.findChild(QComboBox, "judge")
+    assert [judges.itemData(i) for i in range(judges.count())] == ["J1", "J2", "J3", "K1"]
+    assert "张伟" not in str([grid.verticalHeaderItem(r).text() for r in range(grid.rowCount())])
+
+
+def test_agreeing_passes_become_marks(qtbot, ctx_for, ui_store):
+    """Pass 1 by L1 and pass 2 by L2 agree: each cell becomes a mark, announced once."""
+    first = _widget(qtbot, ctx_for("L1"), "J1", 1)
+    _enter(qtbot, first, "C01", "A1.1", "24.01")
+    grid = first.findChild(QTableWidget, "grid")
+    assert (grid.currentRow(), grid.currentColumn()) == _cell(first, "C02", "A1.1")  # moved down
+    _enter(qtbot, first, "C02", "A1.1", "24.02")
+    assert _state(first, "C01", "A1.1") == ENTERED
+    assert _marks(ui_store) == {}
+
+    ctx2 = ctx_for("L2")
+    second = _widget(qtbot, ctx2, "J1", 2)
+    assert _state(second, "C01", "A1.1") == ""  # pass 2 does not see pass 1's values
+    with qtbot.waitSignal(ctx2.saved) as blocker:
+        _enter(qtbot, second, "C01", "A1.1", "24.01")
+    assert blocker.args[:2] == ["CNC", "C01"]
+    _enter(qtbot, second, "C02", "A1.1", "24.02")
+    qtbot.waitUntil(lambda: _state(second, "C02", "A1.1") == RECORDED)
+    assert _marks(ui_store) == {("C01", "A1.1", "J1"): "24.01", ("C02", "A1.1", "J1"): "24.02"}
+    assert grid.item(*_cell(first, "C01", "A1.1")).text() == "24.01"
+    assert "分数已记录" in second.findChild(QLabel, "reason").text()
+
+
+def test_mismatch_blocks_until_reentered(qtbot, ctx_for, ui_store):
+    """Disagreeing passes record nothing, show side by side, and a re-entry that agrees resolves them."""
+    first = _widget(qtbot, ctx_for("L1"), "J2", 1)
+    _enter(qtbot, first, "C01", "B1.1", "2")
+    second = _widget(qtbot, ctx_for("L2"), "J2", 2)
+    _enter(qtbot, second, "C01", "B1.1", "3")
+
+    assert _state(second, "C01", "B1.1") == MISMATCH
+    assert _marks(ui_store) == {}
+    table = second.findChild(QTableWidget, "mismatches")
+    assert table.rowCount() == 1
+    assert [table.item(0, c).text() for c in range(7)] == ["C01", "B1.1", "J2", "2", "L1", "3", "L2"]
+
+    first.refresh()
+    assert _state(first, "C01", "B1.1") == MISMATCH
+    editor = _type(qtbot, first, "C01", "B1.1", "3")
+    assert editor.text() == "3"  # typing replaces what the cell held
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    assert _marks(ui_store) == {("C01", "B1.1", "J2"): "3"}
+    assert _state(first, "C01", "B1.1") == RECORDED
+    assert first.findChild(QTableWidget, "mismatches").rowCount() == 0
+    assert double_entry.mismatches(ui_store, "CNC") == []
+
+
+def test_invalid_values_are_refused_with_the_reason(qtbot, ctx_for, ui_store):
+    """A bad value shows why as it is typed; Enter writes nothing and keeps the cell open."""
+    w = _widget(qtbot, ctx_for("L1"), "J1", 1)
+    reason = w.findChild(QLabel, "reason")
+    rows = ui_store.count()
+    editor = _type(qtbot, w, "C01", "A1.1", "2.4")
+    assert "不在合理范围" in reason.text()  # a slipped decimal point, seen while typing
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    assert ui_store.count() == rows and double_entry.waiting(ui_store, "CNC") == []
+    grid = w.findChild(QTableWidget, "grid")
+    assert grid.indexWidget(grid.currentIndex()) is editor  # still open for a fix
+    qtbot.keyClick(editor, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(editor, "abc")
+    assert "不是数字" in reason.text()
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)
+    assert ui_store.count() == rows
+
+    _enter(qtbot, w, "C01", "A1.3", "ok")
+    assert double_entry.waiting(ui_store, "CNC") == [("C01", "A1.3", "J1", 1)]
+    passes = w.findChild(QComboBox, "pass")
+    passes.setCurrentIndex(passes.findData(2))
+    _enter(qtbot, w, "C01", "A1.3", "pass")  # the same clerk may not enter the second pass
+    assert "两名不同的录分员" in reason.text()
+    assert _marks(ui_store) == {}
