@@ -72,6 +72,13 @@ def _field(path: Path) -> str:
     return ""
 
 
+def _negative(value: Any) -> bool:
+    try:
+        return not isinstance(value, bool) and Decimal(str(value)) < 0
+    except (ArithmeticError, ValueError):
+        return False
+
+
 def _schema_issue(error: jsonschema.ValidationError) -> Issue:
     path: Path = tuple(error.absolute_path)
     v = error.validator
@@ -92,6 +99,8 @@ def _schema_issue(error: jsonschema.ValidationError) -> Issue:
     field = _field(path)
     label = FIELD_ZH.get(field, field)
     shown = json.dumps(error.instance, ensure_ascii=False, default=str)[:60]
+    if v == "oneOf" and _negative(error.instance):
+        return Issue(path, f"“{label}”的值 {shown} 不能为负数", f"'{field}' value {shown} must not be negative")
     if v in ("type", "oneOf"):
         return Issue(
             path, f"“{label}”的值 {shown} 格式不对", f"'{field}' has a value of the wrong form: {shown}"
@@ -388,4 +397,9 @@ def check_meaning(data: dict[str, Any]) -> list[Issue]:
 def check(data: Any) -> list[Issue]:
     """All problems of a package; meaning is checked only when the structure holds."""
     issues = check_structure(data)
-    return issues or check_meaning(data)
+    if issues:
+        return issues
+    try:
+        return check_meaning(data)
+    except ArithmeticError:  # a decimal with an absurd exponent or length
+        return [Issue((), "文件中有过大或无效的数值", "the file holds a number that is too large or invalid")]

@@ -107,6 +107,7 @@ def word_of(table: Mapping[str, tuple[str, ...]], value: str) -> str:
 
 
 def words_help(table: Mapping[str, tuple[str, ...]]) -> str:
+    """ "裁判长 (chief), 评分裁判 (judge), …" for help texts."""
     return ", ".join(f"{words[0]} ({canon})" for canon, words in table.items())
 
 
@@ -704,6 +705,7 @@ def put(obj: dict[str, Any], dotted: str, value: Any) -> None:
 
 
 def dotted_path(dotted: str) -> Path:
+    """ "rule.deduct.per" → ("rule", "deduct", "per"), a package path below a row's object."""
     return tuple(dotted.split("."))
 
 
@@ -724,6 +726,7 @@ def header_keys(text: Any) -> list[str]:
 
 
 def header_lookup(columns: Iterable[Column]) -> dict[str, str]:
+    """Every accepted header form (Chinese, English key, aliases) → column key."""
     names: dict[str, str] = {}
     for col in columns:
         for word in (col.zh, col.key, *col.aliases):
@@ -930,6 +933,25 @@ def _find_table(
     return None
 
 
+# scheme levels: (code column, list of children, {JSON field: column})
+_LEVELS = (
+    ("component", "criteria", {"code": "component", "name": "component_name", "weight": "weight",
+                               "max_mark": "component_max"}),
+    ("criterion", "sub_criteria", {"code": "criterion", "name": "criterion_name"}),
+    ("sub_criterion", "aspects", {"code": "sub_criterion", "name": "sub_criterion_name", "day": "day"}),
+)  # fmt: skip
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Two cells of one group agree: 0.3 and 0.30 are the same weight."""
+    if a == b:
+        return True
+    try:
+        return Decimal(str(a)) == Decimal(str(b))
+    except (InvalidOperation, ValueError):
+        return False
+
+
 class _Reader:
     """Builds the package dict from the tables, with origins and reading problems."""
 
@@ -1060,7 +1082,7 @@ class _Reader:
             missing = [k for k in level_keys if k not in codes]
             if missing:
                 col = SCHEME.column(missing[0])
-                self.problem(table.at(n, missing[0]), (f"缺少{col.zh}", f"{col.help_en} is missing"))
+                self.problem(table.at(n, missing[0]), (f"缺少{col.zh}", f"'{col.zh}' ({col.key}) is missing"))
                 continue
             ev = codes["event"]
             if ev not in by_code:
@@ -1077,27 +1099,9 @@ class _Reader:
                     table.title, n, {"": table.cells["weight"]}
                 )
             parent_list, parent_path = event["components"], ("events", ei, "components")
-            chain = [
-                (
-                    "component",
-                    "criteria",
-                    {
-                        "code": "component",
-                        "name": "component_name",
-                        "weight": "weight",
-                        "max_mark": "component_max",
-                    },
-                ),
-                ("criterion", "sub_criteria", {"code": "criterion", "name": "criterion_name"}),
-                (
-                    "sub_criterion",
-                    "aspects",
-                    {"code": "sub_criterion", "name": "sub_criterion_name", "day": "day"},
-                ),
-            ]
             key_so_far: tuple[str, ...] = (ev,)
             node: dict[str, Any] = event
-            for level, children, fields in chain:
+            for level, children, fields in _LEVELS:
                 key_so_far = (*key_so_far, codes[level])
                 if key_so_far not in groups:
                     path = (*parent_path, len(parent_list))
@@ -1114,7 +1118,7 @@ class _Reader:
                     if value is EMPTY:
                         continue
                     fpath = (*path, fkey)
-                    if fkey in node and node[fkey] != value:
+                    if fkey in node and not _same(node[fkey], value):
                         self.problem(
                             table.at(n, ckey),
                             (
