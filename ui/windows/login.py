@@ -55,6 +55,12 @@ class LoginDialog(QDialog):
         )
         buttons.accepted.connect(self.try_login)
         buttons.rejected.connect(self.reject)
+        for (
+            button
+        ) in buttons.buttons():  # Enter in the PIN field logs in, once (not also via the default button)
+            button.setAutoDefault(False)
+            button.setDefault(False)
+        self.pin.returnPressed.connect(self.try_login)
         form = QFormLayout()
         form.addRow(self.tr("裁判"), self.who)
         form.addRow(self.tr("PIN"), self.pin)
