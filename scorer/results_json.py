@@ -23,10 +23,12 @@ def event_to_dict(comp: Competition, result: EventResult) -> dict[str, Any]:
     event = comp.event(result.event)
     assert event is not None
     people = {x.code: x for x in comp.contestants}
-    q = event.rounding.decimals
+    from scorer.rules.compute import EventRules
+
+    rnd = EventRules(event).round
 
     def r2(value: Any) -> str | None:
-        return None if value is None else _s(round(value, q))
+        return None if value is None else _s(rnd(value))
 
     rows = []
     for r in result.results:

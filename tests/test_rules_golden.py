@@ -732,3 +732,56 @@ def test_conflict_of_interest_is_flagged():
     entered = {("C01", "X", ""): "J1", ("C02", "X", ""): "J1"}
     result = EventRules(e).compute(crew, marks, judges=judges, entered_by=entered)
     assert [(f.kind, f.contestant, f.aspect) for f in result.flags] == [("conflict", "C01", "X")]
+
+
+# ------------------------------------------------------------------ regressions found by the property tests
+
+
+def test_exact_halves_survive_scaling():
+    """2.5 of a 120-mark paper scaled to 30 is exactly 0.625 → 0.63 (dividing first gave 0.62)."""
+    exam = {
+        "code": "X",
+        "name": "理论",
+        "type": "exam",
+        "max_mark": "30",
+        "rule": {"out_of": "120", "decimals": 1},
+    }
+    assert score(exam, "2.5").score == D("0.625")
+    assert EventRules(event([exam])).score("C", {"X": {"": "2.5"}}).total == D("0.63")
+    assert judged(
+        ["0", "0", "5.5"], judges=3, max_mark="0.3", scale_max="10", step="0.5", spread_limit=None
+    ).score == D("0.055")
+
+
+def test_cutoff_without_declared_maximum_takes_the_penalty_at_the_cutoff():
+    """Past a 180-min cut-off (limit 150, −1/min) with no max_penalty: −30, not 0."""
+    aspect = {**CNC_TIME, "rule": {k: v for k, v in CNC_TIME["rule"].items() if k != "max_penalty"}}
+    assert score(aspect, "10800").score == -30
+    assert score(aspect, "10801").score == -30
+
+
+def test_cutoff_penalty_is_floored_within_an_item():
+    aspect = {**CNC_TIME, "max_mark": "10"}
+    assert score(aspect, "10801").score == 0
+
+
+def test_mean_of_all_on_spread_with_sum_combine():
+    """{0, 2, 3, 0}, drop 1+1, limit 1: counting 0, 2 spread 2 → mean of all 1.25 × 2 counting = 2.5."""
+    rule = {
+        "judges": 4,
+        "drop_high": 1,
+        "drop_low": 1,
+        "spread_limit": "1",
+        "on_spread": "mean_all",
+        "combine": "sum",
+    }
+    assert judged(["0", "2", "3", "0"], max_mark="6", **rule).score == D("2.5")
+    assert judged(["2", "2", "3", "0"], max_mark="6", **rule).score == 4
+
+
+def test_tie_breaks_round_as_the_scheme_does():
+    """8.5 and 8.52 of 40 scaled to 10 are 2.125 and 2.13: both 2.13 half up, so they share 1st."""
+    exam = {"code": "X", "name": "x", "type": "exam", "max_mark": "10", "rule": {"out_of": "40"}}
+    e = event([exam], ranking={"tie_breaks": ["aspect:X"]})
+    result = EventRules(e).compute(people(2), {"C01": {"X": {"": "8.5"}}, "C02": {"X": {"": "8.52"}}})
+    assert [r.rank for r in result.results] == [1, 1]

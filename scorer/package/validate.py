@@ -100,7 +100,9 @@ def _schema_issue(error: jsonschema.ValidationError) -> Issue:
     label = FIELD_ZH.get(field, field)
     shown = json.dumps(error.instance, ensure_ascii=False, default=str)[:60]
     if v == "oneOf" and _negative(error.instance):
-        return Issue(path, f"“{label}”的值 {shown} 不能为负数", f"'{field}' value {shown} must not be negative")
+        return Issue(
+            path, f"“{label}”的值 {shown} 不能为负数", f"'{field}' value {shown} must not be negative"
+        )
     if v in ("type", "oneOf"):
         return Issue(
             path, f"“{label}”的值 {shown} 格式不对", f"'{field}' has a value of the wrong form: {shown}"

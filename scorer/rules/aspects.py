@@ -204,7 +204,8 @@ def _judgement(aspect: Aspect, rule: JudgementRule) -> Scorer:
         counted = given[lo_drop : len(given) - hi_drop]
         dropped = tuple(given[:lo_drop] + given[len(given) - hi_drop :])
         spread = counted[-1] - counted[0]
-        basis = counted
+        n_count = len(counted)
+        total = sum(counted, ZERO)
         note = ""
         if limit is not None and spread > limit:
             if not mean_all_on_spread:
@@ -216,13 +217,14 @@ def _judgement(aspect: Aspect, rule: JudgementRule) -> Scorer:
                     spread=spread,
                     note=f"分差 {fmt(spread)}",
                 )
-            basis, note = given, f"分差 {fmt(spread)} > {fmt(limit)}，取全部平均；"
+            # fall back to the mean of all scores, standing in for each counting score
+            total = sum(given, ZERO) * n_count / len(given)
+            note = f"分差 {fmt(spread)} > {fmt(limit)}，取全部平均；"
         if by_mean:
-            mean = sum(basis, ZERO) / len(basis)
-            score = (mean - low) / span * top
-            note += f"平均 {fmt(mean)} / {fmt(span)} × {fmt(top)}"
+            # multiply before dividing, so that exact halves stay exact for the rounding
+            score = (total - low * n_count) * top / (n_count * span)
+            note += f"平均 {fmt(total / n_count)} / {fmt(span)} × {fmt(top)}"
         else:
-            total = sum(basis, ZERO)
             score = total * factor
             note += f"合计 {fmt(total)} × {fmt(factor)}"
         if top > 0:
@@ -256,6 +258,12 @@ def _time(aspect: Aspect, rule: TimeRule) -> Scorer:
     cutoff = None if rule.cutoff_minutes is None else rule.cutoff_minutes * SIXTY
     unit = rule.per_minutes * SIXTY
     cap = rule.max_penalty
+    # past the cut-off with no declared maximum: the penalty reached at the cut-off itself
+    at_cutoff = (
+        ZERO if cutoff is None else count_steps(max(cutoff - limit, ZERO), unit, rule.minutes) * rule.marks
+    )
+    if cap is not None:
+        at_cutoff = min(at_cutoff, cap)
 
     def penalty(values: Mapping[str, str]) -> AspectScore:
         v = _single(values)
@@ -265,8 +273,9 @@ def _time(aspect: Aspect, rule: TimeRule) -> Scorer:
         if cutoff is not None and t > cutoff:
             if rule.cutoff == "zero_total":
                 return AspectScore(code, OK, ZERO, note=f"{v}s 超过截止时间 → 总分 0", zero_total=True)
-            taken = cap if cap is not None else top
-            return AspectScore(code, OK, (top - taken) if top > 0 else -taken, note=f"{v}s 超过截止时间")
+            taken = cap if cap is not None else at_cutoff
+            score = max(ZERO, top - taken) if top > 0 else -taken
+            return AspectScore(code, OK, score, note=f"{v}s 超过截止时间，扣 {fmt(taken)}")
         over = t - limit
         if over <= 0:
             return AspectScore(code, OK, top, note=f"{v}s 未超时")
@@ -312,6 +321,6 @@ def _exam(aspect: Aspect, rule: ExamRule) -> Scorer:
         if v is None:
             return missing
         x = dec(v)
-        return AspectScore(code, OK, x if same else x / out_of * top, note=f"{v} / {fmt(out_of)}")
+        return AspectScore(code, OK, x if same else x * top / out_of, note=f"{v} / {fmt(out_of)}")
 
     return exam

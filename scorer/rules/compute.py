@@ -160,8 +160,11 @@ class EventRules:
                 total += rnd(part) if rnd else part
             else:
                 total += comp_sum
-        if zero_total:
+        if zero_total:  # an absolute cut-off: the whole score is 0, parts included
             total = ZERO
+            subs = dict.fromkeys(subs, ZERO)
+            crits = dict.fromkeys(crits, ZERO)
+            comps = dict.fromkeys(comps, ZERO)
         time = None
         if self.time_aspects:
             values = [marks.get(a, empty).get("") for a in self.time_aspects]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
-from decimal import Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal
 from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +16,9 @@ if TYPE_CHECKING:
     from scorer.rules.compute import ContestantResult
 
 INF = Decimal("Infinity")
+
+
+ROUNDING = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "down": ROUND_DOWN, "up": ROUND_UP}
 
 
 def quantum(event: Event) -> Decimal:
@@ -34,7 +37,7 @@ def tie_value(event: Event, r: ContestantResult, spec: str) -> Decimal | None:
     else:
         table = {"component": r.components, "criterion": r.criteria, "sub_criterion": r.sub_criteria}[kind]
         value = table.get(code)
-    return None if value is None else value.quantize(q)
+    return None if value is None else value.quantize(q, rounding=ROUNDING[event.rounding.mode])
 
 
 def sort_key(event: Event, r: ContestantResult) -> tuple[Any, ...]:
