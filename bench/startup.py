@@ -50,7 +50,12 @@ def bench_startup(runs: int = 5) -> dict[str, dict[str, Any]]:
     db = work / "big.scorer"
     with Store.create(db) as store:
         store.set_competition(package.from_data(synth_package(2000, 40), "big.json"), "bench")
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "SCORER_DATA_DIR": str(work), "PYTHONPATH": str(ROOT)}
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "SCORER_DATA_DIR": str(work),
+        "PYTHONPATH": str(ROOT),
+    }
     app_cmd = [sys.executable, "-m", "ui.app", str(db), "--judge", "J1", "--pin", "1001", "--quit-when-shown"]
     bare_cmd = [sys.executable, "-c", BARE]
     bare_t, app_t, app_mem, bare_mem = [], [], [], []

@@ -109,7 +109,13 @@ def package(contestants: int = 2000, aspects: int = 40, all_judged: bool = False
             for j in range(1, 6)
         ]
         + [
-            {"code": "CHIEF", "name": "裁判长", "role": "chief", "pin": "9999", "assignments": [{"event": "E1", "scope": ["*"]}]},
+            {
+                "code": "CHIEF",
+                "name": "裁判长",
+                "role": "chief",
+                "pin": "9999",
+                "assignments": [{"event": "E1", "scope": ["*"]}],
+            },
             {"code": "COORD", "name": "赛务", "role": "coordinator", "pin": "8888"},
         ],
     }

@@ -16,8 +16,10 @@ MINI = DATA / "mini.json"
 
 @pytest.fixture(autouse=True)
 def _data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    """No test touches the real user data folder."""
+    """No test touches the real user data folder, and each starts in Chinese (`scorer --lang en`
+    run in-process sets SCORER_LANG; monkeypatch puts it back afterwards)."""
     monkeypatch.setenv("SCORER_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+    monkeypatch.setenv("SCORER_LANG", "zh")
 
 
 @pytest.fixture

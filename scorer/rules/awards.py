@@ -10,7 +10,6 @@ Tied contestants share a rank and therefore an award. Titles go to the top k pla
 
 from __future__ import annotations
 
-from dataclasses import replace
 from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
 from typing import TYPE_CHECKING
 
@@ -50,6 +49,14 @@ def assign_awards(event: Event, ranked: list[ContestantResult]) -> list[Contesta
             )
         elif r.rank is not None:
             award = next((name for name, last in bounds if r.rank <= last), "")
-        title = "、".join(t.name for t in event.titles if r.rank is not None and r.rank <= t.top)
-        out.append(r if (r.award, r.title) == (award, title) else replace(r, award=award, title=title))
+        title = (
+            "、".join(t.name for t in event.titles if r.rank is not None and r.rank <= t.top)
+            if event.titles
+            else ""
+        )
+        if r.award != award:
+            r.award = award
+        if r.title != title:
+            r.title = title
+        out.append(r)
     return out

@@ -37,8 +37,13 @@ class Flag:
     en: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ContestantResult:
+    """One contestant's scores (never changed once computed) and placing (rank, award, title,
+    scaled), which `finish` assigns in place: a re-rank after one mark touches every contestant
+    below the one who moved, and copying 2,000 results per Enter would be the slowest step.
+    So `rescore` takes over the previous EventResult's objects; keep using only the new result."""
+
     code: str
     status: str  # "ok" | "dnf" | "withdrawn" | "dq"
     aspects: Mapping[str, AspectScore]
@@ -216,6 +221,11 @@ class EventRules:
     ) -> EventResult:
         """Rank, award, scale and flag already-scored contestants (`keys`: cached sort keys)."""
         e = self.event
+        for r in scored:
+            if r.status not in RANKED_STATUSES and (
+                r.rank is not None or r.award or r.title or r.scaled is not None
+            ):
+                r.rank, r.award, r.title, r.scaled = None, "", "", None
         ranked, tied_groups, new_keys = rank(e, [r for r in scored if r.status in RANKED_STATUSES], keys)
         ranked = assign_awards(e, ranked)
         if e.scale is not None:

@@ -5,7 +5,6 @@ totals that print as 85.50 are equal here too."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal
 from itertools import groupby
 from typing import TYPE_CHECKING, Any
@@ -65,7 +64,10 @@ def rank(
     for _key, same in groupby(keyed, key=lambda r: new_keys[r.code]):
         members = list(same)
         place = len(out) + 1
-        out.extend(r if r.rank == place else replace(r, rank=place) for r in members)
+        for r in members:
+            if r.rank != place:
+                r.rank = place
+        out.extend(members)
         if len(members) > 1:
             groups.append([r.code for r in members])
     return out, groups, new_keys

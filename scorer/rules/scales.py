@@ -5,7 +5,6 @@ the official WorldSkills formula, which is not public."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
@@ -40,10 +39,7 @@ def standardise(scale: Scale, ranked: list[ContestantResult]) -> list[Contestant
         return ranked
     centre, spread = centre_and_spread(scale, [r.total for r in ranked])
     q = Decimal(1).scaleb(-scale.decimals)
-    out = []
     for r in ranked:
         z = (r.total - centre) / spread if spread else Decimal(0)
-        out.append(
-            replace(r, scaled=(scale.centre_points + scale.points_per_spread * z).quantize(q, ROUND_HALF_UP))
-        )
-    return out
+        r.scaled = (scale.centre_points + scale.points_per_spread * z).quantize(q, ROUND_HALF_UP)
+    return ranked

@@ -1,0 +1,592 @@
+"""Score entry: one judge's aspects × the event's contestants, typed into a grid.
+
+Type a value and press Enter: it is validated (the reason shows in red while typing and refuses
+the Enter), written durably through `AppContext.record` (one store transaction) and the cursor moves
+on (down, or right when QSettings "entry/advance" is "right"). Tab, Shift+Tab and the arrow keys
+save the same way and move. Changing a saved value is a correction and asks for a reason; the
+history panel under the grid shows every log row behind the selected cell. Nothing typed counts
+until Enter: closing the window or a crash loses only the unconfirmed cell.
+
+A keyboard-wedge instrument (a caliper or scanner that "types" its reading and Enter) is told
+apart from a person by the key timing, and its marks are logged with source "device-wedge".
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from enum import StrEnum
+from itertools import pairwise
+from typing import Any
+
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractItemModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QPointF,
+    QSettings,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor, QKeyEvent, QKeySequence, QPainter, QPolygonF
+from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
+    QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from scorer.errors import ScorerError
+from scorer.model import Aspect
+from scorer.store import LogRow
+from scorer.values import parse_value
+from ui.models.score_grid import CORRECTED, STATE_ROLE, ScoreGridModel
+
+WEDGE_MAX_GAP_MS = 15.0  # people need ≥ 50 ms between keys; wedge devices send a burst
+WEDGE_MIN_CHARS = 3
+SETTING_ADVANCE = "entry/advance"  # "down" (default) or "right"
+KEYBOARD, WEDGE = "keyboard", "device-wedge"
+
+MARKER = QBrush(QColor("#e07b00"))
+_EDITING_KEYS = {
+    Qt.Key.Key_Backspace,
+    Qt.Key.Key_Delete,
+    Qt.Key.Key_Left,
+    Qt.Key.Key_Right,
+    Qt.Key.Key_Home,
+    Qt.Key.Key_End,
+}
+_MODIFIER_KEYS = {Qt.Key.Key_Shift, Qt.Key.Key_Control, Qt.Key.Key_Alt, Qt.Key.Key_Meta, Qt.Key.Key_AltGr}
+
+
+class Move(StrEnum):
+    NEXT = "next"  # the configured direction (Enter)
+    DOWN = "down"
+    UP = "up"
+    RIGHT = "right"
+    LEFT = "left"
+
+
+_SUBMIT_KEYS = {
+    Qt.Key.Key_Return: Move.NEXT,
+    Qt.Key.Key_Enter: Move.NEXT,
+    Qt.Key.Key_Tab: Move.RIGHT,
+    Qt.Key.Key_Backtab: Move.LEFT,
+    Qt.Key.Key_Up: Move.UP,
+    Qt.Key.Key_Down: Move.DOWN,
+}
+
+
+def looks_like_wedge(
+    times_ms: Sequence[float], min_chars: int = WEDGE_MIN_CHARS, max_gap_ms: float = WEDGE_MAX_GAP_MS
+) -> bool:
+    """Was this typed by a device? `times_ms`: the press time of each character, then of Enter.
+
+    A person cannot type three or more characters and Enter with every gap under ~15 ms; a wedge
+    instrument always does."""
+    if len(times_ms) < min_chars + 1:
+        return False
+    return all(0 <= b - a < max_gap_ms for a, b in pairwise(times_ms))
+
+
+def monotonic_ms() -> float:
+    return time.perf_counter() * 1000.0
+
+
+class MarkEditor(QLineEdit):
+    """The inline editor: a line edit that remembers when each character was typed."""
+
+    def __init__(self, parent: QWidget, index: QModelIndex, clock: Callable[[], float]) -> None:
+        super().__init__(parent)
+        self.index = QPersistentModelIndex(index)
+        self.clock = clock
+        self.typed: list[float] = []  # press times (ms) of the characters typed
+        self.edited = False  # an editing key or a paste: a person at work
+        self.done = False  # closed on purpose (saved, or handed to the correction dialog)
+        self.invalid = False  # shown as refused while typing
+
+    def stamp(self, event: QKeyEvent) -> float:
+        """The key's time: the platform's when it gives one (queued events keep their real
+        spacing even if the UI was busy), else the widget's clock."""
+        return float(event.timestamp()) or self.clock()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        text = event.text()
+        if event.matches(QKeySequence.StandardKey.Paste):
+            self.edited = True
+        elif text and text.isprintable() and not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.typed.append(self.stamp(event))
+        elif key in _EDITING_KEYS or (text and key not in _MODIFIER_KEYS):
+            self.edited = True
+        super().keyPressEvent(event)
+
+    def source(self, enter_ms: float) -> str:
+        """ "device-wedge" if the whole value came in one machine-speed burst, else "keyboard"."""
+        if self.edited or len(self.typed) != len(self.text()):
+            return KEYBOARD
+        return WEDGE if looks_like_wedge([*self.typed, enter_ms]) else KEYBOARD
+
+
+class MarkDelegate(QStyledItemDelegate):
+    """Creates MarkEditors and routes Enter/Tab/arrows to the widget (which saves, or refuses and
+    keeps the editor open); paints a corner marker on corrected cells."""
+
+    def __init__(self, owner: ScoreEntryWidget) -> None:
+        super().__init__(owner)
+        self.owner = owner
+
+    def createEditor(
+        self, parent: QWidget, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QWidget:
+        editor = MarkEditor(parent, QModelIndex(index), self.owner.clock)
+        editor.textEdited.connect(lambda text: self.owner.validate(editor, text))
+        return editor
+
+    def setEditorData(self, editor: QWidget, index: QModelIndex | QPersistentModelIndex) -> None:
+        if isinstance(editor, MarkEditor):
+            editor.setText(index.data(Qt.ItemDataRole.EditRole) or "")
+            editor.selectAll()  # a typed key replaces the saved value (→ a correction)
+
+    def setModelData(
+        self, editor: QWidget, model: QAbstractItemModel, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        """Qt commits on focus-out; only Enter saves here, so say what was left unsaved."""
+        if isinstance(editor, MarkEditor) and not editor.done:
+            editor.done = True
+            self.owner.left_unsaved(editor)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if isinstance(obj, MarkEditor) and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            move = _SUBMIT_KEYS.get(Qt.Key(event.key()))
+            if move is not None and not event.modifiers() & (
+                Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+            ):
+                self.owner.submit(obj, move, obj.stamp(event))
+                return True
+            if event.key() == Qt.Key.Key_Escape:
+                self.owner.reason.clear()  # the edit is abandoned, and so is its complaint
+        return super().eventFilter(obj, event)
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        super().paint(painter, option, index)
+        if index.data(STATE_ROLE) == CORRECTED:
+            r = option.rect  # type: ignore[attr-defined]
+            size = min(8, r.height() // 3)
+            painter.save()
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(MARKER)
+            painter.drawPolygon(
+                QPolygonF(
+                    [
+                        QPointF(r.right() - size, r.top()),
+                        QPointF(r.right() + 1, r.top()),
+                        QPointF(r.right() + 1, r.top() + size),
+                    ]
+                )
+            )
+            painter.restore()
+
+
+class ScoreGrid(QTableView):
+    """The grid: keys typed while a cell is being edited go to its editor (as a real keyboard's
+    would, via focus), Enter on a cell not being edited moves on, and typing on a cell that may
+    not be edited (a locked event) says why instead of doing nothing."""
+
+    # A printable key was typed on a cell that cannot be edited.
+    blocked = Signal()
+    # Enter was pressed with no editor open: skip to the next cell.
+    skip = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if self.state() == QAbstractItemView.State.EditingState:
+            editor = self.indexWidget(self.currentIndex())
+            if editor is not None:
+                QApplication.sendEvent(editor, event)
+                return
+        key = event.key()
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.skip.emit()
+            return
+        index = self.currentIndex()
+        text = event.text()
+        if (
+            index.isValid()
+            and text
+            and text.isprintable()
+            and not index.flags() & Qt.ItemFlag.ItemIsEditable
+            and index.data(STATE_ROLE) is not None
+        ):
+            self.blocked.emit()
+            return
+        super().keyPressEvent(event)
+
+
+_KIND_LABELS = {
+    "mark": QT_TRANSLATE_NOOP("ScoreEntryWidget", "录入"),
+    "mark.correct": QT_TRANSLATE_NOOP("ScoreEntryWidget", "更正"),
+    "mark.void": QT_TRANSLATE_NOOP("ScoreEntryWidget", "作废"),
+}
+_SOURCE_LABELS = {
+    "keyboard": QT_TRANSLATE_NOOP("ScoreEntryWidget", "键盘"),
+    "device-wedge": QT_TRANSLATE_NOOP("ScoreEntryWidget", "仪器（键盘输入）"),
+    "device": QT_TRANSLATE_NOOP("ScoreEntryWidget", "仪器"),
+    "double-entry": QT_TRANSLATE_NOOP("ScoreEntryWidget", "双人录入"),
+    "import": QT_TRANSLATE_NOOP("ScoreEntryWidget", "导入"),
+    "cli": QT_TRANSLATE_NOOP("ScoreEntryWidget", "命令行"),
+    "sync": QT_TRANSLATE_NOOP("ScoreEntryWidget", "同步"),
+}
+
+
+class ScoreEntryWidget(QWidget):
+    # A value was refused or could not be saved; the text is what the widget shows (in red).
+    refused = Signal(str)
+    # A mark, or a correction, is durable: (contestant, aspect, log id).
+    entered = Signal(str, str, int)
+
+    def __init__(self, ctx: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.clock: Callable[[], float] = monotonic_ms  # tests may replace it to type "slowly"
+
+        self.event_box = QComboBox()
+        self.event_box.setObjectName("event")
+        self.banner = QLabel()
+        self.banner.setObjectName("banner")
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet("background:#fff3c4; color:#7a4b00; padding:6px; font-weight:bold;")
+        self.banner.hide()
+
+        self.model = ScoreGridModel(ctx, self)
+        self.grid = ScoreGrid()
+        self.grid.setObjectName("grid")
+        self.grid.setModel(self.model)
+        self.delegate = MarkDelegate(self)
+        self.grid.setItemDelegate(self.delegate)
+        self.grid.setEditTriggers(
+            QAbstractItemView.EditTrigger.AnyKeyPressed
+            | QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
+        self.grid.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.grid.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.grid.setTabKeyNavigation(True)
+        self.grid.horizontalHeader().setDefaultSectionSize(120)
+        self.grid.horizontalHeader().setMinimumSectionSize(96)  # room to type 152:30.5
+        self.grid.horizontalHeader().setResizeContentsPrecision(50)  # sizing reads 50 rows, not 2,000
+        self.grid.horizontalHeader().setMinimumHeight(44)
+        self.grid.setWordWrap(False)
+
+        self.reason = QLabel()
+        self.reason.setObjectName("reason")
+        self.reason.setWordWrap(True)
+        self.reason.setStyleSheet("color:#c00000;")
+        self.status = QLabel()
+        self.status.setObjectName("status")
+        self.status.setStyleSheet("color:#1d6b1d;")
+        self.panel = QLabel()
+        self.panel.setObjectName("panel")
+        self.history = QListWidget()
+        self.history.setObjectName("history")
+        self.history.setMaximumHeight(150)
+        self.history.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("项目：")))
+        top.addWidget(self.event_box, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.grid, 1)
+        layout.addWidget(self.reason)
+        layout.addWidget(self.status)
+        layout.addWidget(self.panel)
+        layout.addWidget(QLabel(self.tr("所选单元格的记录：")))
+        layout.addWidget(self.history)
+
+        self.event_box.currentIndexChanged.connect(self._event_selected)
+        self.grid.selectionModel().currentChanged.connect(self._current_changed)
+        self.grid.blocked.connect(self._blocked)
+        self.grid.skip.connect(lambda: self._move(self.grid.currentIndex(), Move.NEXT))
+        ctx.saved.connect(self._on_saved)
+        ctx.event_state_changed.connect(self._on_event_state)
+        ctx.judge_changed.connect(self._fill_events)
+        self._fill_events()
+        self.grid.setFocus()  # typing starts at once, without a click
+
+    # ------------------------------------------------------------------ events and state
+
+    def _fill_events(self) -> None:
+        session = self.ctx.session
+        self.event_box.blockSignals(True)
+        self.event_box.clear()
+        for e in session.events():
+            if session.my_aspects(e.code):
+                self.event_box.addItem(f"{e.code} {e.name}", e.code)
+        self.event_box.blockSignals(False)
+        if self.event_box.count() == 0:
+            self.model.set_event("")
+            self._update_banner()
+            self.show_reason(self.tr("{0} 没有可以评分的项目").format(self.ctx.judge.code))
+            return
+        self.event_box.setCurrentIndex(0)
+        self._event_selected()
+
+    def current_event(self) -> str:
+        return self.event_box.currentData() or ""
+
+    def select_event(self, event: str) -> None:
+        i = self.event_box.findData(event)
+        if i >= 0:
+            self.event_box.setCurrentIndex(i)
+
+    def _event_selected(self, *_: object) -> None:
+        self.model.set_event(self.current_event())
+        self._update_banner()
+        self.show_reason("")
+        self.status.clear()
+        self.grid.resizeColumnsToContents()
+        if self.model.rowCount() and self.model.columnCount() > self.model.first_aspect_column:
+            self.grid.setCurrentIndex(self.model.index(0, self.model.first_aspect_column))
+        self._show_cell(self.grid.currentIndex())
+
+    def _update_banner(self) -> None:
+        event = self.model.event
+        locked = bool(event) and self.ctx.session.is_locked(event)
+        self.model.set_locked(locked)
+        if locked:
+            self.banner.setText(
+                self.tr("项目 {0} 已锁定：分数不能再录入或修改（需裁判长解锁）").format(event)
+            )
+        self.banner.setVisible(locked)
+
+    def _on_event_state(self, event: str) -> None:
+        """A lock, unlock or decryption: names and editability may have changed."""
+        if event == self.model.event:
+            current = self.grid.currentIndex()
+            row, col = current.row(), current.column() - self.model.first_aspect_column
+            self.model.reload()
+            self._update_banner()
+            target = self.model.index(max(row, 0), max(col, 0) + self.model.first_aspect_column)
+            if target.isValid():
+                self.grid.setCurrentIndex(target)
+            self._show_cell(self.grid.currentIndex())
+
+    def _blocked(self) -> None:
+        if self.model.locked:
+            self.show_reason(self.tr("项目已锁定，不能再录入或修改分数（需裁判长解锁）"))
+
+    # ------------------------------------------------------------------ messages
+
+    def show_reason(self, text: str) -> None:
+        """Show why a value is refused (or clear it): in red, beside the grid, never a dialog."""
+        self.reason.setText(text)
+        if text:
+            self.refused.emit(text)
+
+    def validate(self, editor: MarkEditor, text: str) -> None:
+        """As the judge types: the reason the value would be refused, or nothing."""
+        aspect = self.model.aspect_at(editor.index.column())
+        why = ""
+        if aspect is not None and text.strip():
+            try:
+                parse_value(aspect, text)
+            except ScorerError as exc:
+                why = exc.message()
+        self.reason.setText(why)
+        if editor.invalid != bool(why):  # restyling costs more than a keystroke: only on change
+            editor.invalid = bool(why)
+            editor.setStyleSheet("background:#fde2e2;" if why else "")
+
+    def left_unsaved(self, editor: MarkEditor) -> None:
+        """The editor closed without Enter (focus moved away): say that its value was not saved."""
+        text = editor.text().strip()
+        index = QModelIndex(editor.index)
+        if text and text != (index.data(Qt.ItemDataRole.EditRole) or ""):
+            c = self.model.contestant_at(index.row())
+            a = self.model.aspect_at(index.column())
+            if c is not None and a is not None:
+                self.show_reason(
+                    self.tr("{0} {1}：“{2}”没有保存（按 Enter 键才保存）").format(c.code, a.code, text)
+                )
+
+    # ------------------------------------------------------------------ saving
+
+    def ask_reason(self, old: str, new: str) -> str | None:
+        """The reason for changing a saved value; None when the judge cancels (nothing is written)."""
+        text, ok = QInputDialog.getText(
+            self,
+            self.tr("更正分数"),
+            self.tr("把已保存的分数 {0} 改为 {1}。\n请写明更正原因：").format(old, new),
+        )
+        return text if ok else None
+
+    def _close(self, editor: MarkEditor) -> None:
+        editor.done = True
+        self.delegate.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+
+    def submit(self, editor: MarkEditor, move: Move, enter_ms: float) -> None:
+        """Enter (or Tab/arrow) in an editor: validate, save durably, move on; or refuse and stay."""
+        index = QModelIndex(editor.index)
+        aspect = self.model.aspect_at(index.column())
+        contestant = self.model.contestant_at(index.row())
+        if aspect is None or contestant is None:
+            self._close(editor)
+            return
+        text = editor.text().strip()
+        cell = self.model.cell(index)
+        if not text:
+            if cell is None:  # nothing typed on an empty cell: just move on
+                self._close(editor)
+                self._move(index, move)
+                return
+            self.show_reason(self.tr("已保存的分数不能清空；要更改请输入新的分数"))
+            return
+        try:
+            value = parse_value(aspect, text)
+        except ScorerError as exc:
+            self.show_reason(exc.message())
+            return
+        if cell is None:
+            source = editor.source(enter_ms)
+            if self._save(
+                lambda: self.ctx.record(contestant.code, aspect.code, value, source), aspect, False
+            ):
+                self._close(editor)
+                self._move(index, move)
+            return
+        if value == cell.value:
+            self._close(editor)
+            self._move(index, move)
+            return
+        self._close(editor)  # before the dialog: a modal dialog takes the focus away from the editor
+        reason = self.ask_reason(cell.value, value)
+        if reason is None:
+            self.show_reason(
+                self.tr("已取消更正：{0} {1} 仍为 {2}，未写入任何内容").format(
+                    contestant.code, aspect.code, cell.value
+                )
+            )
+            return
+        if self._save(lambda: self.ctx.correct(cell.log_id, value, reason), aspect, True):
+            self._move(index, move)
+
+    def _save(self, action: Callable[[], Any], aspect: Aspect, correction: bool) -> bool:
+        """Run one store call; show the store's reason if it refuses (a lock, a judge, a slot)."""
+        try:
+            saved = action()
+        except ScorerError as exc:
+            self.show_reason(exc.message())
+            self._update_banner()  # locked elsewhere meanwhile?
+            return False
+        except Exception as exc:  # a full disk or a broken file: say so, never a traceback dialog
+            self.show_reason(self.tr("保存失败，未写入：{0}").format(exc))
+            return False
+        self.reason.clear()
+        index = self.model.index_of(saved.contestant, aspect.code)
+        text = (
+            self.tr("已更正：{0} {1} = {2}（记录 #{3}）")
+            if correction
+            else self.tr("已保存：{0} {1} = {2}（记录 #{3}）")
+        )
+        self.status.setText(
+            text.format(saved.contestant, aspect.code, index.data(Qt.ItemDataRole.EditRole), saved.log_id)
+        )
+        self.entered.emit(saved.contestant, aspect.code, saved.log_id)
+        return True
+
+    def advance(self) -> Move:
+        """Where Enter moves: the "entry/advance" preference (down unless it says right)."""
+        return Move.RIGHT if QSettings().value(SETTING_ADVANCE, "down") == "right" else Move.DOWN
+
+    def _move(self, index: QModelIndex, move: Move) -> None:
+        """Put the cursor on the next cell: wraps to the next column (down) or row (right) so a
+        whole event can be entered with Enter alone."""
+        if move is Move.NEXT:
+            move = self.advance()
+        m = self.model
+        rows, first, last = m.rowCount(), m.first_aspect_column, m.columnCount() - 1
+        row, col = index.row(), index.column()
+        if move is Move.DOWN:
+            row, col = (row + 1, col) if row + 1 < rows else ((0, col + 1) if col < last else (row, col))
+        elif move is Move.RIGHT:
+            row, col = (row, col + 1) if col < last else ((row + 1, first) if row + 1 < rows else (row, col))
+        elif move is Move.UP:
+            row = max(row - 1, 0)
+        elif move is Move.LEFT:
+            col = max(col - 1, first)
+        target = m.index(row, col)
+        if target.isValid():
+            self.grid.setCurrentIndex(target)
+            self.grid.scrollTo(target)
+
+    # ------------------------------------------------------------------ following saves
+
+    def _on_saved(self, event: str, contestant: str, log_id: int) -> None:
+        current = self.grid.currentIndex()
+        if event == self.model.event and current.isValid():
+            c = self.model.contestant_at(current.row())
+            if c is not None and c.code == contestant:
+                self._show_cell(current)
+
+    def _current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
+        self.reason.clear()  # a reason belongs to the cell it was shown for
+        self._show_cell(current)
+
+    def _show_cell(self, index: QModelIndex) -> None:
+        """The history panel and the panel summary of the selected cell."""
+        self.history.clear()
+        self.panel.clear()
+        aspect = self.model.aspect_at(index.column()) if index.isValid() else None
+        contestant = self.model.contestant_at(index.row()) if index.isValid() else None
+        if aspect is None or contestant is None:
+            return
+        summary = self.model.panel(contestant.code, aspect)[0]
+        if summary:
+            self.panel.setText(self.tr("评分组 {0}：{1}").format(aspect.code, summary))
+        rows = self.model.history(index)
+        values = {r.id: r.payload.get("value", "") for r in rows}
+        for r in rows:
+            self.history.addItem(self._history_line(r, values))
+
+    def _history_line(self, r: LogRow, values: dict[int, str]) -> str:
+        p = r.payload
+        when = _local_time(r.time)
+        kind = self.tr(_KIND_LABELS.get(r.kind, r.kind))
+        source = self.tr(_SOURCE_LABELS.get(r.source, r.source))
+        if r.kind == "mark":
+            return self.tr("{0}  {1}  {2}  {3} · {4} · #{5}").format(
+                when, kind, p.get("value", ""), r.actor, source, r.id
+            )
+        old = values.get(p.get("replaces", -1), "?")
+        if r.kind == "mark.correct":
+            return self.tr("{0}  {1}  {2} → {3}  原因：{4}  {5} · #{6}").format(
+                when, kind, old, p.get("value", ""), p.get("reason", ""), r.actor, r.id
+            )
+        return self.tr("{0}  {1}  {2}  原因：{3}  {4} · #{5}").format(
+            when, kind, old, p.get("reason", ""), r.actor, r.id
+        )
+
+
+def _local_time(stamp: str) -> str:
+    try:
+        return datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone().strftime("%m-%d %H:%M:%S")
+    except ValueError:
+        return stamp
