@@ -7,6 +7,7 @@ Speed targets live here, never in timed tests: this machine is shared and noisy.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sqlite3
 import statistics
@@ -194,6 +195,12 @@ def main() -> int:
         results.update(figures)
         results.update(bench_mark_append(work, comp))
         results.update(bench_rules(work))
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        from bench.keystroke import bench_keystroke
+        from bench.startup import bench_startup
+
+        results.update(bench_keystroke())
+        results.update(bench_startup())
     finally:
         shutil.rmtree(work, ignore_errors=True)
     old = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}

@@ -16,7 +16,6 @@ from typing import Any
 from scorer.errors import ImportRejected, Problem, ScorerError
 from scorer.model import Competition
 from scorer.package import codec
-from scorer.package.validate import Issue, check
 from scorer.pins import hash_pin
 
 Locate = Callable[[tuple[str | int, ...]], str]
@@ -47,7 +46,9 @@ def json_location(data: Any) -> Locate:
 
 def from_data(data: Any, source: str, locate: Locate | None = None) -> Competition:
     """Validate package data and build the Competition; plain PINs are hashed here."""
-    issues: list[Issue] = check(data)
+    from scorer.package.validate import check  # jsonschema loads only when something is imported
+
+    issues = check(data)
     if issues:
         where = locate or json_location(data)
         raise ImportRejected(source, [Problem(where(i.path), i.zh, i.en) for i in issues])

@@ -13,17 +13,16 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
-
-from sqlite_utils import Database
 
 from scorer.errors import ImportRejected, MarkRefused, Problem, ScorerError
 from scorer.model import AspectType, Competition, Event, Judge, Role, Station
 from scorer.package import codec
 from scorer.store import checkpoint
 from scorer.store.chain import GENESIS, canonical, row_hash
-from scorer.store.schema import KNOWN, migrations
+from scorer.store.versions import SCHEMA
 from scorer.values import parse_value
 
 MARK_ROLES = {Role.JUDGE, Role.CHIEF}
@@ -97,7 +96,6 @@ class Store:
     def __init__(self, path: Path, conn: sqlite3.Connection):
         self.path = path
         self.conn = conn
-        self.db = Database(conn)
         meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
         self.db_id = meta["db_id"]
         self.station = Station(meta["station_id"], meta.get("station_name", ""), meta["created"])
@@ -120,6 +118,10 @@ class Store:
             conn = _connect(path)
         except sqlite3.Error as exc:
             raise ScorerError(f"无法创建 {path}：{exc}", f"cannot create {path}: {exc}") from None
+        from sqlite_utils import Database
+
+        from scorer.store.schema import migrations
+
         db = Database(conn)
         migrations.apply(db)
         station_id = "ST-" + uuid.uuid4().hex[:12].upper()
@@ -159,17 +161,30 @@ class Store:
         if not {"log", "meta", "_sqlite_migrations"} <= tables:
             conn.close()
             raise ScorerError(f"{path} 不是 Scorer 竞赛文件", f"{path} is not a Scorer competition file")
-        db = Database(conn)
-        applied = [m.name for m in migrations.applied(db)]
-        unknown = [name for name in applied if name not in KNOWN]
+        applied = [
+            r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = 'scorer' ORDER BY id")
+        ]
+        unknown = [name for name in applied if name not in SCHEMA]
         if unknown:
             conn.close()
             raise ScorerError(
                 f"{path} 由更新版本的 Scorer 写入（{unknown[-1]}），请升级程序",
                 f"{path} was written by a newer Scorer ({unknown[-1]}); please upgrade",
             )
-        migrations.apply(db)
+        if tuple(applied) != SCHEMA:  # an older file: upgrade it (sqlite-utils only loads now)
+            from sqlite_utils import Database
+
+            from scorer.store.schema import migrations
+
+            migrations.apply(Database(conn))
         return cls(path, conn)
+
+    @cached_property
+    def db(self) -> Any:
+        """The sqlite-utils Database over this store's connection (loaded on first use)."""
+        from sqlite_utils import Database
+
+        return Database(self.conn)
 
     def close(self) -> None:
         self._checkpoint.close()
@@ -668,7 +683,12 @@ class Store:
             "station": self.station.id,
             "station_name": self.station.name,
             "created": self.station.created,
-            "schema": [m.name for m in migrations.applied(self.db)],
+            "schema": [
+                r[0]
+                for r in self.conn.execute(
+                    "SELECT name FROM _sqlite_migrations WHERE migration_set = 'scorer' ORDER BY id"
+                )
+            ],
             "log_rows": sum(kinds.values()),
             "log_kinds": kinds,
             "current_marks": self.conn.execute("SELECT count(*) FROM marks").fetchone()[0],

@@ -9,6 +9,8 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from scorer.store.versions import SCHEMA
+
 migrations = Migrations("scorer")
 
 APPEND_ONLY_TRIGGERS = (
@@ -121,3 +123,4 @@ def m004_venue(db: Database) -> None:
 
 
 KNOWN = [m.name for m in migrations._migrations]
+assert tuple(KNOWN) == SCHEMA, "scorer/store/versions.py must list every migration"

@@ -6,6 +6,7 @@ audit; the coordinator set-up, progress, ranking and audit; the encryption judge
 
 from __future__ import annotations
 
+import importlib
 from collections import Counter
 from pathlib import Path
 
@@ -130,29 +131,25 @@ class MainWindow(QMainWindow):
             self.tabs.removeTab(0)
             widget.deleteLater()
         self.import_action.setEnabled(ctx.session.may(Action.SET_UP))
-        for label, action, factory in self._tab_specs():
+        for label, action, where in self._tab_specs():
             if ctx.session.may(action):
-                widget = factory(ctx)
+                if isinstance(where, str):  # import only the views this role opens: start-up time
+                    module, name = where.rsplit(".", 1)
+                    where = getattr(importlib.import_module(module), name)
+                widget = where(ctx)
                 widget.setObjectName(widget.objectName() or label)
                 self.tabs.addTab(widget, label)
 
-    def _tab_specs(self) -> list:
-        from ui.windows.audit import AuditWidget
-        from ui.windows.double_entry import DoubleEntryWidget
-        from ui.windows.lock import LockWidget
-        from ui.windows.progress import ProgressWidget
-        from ui.windows.ranking import RankingWidget
-        from ui.windows.score_entry import ScoreEntryWidget
-
+    def _tab_specs(self) -> list[tuple[str, Action, object]]:
         return [
-            (self.tr("评分录入"), Action.ENTER_MARKS, ScoreEntryWidget),
-            (self.tr("纸质评分表录入"), Action.DOUBLE_ENTRY, DoubleEntryWidget),
+            (self.tr("评分录入"), Action.ENTER_MARKS, "ui.windows.score_entry.ScoreEntryWidget"),
+            (self.tr("纸质评分表录入"), Action.DOUBLE_ENTRY, "ui.windows.double_entry.DoubleEntryWidget"),
             (self.tr("竞赛概况"), Action.SET_UP, OverviewWidget),
-            (self.tr("进度与检查"), Action.PROGRESS, ProgressWidget),
-            (self.tr("实时排名"), Action.RANKING, RankingWidget),
-            (self.tr("锁定与签字"), Action.LOCK, LockWidget),
-            (self.tr("解密"), Action.DECRYPT, LockWidget),
-            (self.tr("审计日志"), Action.AUDIT, AuditWidget),
+            (self.tr("进度与检查"), Action.PROGRESS, "ui.windows.progress.ProgressWidget"),
+            (self.tr("实时排名"), Action.RANKING, "ui.windows.ranking.RankingWidget"),
+            (self.tr("锁定与签字"), Action.LOCK, "ui.windows.lock.LockWidget"),
+            (self.tr("解密"), Action.DECRYPT, "ui.windows.lock.LockWidget"),
+            (self.tr("审计日志"), Action.AUDIT, "ui.windows.audit.AuditWidget"),
         ]
 
     def switch_judge(self) -> None:

@@ -290,7 +290,7 @@ class ScoreEntryWidget(QWidget):
         self.grid.setTabKeyNavigation(True)
         self.grid.horizontalHeader().setDefaultSectionSize(120)
         self.grid.horizontalHeader().setMinimumSectionSize(96)  # room to type 152:30.5
-        self.grid.horizontalHeader().setResizeContentsPrecision(50)  # sizing reads 50 rows, not 2,000
+        self.grid.horizontalHeader().setResizeContentsPrecision(50)
         self.grid.horizontalHeader().setMinimumHeight(44)
         self.grid.setWordWrap(False)
 
@@ -362,7 +362,11 @@ class ScoreEntryWidget(QWidget):
         self._update_banner()
         self.show_reason("")
         self.status.clear()
-        self.grid.resizeColumnsToContents()
+        # Size columns by their headers: values are short, and reading 2,000 rows to size 40
+        # columns was the slowest part of opening the window.
+        header = self.grid.horizontalHeader()
+        for col in range(self.model.columnCount()):
+            header.resizeSection(col, max(header.minimumSectionSize(), min(220, header.sectionSizeHint(col))))
         if self.model.rowCount() and self.model.columnCount() > self.model.first_aspect_column:
             self.grid.setCurrentIndex(self.model.index(0, self.model.first_aspect_column))
         self._show_cell(self.grid.currentIndex())
