@@ -19,10 +19,10 @@ SHOTS = [
     ("login", None, None, None),
     ("score-entry", "CNC-J2", "1002", 0),
     ("double-entry", "CNC-L", "1008", 0),
-    ("progress", "CNC-K", "1000", 0),
-    ("ranking", "CNC-K", "1000", 1),
-    ("lock", "CNC-K", "1000", 2),
-    ("audit", "CNC-K", "1000", 3),
+    ("progress", "CNC-K", "1000", 1),  # the chief judge: score entry, progress, ranking, lock, audit
+    ("ranking", "CNC-K", "1000", 2),
+    ("lock", "CNC-K", "1000", 3),
+    ("audit", "CNC-K", "1000", 4),
     ("overview", "COORD", "8888", 0),
 ]
 

@@ -4,19 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 
 from scorer.model import Contestant
 
 COL_CODE, COL_REG, COL_NAME, COL_ORG, COL_DISTRICT, COL_STATION, COL_MARKS = range(7)
 HEADERS = (
-    QCoreApplication.translate("ContestantsModel", "加密号"),
-    QCoreApplication.translate("ContestantsModel", "参赛证号"),
-    QCoreApplication.translate("ContestantsModel", "姓名"),
-    QCoreApplication.translate("ContestantsModel", "单位"),
-    QCoreApplication.translate("ContestantsModel", "区"),
-    QCoreApplication.translate("ContestantsModel", "机位号"),
-    QCoreApplication.translate("ContestantsModel", "已录分数"),
+    QT_TRANSLATE_NOOP("ContestantsModel", "加密号"),
+    QT_TRANSLATE_NOOP("ContestantsModel", "参赛证号"),
+    QT_TRANSLATE_NOOP("ContestantsModel", "姓名"),
+    QT_TRANSLATE_NOOP("ContestantsModel", "单位"),
+    QT_TRANSLATE_NOOP("ContestantsModel", "区"),
+    QT_TRANSLATE_NOOP("ContestantsModel", "机位号"),
+    QT_TRANSLATE_NOOP("ContestantsModel", "已录分数"),
 )
 
 
@@ -41,7 +48,7 @@ class ContestantsModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return HEADERS[section]
+            return QCoreApplication.translate("ContestantsModel", HEADERS[section])
         return None
 
     def data(

@@ -188,7 +188,7 @@ class ResultsModel(SortedRowsModel[ContestantResult]):
         self._names = False
         self._columns: list[tuple[int, str]] = []  # (column kind, component code or "")
         self._haystacks: dict[str, str] = {}  # code → filter text (cached: names do not change)
-        self.event = ""
+        self.event_code = ""
         self.result: EventResult | None = None
 
     # -------------------------------------------------------------- loading
@@ -206,7 +206,7 @@ class ResultsModel(SortedRowsModel[ContestantResult]):
         if event is not None:
             components = [(c.code, c.name) for c in event.components]
             quantum = Decimal(1).scaleb(-event.rounding.decimals)
-        elif result.event == self.event:
+        elif result.event == self.event_code:
             components, quantum = self._components, self._quantum
         else:
             first = result.results[0].components if result.results else {}
@@ -214,9 +214,9 @@ class ResultsModel(SortedRowsModel[ContestantResult]):
         if contestants is not None:
             self._people = {c.code: c for c in contestants}
         self.beginResetModel()
-        if (result.event, names_visible) != (self.event, self._names) or contestants is not None:
+        if (result.event, names_visible) != (self.event_code, self._names) or contestants is not None:
             self._haystacks = {}
-        self.event, self.result = result.event, result
+        self.event_code, self.result = result.event, result
         self._components, self._quantum, self._names = components, quantum, names_visible
         self._columns = self._layout(components, names_visible)
         self._rows = self._sorted(result.results)
@@ -224,7 +224,7 @@ class ResultsModel(SortedRowsModel[ContestantResult]):
 
     def clear(self) -> None:
         self.beginResetModel()
-        self._rows, self._columns, self.event, self.result = [], [], "", None
+        self._rows, self._columns, self.event_code, self.result = [], [], "", None
         self.endResetModel()
 
     def _sorted(self, rows: Iterable[ContestantResult]) -> list[ContestantResult]:

@@ -81,7 +81,8 @@ class ScoreGridModel(QAbstractTableModel):
     # ------------------------------------------------------------------ loading
 
     @property
-    def event(self) -> str:
+    def event_code(self) -> str:
+        """The shown event (not `event`: that would hide QObject.event(), which Qt calls)."""
         return self._event
 
     @property

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -20,12 +20,16 @@ from scorer.model import Judge, Role
 from scorer.store import Store
 
 ROLE_NAMES = {
-    Role.COORDINATOR: "赛务",
-    Role.CHIEF: "裁判长",
-    Role.JUDGE: "评分裁判",
-    Role.CLERK: "录分员",
-    Role.ENCRYPTION: "加密裁判",
+    Role.COORDINATOR: QT_TRANSLATE_NOOP("Roles", "赛务"),
+    Role.CHIEF: QT_TRANSLATE_NOOP("Roles", "裁判长"),
+    Role.JUDGE: QT_TRANSLATE_NOOP("Roles", "评分裁判"),
+    Role.CLERK: QT_TRANSLATE_NOOP("Roles", "录分员"),
+    Role.ENCRYPTION: QT_TRANSLATE_NOOP("Roles", "加密裁判"),
 }
+
+
+def role_name(role: Role) -> str:
+    return QCoreApplication.translate("Roles", ROLE_NAMES[role])
 
 
 class LoginDialog(QDialog):
@@ -40,8 +44,7 @@ class LoginDialog(QDialog):
         self.who.setEditable(True)  # type a code and go, as fast as picking from the list
         self.who.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         for j in comp.judges if comp else ():
-            role = self.tr(ROLE_NAMES[j.role])
-            self.who.addItem(f"{j.code}  {j.name}（{role}）", j.code)
+            self.who.addItem(self.tr("{0}  {1}（{2}）").format(j.code, j.name, role_name(j.role)), j.code)
         self.pin = QLineEdit()
         self.pin.setObjectName("pin")
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from scorer.access import Action
 from ui.context import AppContext
 from ui.models.contestants import ContestantsModel
-from ui.windows.login import ROLE_NAMES, LoginDialog
+from ui.windows.login import LoginDialog, role_name
 
 
 class OverviewWidget(QSplitter):
@@ -123,7 +123,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.tr("Scorer — {0}").format(comp.name if comp else ctx.store.path.name))
         self.who.setText(
             self.tr("{0} {1}（{2}） · 站点 {3}").format(
-                judge.code, judge.name, self.tr(ROLE_NAMES[judge.role]), ctx.store.station.id
+                judge.code, judge.name, role_name(judge.role), ctx.store.station.id
             )
         )
         while self.tabs.count():

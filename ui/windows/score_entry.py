@@ -372,7 +372,7 @@ class ScoreEntryWidget(QWidget):
         self._show_cell(self.grid.currentIndex())
 
     def _update_banner(self) -> None:
-        event = self.model.event
+        event = self.model.event_code
         locked = bool(event) and self.ctx.session.is_locked(event)
         self.model.set_locked(locked)
         if locked:
@@ -383,7 +383,7 @@ class ScoreEntryWidget(QWidget):
 
     def _on_event_state(self, event: str) -> None:
         """A lock, unlock or decryption: names and editability may have changed."""
-        if event == self.model.event:
+        if event == self.model.event_code:
             current = self.grid.currentIndex()
             row, col = current.row(), current.column() - self.model.first_aspect_column
             self.model.reload()
@@ -545,7 +545,7 @@ class ScoreEntryWidget(QWidget):
 
     def _on_saved(self, event: str, contestant: str, log_id: int) -> None:
         current = self.grid.currentIndex()
-        if event == self.model.event and current.isValid():
+        if event == self.model.event_code and current.isValid():
             c = self.model.contestant_at(current.row())
             if c is not None and c.code == contestant:
                 self._show_cell(current)

@@ -1,0 +1,1257 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en" sourcelanguage="zh_CN">
+<context>
+    <name>AuditModel</name>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="24"/>
+        <source>序号</source>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="25"/>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="26"/>
+        <source>站点</source>
+        <translation>Station</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="27"/>
+        <source>站内序号</source>
+        <translation>Station seq.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="28"/>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="29"/>
+        <source>操作人</source>
+        <translation>Operator</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="30"/>
+        <source>来源</source>
+        <translation>Source</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="31"/>
+        <source>内容</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="32"/>
+        <source>设备原始记录</source>
+        <translation>Raw device record</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="35"/>
+        <source>站点初始化</source>
+        <translation>Station set-up</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="36"/>
+        <source>竞赛定义</source>
+        <translation>Competition definition</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="37"/>
+        <source>评分</source>
+        <translation>Mark</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="38"/>
+        <source>更正</source>
+        <translation>Correction</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="39"/>
+        <source>作废</source>
+        <translation>Void</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="40"/>
+        <location filename="../../ui/models/audit_log.py" line="53"/>
+        <source>双人录入</source>
+        <translation>Double entry</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="41"/>
+        <source>选手状态</source>
+        <translation>Contestant status</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="42"/>
+        <source>锁定</source>
+        <translation>Lock</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="43"/>
+        <source>解锁</source>
+        <translation>Unlock</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="44"/>
+        <source>解密</source>
+        <translation>Decryption</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="45"/>
+        <source>登录</source>
+        <translation>Login</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="46"/>
+        <source>登录失败</source>
+        <translation>Failed login</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="49"/>
+        <source>键盘</source>
+        <translation>Keyboard</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="50"/>
+        <source>命令行</source>
+        <translation>Command line</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="51"/>
+        <source>设备</source>
+        <translation>Device</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="52"/>
+        <source>导入</source>
+        <translation>Import</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="54"/>
+        <source>同步</source>
+        <translation>Sync</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="219"/>
+        <source>{0} {1} = {2}</source>
+        <translation>{0} {1} = {2}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="221"/>
+        <source>（裁判 {0}）</source>
+        <translation> (judge {0})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="224"/>
+        <source>{0} {1} → {2}（更正 #{3}：{4}）</source>
+        <translation>{0} {1} → {2} (correction of #{3}: {4})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="228"/>
+        <source>{0} {1} 作废 #{2}：{3}</source>
+        <translation>{0} {1} voided #{2}: {3}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="232"/>
+        <source>第 {0} 遍：{1} {2} = {3}（裁判 {4}）</source>
+        <translation>Pass {0}: {1} {2} = {3} (judge {4})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="236"/>
+        <source>{0} → {1}：{2}</source>
+        <translation>{0} → {1}: {2}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="238"/>
+        <source>锁定 {0}（签字：{1}）</source>
+        <translation>Locked {0} (signed by: {1})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="240"/>
+        <source>解锁 {0}：{1}</source>
+        <translation>Unlocked {0}: {1}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="242"/>
+        <source>解密 {0}</source>
+        <translation>Decrypted {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="245"/>
+        <source>{0}：{1} 个项目，{2} 名选手，{3} 名裁判</source>
+        <translation>{0}: {1} events, {2} contestants, {3} judges</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="252"/>
+        <source>站点 {0} {1}</source>
+        <translation>Station {0} {1}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="254"/>
+        <source>{0} 登录</source>
+        <translation>{0} logged in</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="256"/>
+        <source>{0} PIN 错误（连续第 {1} 次）</source>
+        <translation>{0}: wrong PIN ({1} in a row)</translation>
+    </message>
+</context>
+<context>
+    <name>AuditWidget</name>
+    <message>
+        <location filename="../../ui/windows/audit.py" line="42"/>
+        <source>筛选：选手、评分项、裁判、内容……</source>
+        <translation>Filter: contestant, aspect, judge, details…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/audit.py" line="46"/>
+        <source>验证哈希链</source>
+        <translation>Verify hash chain</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/audit.py" line="71"/>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/audit.py" line="96"/>
+        <source>当前登录的裁判无权查看审计日志</source>
+        <translation>The logged-in judge may not view the audit log</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/audit.py" line="138"/>
+        <source>全部类型</source>
+        <translation>All types</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/audit.py" line="158"/>
+        <source>哈希链完好</source>
+        <translation>Hash chain intact</translation>
+    </message>
+</context>
+<context>
+    <name>ContestantsModel</name>
+    <message>
+        <location filename="../../ui/models/contestants.py" line="20"/>
+        <source>加密号</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/contestants.py" line="21"/>
+        <source>参赛证号</source>
+        <translation>Registration no.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/contestants.py" line="22"/>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/contestants.py" line="23"/>
+        <source>单位</source>
+        <translation>Organisation</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/contestants.py" line="24"/>
+        <source>区</source>
+        <translation>District</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/contestants.py" line="25"/>
+        <source>机位号</source>
+        <translation>Station</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/contestants.py" line="26"/>
+        <source>已录分数</source>
+        <translation>Marks entered</translation>
+    </message>
+</context>
+<context>
+    <name>DoubleEntryWidget</name>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="135"/>
+        <location filename="../../ui/windows/double_entry.py" line="161"/>
+        <source>第一遍</source>
+        <translation>First pass</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="136"/>
+        <location filename="../../ui/windows/double_entry.py" line="163"/>
+        <source>第二遍</source>
+        <translation>Second pass</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="158"/>
+        <source>选手</source>
+        <translation>Contestant</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="159"/>
+        <source>评分项</source>
+        <translation>Aspect</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="160"/>
+        <source>裁判</source>
+        <translation>Judge</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="162"/>
+        <source>第一遍录分员</source>
+        <translation>First-pass clerk</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="164"/>
+        <source>第二遍录分员</source>
+        <translation>Second-pass clerk</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="174"/>
+        <source>项目</source>
+        <translation>Event</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="175"/>
+        <source>评分表裁判</source>
+        <translation>Judge on the form</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="176"/>
+        <source>录入遍数</source>
+        <translation>Pass</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="185"/>
+        <source>两遍不一致（在任一遍重新录入该格即可解决）</source>
+        <translation>Mismatches between the passes (re-enter the cell in either pass to resolve)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="215"/>
+        <source>只有录分员可以录入纸质评分表</source>
+        <translation>Only entry clerks may enter paper forms</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="295"/>
+        <source>两遍一致，分数已记录</source>
+        <translation>Both passes agree; mark recorded</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="298"/>
+        <source>两遍不一致，请核对纸质评分表后重新录入</source>
+        <translation>The passes disagree; check the paper form and re-enter</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="301"/>
+        <source>本遍已录入，等待另一遍</source>
+        <translation>Entered in this pass; waiting for the other pass</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="307"/>
+        <source>本遍已录入、等待另一遍：{0} 格 · 两遍不一致：{1} 格</source>
+        <translation>Entered in this pass, waiting for the other: {0} cells · Mismatches: {1} cells</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="311"/>
+        <source> · 项目已锁定，分数不能再记录</source>
+        <translation> · Event locked: marks can no longer be recorded</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="370"/>
+        <source>按回车保存：{0}</source>
+        <translation>Press Enter to save: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="392"/>
+        <source>{0} {1}：两遍一致，分数已记录</source>
+        <translation>{0} {1}: both passes agree; mark recorded</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="394"/>
+        <source>{0} {1}：与另一遍不一致，请核对</source>
+        <translation>{0} {1}: differs from the other pass; please check</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="396"/>
+        <source>{0} {1}：已录入</source>
+        <translation>{0} {1}: entered</translation>
+    </message>
+</context>
+<context>
+    <name>ImportErrorsDialog</name>
+    <message>
+        <location filename="../../ui/windows/start.py" line="49"/>
+        <source>导入失败：未导入任何内容</source>
+        <translation>Import failed: nothing was imported</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/start.py" line="55"/>
+        <source>位置</source>
+        <translation>Location</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/start.py" line="55"/>
+        <source>问题</source>
+        <translation>Problem</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/start.py" line="65"/>
+        <source>复制全部</source>
+        <translation>Copy all</translation>
+    </message>
+</context>
+<context>
+    <name>LockWidget</name>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="52"/>
+        <source>锁定并签字确认</source>
+        <translation>Lock and sign off</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="54"/>
+        <source>解锁…</source>
+        <translation>Unlock…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="56"/>
+        <source>解密（加密号 → 姓名）…</source>
+        <translation>Decrypt (code → name)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="61"/>
+        <source>已签字的裁判（至少一名）</source>
+        <translation>Judges who signed (at least one)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="64"/>
+        <source>项目</source>
+        <translation>Event</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="65"/>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="129"/>
+        <source>已解密</source>
+        <translation>Decrypted</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="131"/>
+        <source>已锁定</source>
+        <translation>Locked</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="133"/>
+        <source>未锁定（已解密）</source>
+        <translation>Not locked (decrypted)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="135"/>
+        <source>未锁定</source>
+        <translation>Not locked</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="167"/>
+        <source>解锁项目 {0}</source>
+        <translation>Unlock event {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="173"/>
+        <source>例如：申诉复核，需更正分数</source>
+        <translation>e.g. appeal review, a mark must be corrected</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="178"/>
+        <source>解锁需要裁判长再次输入 PIN 并写明原因，均记入日志。</source>
+        <translation>Unlocking needs the chief judge&apos;s PIN again and a reason; both are logged.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="179"/>
+        <source>裁判长 PIN</source>
+        <translation>Chief judge PIN</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="180"/>
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="190"/>
+        <source>解密</source>
+        <translation>Decrypt</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="191"/>
+        <source>解密后项目 {0} 的选手姓名将对所有裁判可见，且不能撤销。确定解密？</source>
+        <translation>After decryption the contestants&apos; names in event {0} are visible to all judges. This cannot be undone. Decrypt?</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="208"/>
+        <source>项目 {0} 已锁定（记录 #{1}），签字裁判：{2}</source>
+        <translation>Event {0} locked (record #{1}); signed by: {2}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="209"/>
+        <source>、</source>
+        <translation>, </translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="218"/>
+        <source>已取消，项目仍锁定</source>
+        <translation>Cancelled; the event is still locked</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="228"/>
+        <source>项目 {0} 已解锁（记录 #{1}），原因：{2}</source>
+        <translation>Event {0} unlocked (record #{1}); reason: {2}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="234"/>
+        <source>已取消，未解密</source>
+        <translation>Cancelled; not decrypted</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="243"/>
+        <source>项目 {0} 已解密（记录 #{1}），选手姓名现已可见</source>
+        <translation>Event {0} decrypted (record #{1}); contestant names are now visible</translation>
+    </message>
+</context>
+<context>
+    <name>LoginDialog</name>
+    <message>
+        <location filename="../../ui/windows/login.py" line="41"/>
+        <source>登录 — {0}</source>
+        <translation>Log in — {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/login.py" line="47"/>
+        <source>{0}  {1}（{2}）</source>
+        <translation>{0}  {1} ({2})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/login.py" line="68"/>
+        <source>裁判</source>
+        <translation>Judge</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/login.py" line="69"/>
+        <source>PIN</source>
+        <translation>PIN</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="99"/>
+        <source>文件(&amp;F)</source>
+        <translation>&amp;File</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="100"/>
+        <source>导入竞赛数据包或名单…</source>
+        <translation>Import competition package or list…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="103"/>
+        <source>切换裁判…</source>
+        <translation>Switch judge…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="113"/>
+        <source>退出</source>
+        <translation>Quit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="123"/>
+        <source>Scorer — {0}</source>
+        <translation>Scorer — {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="125"/>
+        <source>{0} {1}（{2}） · 站点 {3}</source>
+        <translation>{0} {1} ({2}) · Station {3}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="145"/>
+        <source>评分录入</source>
+        <translation>Score entry</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="146"/>
+        <source>纸质评分表录入</source>
+        <translation>Paper forms (double entry)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="147"/>
+        <source>竞赛概况</source>
+        <translation>Overview</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="148"/>
+        <source>进度与检查</source>
+        <translation>Progress &amp; checks</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="149"/>
+        <source>实时排名</source>
+        <translation>Live ranking</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="150"/>
+        <source>锁定与签字</source>
+        <translation>Lock &amp; sign-off</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="151"/>
+        <source>解密</source>
+        <translation>Decryption</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="152"/>
+        <source>审计日志</source>
+        <translation>Audit log</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="157"/>
+        <source>切换裁判</source>
+        <translation>Switch judge</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="166"/>
+        <source>导入竞赛数据包或名单</source>
+        <translation>Import competition package or list</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="168"/>
+        <source>竞赛数据包 (*.json *.xlsx);;选手或裁判名单 (*.csv)</source>
+        <translation>Competition packages (*.json *.xlsx);;Contestant or judge lists (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="173"/>
+        <source>导入完成</source>
+        <translation>Import complete</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="173"/>
+        <source>已导入 {0}</source>
+        <translation>Imported {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="178"/>
+        <source>语言设置将在下次启动时生效 / Takes effect on the next start</source>
+        <translation>Takes effect on the next start / 语言设置将在下次启动时生效</translation>
+    </message>
+</context>
+<context>
+    <name>OverviewWidget</name>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="59"/>
+        <source>{0} {1}（{2} 人）</source>
+        <translation>{0} {1} ({2} contestants)</translation>
+    </message>
+</context>
+<context>
+    <name>ProgressModel</name>
+    <message>
+        <location filename="../../ui/windows/progress.py" line="94"/>
+        <source>加密号</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/progress.py" line="95"/>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/progress.py" line="96"/>
+        <source>单位</source>
+        <translation>Organisation</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/progress.py" line="97"/>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/progress.py" line="98"/>
+        <source>缺分的评分项</source>
+        <translation>Missing aspects</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/progress.py" line="99"/>
+        <source>需重评</source>
+        <translation>Re-score</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/progress.py" line="100"/>
+        <source>利益冲突（裁判 · 评分项）</source>
+        <translation>Conflict of interest (judge · aspect)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/progress.py" line="156"/>
+        <source>{0}：裁判分差 {1}</source>
+        <translation>{0}: judges&apos; spread {1}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/progress.py" line="159"/>
+        <source>裁判与选手同属“{0}”</source>
+        <translation>Judge and contestant are both from “{0}”</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/progress.py" line="160"/>
+        <source>裁判与选手来自同一单位</source>
+        <translation>Judge and contestant are from the same organisation</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/progress.py" line="173"/>
+        <source>完整</source>
+        <translation>Complete</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/progress.py" line="173"/>
+        <source>未完成评分</source>
+        <translation>Marking incomplete</translation>
+    </message>
+</context>
+<context>
+    <name>ProgressWidget</name>
+    <message>
+        <location filename="../../ui/windows/progress.py" line="214"/>
+        <source>全部选手</source>
+        <translation>All contestants</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/progress.py" line="215"/>
+        <source>缺分</source>
+        <translation>Missing marks</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/progress.py" line="216"/>
+        <source>需重评</source>
+        <translation>Re-score</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/progress.py" line="217"/>
+        <source>利益冲突</source>
+        <translation>Conflict of interest</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/progress.py" line="240"/>
+        <source>项目</source>
+        <translation>Event</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/progress.py" line="242"/>
+        <source>显示</source>
+        <translation>Show</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/progress.py" line="280"/>
+        <source>没有可显示的项目</source>
+        <translation>No events to show</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/progress.py" line="298"/>
+        <source>{0} 名选手缺分，{1} 项需重评，{2} 条利益冲突</source>
+        <translation>{0} contestants missing marks, {1} aspects to re-score, {2} conflicts of interest</translation>
+    </message>
+</context>
+<context>
+    <name>QDialog</name>
+    <message>
+        <location filename="../../ui/windows/start.py" line="104"/>
+        <source>导入失败</source>
+        <translation>Import failed</translation>
+    </message>
+</context>
+<context>
+    <name>RankingWidget</name>
+    <message>
+        <location filename="../../ui/windows/ranking.py" line="75"/>
+        <source>筛选：加密号、姓名或单位</source>
+        <translation>Filter: code, name or organisation</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/ranking.py" line="102"/>
+        <source>点击一名选手查看其每一项分数；选中两名选手可比较名次</source>
+        <translation>Click a contestant to see each of their marks; select two contestants to compare their ranks</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/ranking.py" line="103"/>
+        <source>比较所选两名选手</source>
+        <translation>Compare the two selected contestants</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/ranking.py" line="108"/>
+        <source>项目</source>
+        <translation>Event</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/ranking.py" line="162"/>
+        <source>没有可显示的项目</source>
+        <translation>No events to show</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/ranking.py" line="285"/>
+        <source>{0} 与 {1} 的名次比较</source>
+        <translation>Ranks compared: {0} and {1}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/ranking.py" line="304"/>
+        <source>名次 {0} · 总分 {1} · {2}</source>
+        <translation>Rank {0} · Total {1} · {2}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/ranking.py" line="332"/>
+        <source>缺分</source>
+        <translation>Missing</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/ranking.py" line="334"/>
+        <source>需重评</source>
+        <translation>Re-score needed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/ranking.py" line="336"/>
+        <source>得分 {0}</source>
+        <translation>Score {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/ranking.py" line="343"/>
+        <source>计入：{0}；去掉：{1}</source>
+        <translation>Counted: {0}; dropped: {1}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/ranking.py" line="345"/>
+        <source>{0}：{1}（记录 #{2}）</source>
+        <translation>{0}: {1} (record #{2})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/ranking.py" line="347"/>
+        <source>，更正自 #{0}</source>
+        <translation>, corrected from #{0}</translation>
+    </message>
+</context>
+<context>
+    <name>ResultsModel</name>
+    <message>
+        <location filename="../../ui/models/results.py" line="154"/>
+        <source>名次</source>
+        <translation>Rank</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/results.py" line="155"/>
+        <source>加密号</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/results.py" line="156"/>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/results.py" line="157"/>
+        <source>单位</source>
+        <translation>Organisation</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/results.py" line="158"/>
+        <source>总分</source>
+        <translation>Total</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/results.py" line="159"/>
+        <source>奖项</source>
+        <translation>Award</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/results.py" line="160"/>
+        <source>称号</source>
+        <translation>Title</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/results.py" line="161"/>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/results.py" line="164"/>
+        <source>未完成</source>
+        <translation>Did not finish</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/results.py" line="165"/>
+        <source>退赛</source>
+        <translation>Withdrawn</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/results.py" line="166"/>
+        <source>取消资格</source>
+        <translation>Disqualified</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/results.py" line="363"/>
+        <source>缺 {0} 项</source>
+        <translation>{0} missing</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/results.py" line="365"/>
+        <source>需重评 {0} 项</source>
+        <translation>{0} to re-score</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/results.py" line="366"/>
+        <source>完整</source>
+        <translation>Complete</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/results.py" line="371"/>
+        <source>缺分：{0}</source>
+        <translation>Missing: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/results.py" line="373"/>
+        <source>需重评：{0}</source>
+        <translation>To re-score: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>Roles</name>
+    <message>
+        <location filename="../../ui/windows/login.py" line="23"/>
+        <source>赛务</source>
+        <translation>Coordinator</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/login.py" line="24"/>
+        <source>裁判长</source>
+        <translation>Chief judge</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/login.py" line="25"/>
+        <source>评分裁判</source>
+        <translation>Scoring judge</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/login.py" line="26"/>
+        <source>录分员</source>
+        <translation>Entry clerk</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/login.py" line="27"/>
+        <source>加密裁判</source>
+        <translation>Encryption judge</translation>
+    </message>
+</context>
+<context>
+    <name>ScoreEntryWidget</name>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="243"/>
+        <source>录入</source>
+        <translation>Entry</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="244"/>
+        <source>更正</source>
+        <translation>Correction</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="245"/>
+        <source>作废</source>
+        <translation>Void</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="248"/>
+        <source>键盘</source>
+        <translation>Keyboard</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="249"/>
+        <source>仪器（键盘输入）</source>
+        <translation>Instrument (keyboard wedge)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="250"/>
+        <source>仪器</source>
+        <translation>Instrument</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="251"/>
+        <source>双人录入</source>
+        <translation>Double entry</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="252"/>
+        <source>导入</source>
+        <translation>Import</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="253"/>
+        <source>命令行</source>
+        <translation>Command line</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="254"/>
+        <source>同步</source>
+        <translation>Sync</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="312"/>
+        <source>项目：</source>
+        <translation>Event:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="321"/>
+        <source>所选单元格的记录：</source>
+        <translation>History of the selected cell:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="347"/>
+        <source>{0} 没有可以评分的项目</source>
+        <translation>{0} has no events to mark</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="380"/>
+        <source>项目 {0} 已锁定：分数不能再录入或修改（需裁判长解锁）</source>
+        <translation>Event {0} is locked: marks can no longer be entered or changed (the chief judge must unlock it)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="398"/>
+        <source>项目已锁定，不能再录入或修改分数（需裁判长解锁）</source>
+        <translation>The event is locked: marks can no longer be entered or changed (the chief judge must unlock it)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="431"/>
+        <source>{0} {1}：“{2}”没有保存（按 Enter 键才保存）</source>
+        <translation>{0} {1}: “{2}” was not saved (press Enter to save)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="440"/>
+        <source>更正分数</source>
+        <translation>Correct mark</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="441"/>
+        <source>把已保存的分数 {0} 改为 {1}。
+请写明更正原因：</source>
+        <translation>Change the saved mark {0} to {1}.
+Reason for the correction:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="464"/>
+        <source>已保存的分数不能清空；要更改请输入新的分数</source>
+        <translation>A saved mark cannot be cleared; type a new mark to change it</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="487"/>
+        <source>已取消更正：{0} {1} 仍为 {2}，未写入任何内容</source>
+        <translation>Correction cancelled: {0} {1} is still {2}; nothing was written</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="504"/>
+        <source>保存失败，未写入：{0}</source>
+        <translation>Save failed, nothing was written: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="509"/>
+        <source>已更正：{0} {1} = {2}（记录 #{3}）</source>
+        <translation>Corrected: {0} {1} = {2} (record #{3})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="511"/>
+        <source>已保存：{0} {1} = {2}（记录 #{3}）</source>
+        <translation>Saved: {0} {1} = {2} (record #{3})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="567"/>
+        <source>评分组 {0}：{1}</source>
+        <translation>Panel {0}: {1}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="579"/>
+        <source>{0}  {1}  {2}  {3} · {4} · #{5}</source>
+        <translation>{0}  {1}  {2}  {3} · {4} · #{5}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="584"/>
+        <source>{0}  {1}  {2} → {3}  原因：{4}  {5} · #{6}</source>
+        <translation>{0}  {1}  {2} → {3}  Reason: {4}  {5} · #{6}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="587"/>
+        <source>{0}  {1}  {2}  原因：{3}  {4} · #{5}</source>
+        <translation>{0}  {1}  {2}  Reason: {3}  {4} · #{5}</translation>
+    </message>
+</context>
+<context>
+    <name>ScoreGridModel</name>
+    <message>
+        <location filename="../../ui/models/score_grid.py" line="201"/>
+        <source>评分未齐</source>
+        <translation>Panel incomplete</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/score_grid.py" line="204"/>
+        <source>（去掉 {0}）</source>
+        <translation> (dropped {0})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/score_grid.py" line="207"/>
+        <source>{0}：分差 {1} 超限，需要重新评分</source>
+        <translation>{0}: spread {1} over the limit, re-score needed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/score_grid.py" line="209"/>
+        <source>{0} → {1}</source>
+        <translation>{0} → {1}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/score_grid.py" line="278"/>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/score_grid.py" line="329"/>
+        <source>未录入</source>
+        <translation>Not entered</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/score_grid.py" line="332"/>
+        <source>已更正：{0}（记录 #{1}，原记录 #{2}）</source>
+        <translation>Corrected: {0} (record #{1}, original #{2})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/score_grid.py" line="337"/>
+        <source>已保存：{0}（记录 #{1}）</source>
+        <translation>Saved: {0} (record #{1})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/score_grid.py" line="339"/>
+        <source>由 {0} 录入</source>
+        <translation>Entered by {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/score_grid.py" line="342"/>
+        <source>评分组：{0}</source>
+        <translation>Panel: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/score_grid.py" line="350"/>
+        <source>量规检测：合格 / 不合格（pass / fail）</source>
+        <translation>Gauge check: pass / fail</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/score_grid.py" line="352"/>
+        <source>等级：{0}</source>
+        <translation>Grades: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/score_grid.py" line="354"/>
+        <source>公差测量：{0} {1}/{2} {3}</source>
+        <translation>Tolerance: {0} {1}/{2} {3}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/score_grid.py" line="358"/>
+        <source>测量值（{0}）</source>
+        <translation>Measured value ({0})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/score_grid.py" line="361"/>
+        <source>，合理范围 {0}–{1}</source>
+        <translation>, plausible range {0}–{1}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/score_grid.py" line="363"/>
+        <source>评价分 {0}–{1}，步长 {2}，{3} 名裁判</source>
+        <translation>Judgement score {0}–{1}, step {2}, {3} judges</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/score_grid.py" line="367"/>
+        <source>用时：分:秒（mm:ss.ff）或秒</source>
+        <translation>Time: min:sec (mm:ss.ff) or seconds</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/score_grid.py" line="369"/>
+        <source>，限时 {0} 分钟</source>
+        <translation>, time limit {0} min</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/score_grid.py" line="371"/>
+        <source>违规次数：每次扣 {0} 分，最多 {1} 次</source>
+        <translation>Number of violations: {0} points off each, at most {1}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/score_grid.py" line="373"/>
+        <source>试卷成绩 0–{0}</source>
+        <translation>Exam score 0–{0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/score_grid.py" line="376"/>
+        <source>{0} {1}
+{2}
+满分 {3}</source>
+        <translation>{0} {1}
+{2}
+Maximum {3}</translation>
+    </message>
+</context>
+<context>
+    <name>StartDialog</name>
+    <message>
+        <location filename="../../ui/windows/start.py" line="114"/>
+        <source>Scorer — 打开竞赛文件</source>
+        <translation>Scorer — Open competition file</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/start.py" line="123"/>
+        <source>打开演示竞赛</source>
+        <translation>Open demo competition</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/start.py" line="125"/>
+        <source>打开其他文件…</source>
+        <translation>Open another file…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/start.py" line="127"/>
+        <source>新建竞赛文件…</source>
+        <translation>New competition file…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/start.py" line="130"/>
+        <source>最近打开的文件</source>
+        <translation>Recent files</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/start.py" line="147"/>
+        <source>打开竞赛文件</source>
+        <translation>Open competition file</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/start.py" line="147"/>
+        <source>竞赛文件 (*.scorer);;所有文件 (*)</source>
+        <translation>Competition files (*.scorer);;All files (*)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/start.py" line="154"/>
+        <source>新建竞赛文件</source>
+        <translation>New competition file</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/start.py" line="154"/>
+        <source>竞赛文件 (*.scorer)</source>
+        <translation>Competition files (*.scorer)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/start.py" line="162"/>
+        <source>无法新建</source>
+        <translation>Cannot create the file</translation>
+    </message>
+</context>
+</TS>
