@@ -162,7 +162,10 @@ class Store:
             conn.close()
             raise ScorerError(f"{path} 不是 Scorer 竞赛文件", f"{path} is not a Scorer competition file")
         applied = [
-            r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = 'scorer' ORDER BY id")
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM _sqlite_migrations WHERE migration_set = 'scorer' ORDER BY id"
+            )
         ]
         unknown = [name for name in applied if name not in SCHEMA]
         if unknown:
