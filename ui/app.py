@@ -105,7 +105,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.quit_when_shown:
         QTimer.singleShot(0, app.quit)
     code = app.exec()
-    store.close()
+    for other in [window, *MainWindow.others]:
+        other.ctx.store.close()  # idempotent; flushes each file's checkpoint before exit
     return code
 
 

@@ -366,3 +366,17 @@ def test_chief_sees_the_panel_and_its_spread(ctx_for, ui_store):
     assert "需要重新评分" in spread.data(PANEL_ROLE)
     assert spread.data(RESCORE_ROLE) is True
     assert model.index_of("C03", "B1.1").data(PANEL_ROLE) == "评分未齐"
+
+
+def test_judge_is_told_to_rescore_without_seeing_other_scores(ctx_for, ui_store):
+    """A spread over the limit is flagged to the judges too, but never shows the others' scores."""
+    for judge, value in (("J2", "3"), ("J3", "1")):
+        ctx_for(judge).record("C02", "B1.1", value)
+    j1 = ctx_for("J1")
+    model = ScoreGridModel(j1)
+    model.set_event(EVENT)
+    j1.record("C02", "B1.1", "1")
+    cell = model.index_of("C02", "B1.1")
+    text = cell.data(PANEL_ROLE)
+    assert cell.data(RESCORE_ROLE) is True and "重新评分" in text
+    assert "3" not in text

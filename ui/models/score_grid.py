@@ -189,14 +189,20 @@ class ScoreGridModel(QAbstractTableModel):
         return [rows[i] for i in sorted(rows)]
 
     def panel(self, contestant: str, aspect: Aspect) -> tuple[str, bool]:
-        """(summary, needs re-scoring) of a judgement panel, for roles that may see results."""
-        if aspect.type is not AspectType.JUDGEMENT or not self._sees_results():
+        """(summary, needs re-scoring) of a judgement panel. Roles that may see results get the
+        counted scores; a scoring judge learns only that the panel must re-score, never the
+        other judges' scores."""
+        if aspect.type is not AspectType.JUDGEMENT:
             return "", False
         result = self.ctx.session.live.results(self._event)
         if result is not self._results:
             self._results, self._by_code = result, result.by_code()
         r = self._by_code.get(contestant)
         score = r.aspects.get(aspect.code) if r else None
+        if not self._sees_results():
+            if score is not None and score.status == RESCORE:
+                return self.tr("裁判分差超限，需要重新评分（请与裁判长联系）"), True
+            return "", False
         if score is None or score.status == MISSING:
             return self.tr("评分未齐"), False
         counted = " / ".join(fmt(v) for v in score.counted)

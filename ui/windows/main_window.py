@@ -7,6 +7,7 @@ audit; the coordinator set-up, progress, ranking and audit; the encryption judge
 from __future__ import annotations
 
 import importlib
+from typing import ClassVar
 from collections import Counter
 from pathlib import Path
 
@@ -76,6 +77,8 @@ class OverviewWidget(QSplitter):
 
 
 class MainWindow(QMainWindow):
+    others: ClassVar[list[MainWindow]] = []  # windows opened from File → open, kept alive here
+
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
@@ -97,6 +100,10 @@ class MainWindow(QMainWindow):
 
     def _menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("文件(&F)"))
+        open_other = QAction(self.tr("打开其他竞赛文件…"), self)
+        open_other.setShortcut(QKeySequence.StandardKey.Open)
+        open_other.triggered.connect(self.open_other)
+        file_menu.addAction(open_other)
         self.import_action = QAction(self.tr("导入竞赛数据包或名单…"), self)
         self.import_action.triggered.connect(self.import_package)
         file_menu.addAction(self.import_action)
@@ -157,6 +164,31 @@ class MainWindow(QMainWindow):
         dialog = LoginDialog(self.ctx.store, self, self.tr("切换裁判"))
         if dialog.exec() and dialog.judge is not None:
             self.ctx.switch_judge(dialog.judge)
+
+    def open_other(self) -> None:
+        """Another competition file (recent files, new, other): log in to it in a new window."""
+        from scorer.errors import ScorerError
+        from scorer.store import Store
+        from ui.windows.start import StartDialog, remember
+
+        start = StartDialog(self)
+        if not start.exec() or start.path is None:
+            return
+        try:
+            store = Store.open(start.path)
+        except ScorerError as exc:
+            QMessageBox.warning(self, self.tr("无法打开"), exc.message())
+            return
+        login = LoginDialog(store, self)
+        if not login.exec() or login.judge is None:
+            store.close()
+            return
+        remember(start.path)
+        window = MainWindow(AppContext(store, login.judge))
+        window.show()
+        MainWindow.others.append(window)
+        self.close()
+        self.ctx.store.close()  # flushes the checkpoint; the new window has its own store
 
     def import_package(self) -> None:
         from ui.windows.start import import_into
