@@ -7,9 +7,9 @@ audit; the coordinator set-up, progress, ranking and audit; the encryption judge
 from __future__ import annotations
 
 import importlib
-from typing import ClassVar
 from collections import Counter
 from pathlib import Path
+from typing import ClassVar
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
