@@ -66,6 +66,16 @@ def event_to_dict(comp: Competition, result: EventResult) -> dict[str, Any]:
             for f in result.flags
         ],
         "results": rows,
+        "teams": [
+            {
+                "rank": t.rank,
+                "team": t.team,
+                "members": list(t.members),
+                "total": _s(t.total),
+                "time_seconds": _s(t.time),
+            }
+            for t in result.teams
+        ],
     }
 
 
