@@ -1,0 +1,1 @@
+"""Device protocols: pure incremental parsers, bytes in (split anywhere), events out."""
