@@ -39,8 +39,10 @@ class AppContext(QObject):
             self.saved.emit(saved.event, saved.contestant, saved.log_id)
         return saved
 
-    def record(self, contestant: str, aspect: str, value: str, source: str = "keyboard") -> Saved:
-        saved = self.session.record(contestant, aspect, value, source)
+    def record(
+        self, contestant: str, aspect: str, value: str, source: str = "keyboard", raw: bytes | None = None
+    ) -> Saved:
+        saved = self.session.record(contestant, aspect, value, source, raw)
         self.announce(saved)
         return saved
 
