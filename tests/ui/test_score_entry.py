@@ -380,3 +380,37 @@ def test_judge_is_told_to_rescore_without_seeing_other_scores(ctx_for, ui_store)
     text = cell.data(PANEL_ROLE)
     assert cell.data(RESCORE_ROLE) is True and "重新评分" in text
     assert "3" not in text
+
+
+def test_device_reading_waits_for_enter_then_logs_port_and_raw(entry, qtbot, ui_store):
+    """A caliper reading lands in the focused cell; the judge's Enter saves it with its raw record."""
+    w = entry("J1")
+    go(w, "C02", "A1.1")
+    assert w.offer_reading("24.012", "device:/dev/ttyUSB0", b"01A+0024.012")
+    assert [r for r in log_rows(ui_store)] == []  # not saved before Enter
+    from ui.windows.score_entry import MarkEditor
+
+    [editor] = [e for e in w.grid.findChildren(MarkEditor) if e.isVisible()]
+    assert editor.text() == "24.012"
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    [row] = log_rows(ui_store)
+    assert (
+        row.payload["value"] == "24.012"
+        and row.source == "device:/dev/ttyUSB0"
+        and row.raw == b"01A+0024.012"
+    )
+
+
+def test_auto_accepted_reading_saves_at_once(entry, ui_store):
+    w = entry("J1")
+    go(w, "C03", "A1.1")
+    assert w.offer_reading("24.020", "device:COM3", b"01A+0024.020", auto_accept=True)
+    [row] = log_rows(ui_store)
+    assert row.source == "device:COM3" and at(w) != ("C03", "A1.1")  # saved and moved on
+
+
+def test_out_of_range_reading_is_refused_like_typing(entry, ui_store):
+    w = entry("J1")
+    go(w, "C01", "A1.1")
+    w.offer_reading("2.4012", "device:COM3", b"01A+0002.4012", auto_accept=True)
+    assert log_rows(ui_store) == [] and "合理范围" in w.reason.text()

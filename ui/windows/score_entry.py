@@ -118,6 +118,7 @@ class MarkEditor(QLineEdit):
         self.edited = False  # an editing key or a paste: a person at work
         self.done = False  # closed on purpose (saved, or handed to the correction dialog)
         self.invalid = False  # shown as refused while typing
+        self.device: tuple[str, bytes, str] | None = None  # (source, raw record, text) of a device reading
 
     def stamp(self, event: QKeyEvent) -> float:
         """The key's time: the platform's when it gives one (queued events keep their real
@@ -469,9 +470,11 @@ class ScoreEntryWidget(QWidget):
             self.show_reason(exc.message())
             return
         if cell is None:
-            source = editor.source(enter_ms)
+            source, raw = editor.source(enter_ms), None
+            if editor.device is not None and editor.device[2] == text:  # the device's value, untouched
+                source, raw = editor.device[0], editor.device[1]
             if self._save(
-                lambda: self.ctx.record(contestant.code, aspect.code, value, source), aspect, False
+                lambda: self.ctx.record(contestant.code, aspect.code, value, source, raw), aspect, False
             ):
                 self._close(editor)
                 self._move(index, move)
@@ -514,6 +517,26 @@ class ScoreEntryWidget(QWidget):
             text.format(saved.contestant, aspect.code, index.data(Qt.ItemDataRole.EditRole), saved.log_id)
         )
         self.entered.emit(saved.contestant, aspect.code, saved.log_id)
+        return True
+
+    def offer_reading(self, text: str, source: str, raw: bytes, auto_accept: bool = False) -> bool:
+        """A device reading for the focused cell: shown in its editor for the judge's Enter, or
+        saved at once when the profile auto-accepts. False if no cell is focused."""
+        index = self.grid.currentIndex()
+        if not index.isValid() or self.model.aspect_at(index.column()) is None:
+            self.show_reason(self.tr("收到设备读数 {0}，但没有选中评分格").format(text))
+            return False
+        self.grid.edit(index)
+        editor = self.grid.indexWidget(index) or self.grid.focusWidget()
+        if not isinstance(editor, MarkEditor):
+            editor = next((w for w in self.grid.findChildren(MarkEditor) if w.index == index), None)
+        if editor is None:
+            return False
+        editor.setText(text)
+        editor.device = (source, raw, text)
+        self.validate(editor, text)
+        if auto_accept:
+            self.submit(editor, self.advance(), monotonic_ms())
         return True
 
     def advance(self) -> Move:
