@@ -197,12 +197,20 @@ def main() -> int:
         results.update(bench_mark_append(work, comp))
         results.update(bench_rules(work))
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        from bench.device_latency import bench_device_latency
         from bench.keystroke import bench_keystroke
+        from bench.parsers import bench_parser_throughput
 
         results.update(bench_keystroke())
+        results.update(bench_parser_throughput())
+        results.update(bench_device_latency())
         # in a fresh small process: a child's peak memory includes its parent's at fork time
         out = subprocess.run(
-            [sys.executable, "-m", "bench.startup", "--json"], cwd=ROOT, capture_output=True, text=True, check=True
+            [sys.executable, "-m", "bench.startup", "--json"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
         )
         results.update(json.loads(out.stdout.strip().splitlines()[-1]))
     finally:

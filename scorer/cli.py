@@ -332,6 +332,246 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+# ------------------------------------------------------------------ devices
+
+
+def cmd_device_list(args: argparse.Namespace) -> int:
+    from serial.tools import list_ports
+
+    ports = sorted(list_ports.comports(), key=lambda p: p.device)
+    if not ports:
+        _out(_t("未找到串口", "no serial ports found"))
+        return 0
+    rows = [
+        [
+            p.device,
+            p.description or "",
+            f"{p.vid:04X}:{p.pid:04X}" if p.vid is not None and p.pid is not None else "",
+            p.serial_number or "",
+        ]
+        for p in ports
+    ]
+    _out(table([_t("串口", "port"), _t("描述", "description"), "VID:PID", _t("序列号", "serial")], rows))
+    return 0
+
+
+def _raw(data: bytes) -> str:
+    return repr(data)[2:-1]
+
+
+def _device_line(kind: str, item: Any, detail: str = "", when: float | None = None) -> str:
+    """One line of `scorer device listen` output for an event or a state change."""
+    import time
+
+    from scorer.devices.protocols.base import Control, Fault, Reading
+
+    when = when or getattr(item, "received", None) or time.time()
+    stamp = time.strftime("%H:%M:%S", time.localtime(when)) + f".{int(when % 1 * 1000):03d}"
+    if kind == "state":
+        return f"{stamp}  {_t('状态', 'state')}  {item.text()}  {detail}".rstrip()
+    if isinstance(item, Reading):
+        parts = [f"{item.value} {item.unit}".strip()]
+        if not item.stable:
+            parts.append(_t("（不稳定）", "(unstable)"))
+        for label, value in (
+            (_t("类型", "kind"), item.kind if item.kind != "value" else ""),
+            (_t("通道", "channel"), item.channel),
+            (_t("号码", "bib"), item.bib),
+            (_t("时刻", "time"), item.time_of_day),
+            (_t("标记", "flags"), ",".join(item.flags)),
+        ):
+            if value:
+                parts.append(f"{label}={value}")
+        return f"{stamp}  {_t('读数', 'reading')}  {' '.join(parts)}  [{_raw(item.raw)}]"
+    if isinstance(item, Control):
+        extra = " ".join(f"{k}={v}" for k, v in item.detail.items())
+        return f"{stamp}  {_t('控制', 'control')}  {item.kind} {extra}".rstrip() + f"  [{_raw(item.raw)}]"
+    assert isinstance(item, Fault)
+    text = item.en if language() == "en" else item.zh
+    return f"{stamp}  {_t('故障', 'fault')}  {text}  [{_raw(item.raw)}]"
+
+
+def _device_profile(name: str) -> Any:
+    """A device profile whose parser can be built (a protocol module may be missing in this build)."""
+    from scorer.devices import profiles
+
+    profile = profiles.get(name)
+    try:
+        profile.make()
+    except (ImportError, AttributeError, TypeError) as exc:
+        raise ScorerError(
+            f"设备配置“{profile.name}”的解析器不可用：{exc}",
+            f"the parser of device profile '{profile.name}' is not available: {exc}",
+        ) from None
+    return profile
+
+
+def cmd_device_listen(args: argparse.Namespace) -> int:
+    import dataclasses
+    import queue
+    import time
+
+    from scorer.devices.transport import PortState, Transport
+
+    profile = _device_profile(args.profile)
+    if args.query_every:
+        profile = dataclasses.replace(profile, query_every=args.query_every)
+    lines: queue.Queue[tuple[str, Any, str, float | None]] = queue.Queue()
+    transport = Transport(
+        args.port,
+        profile,
+        lambda ev: lines.put(("event", ev, "", None)),
+        lambda state, detail: lines.put(("state", state, detail, time.time())),
+        capture=Path(args.capture) if args.capture else None,
+    )
+    deadline = None if args.seconds is None else time.monotonic() + args.seconds
+    transport.start()
+    try:
+        while deadline is None or time.monotonic() < deadline:
+            wait = 0.2 if deadline is None else max(0.0, min(0.2, deadline - time.monotonic()))
+            try:
+                kind, item, detail, when = lines.get(timeout=wait)
+            except queue.Empty:
+                continue
+            if kind == "state" and item is PortState.STOPPED and transport.error is not None:
+                raise transport.error
+            _out(_device_line(kind, item, detail, when))
+            sys.stdout.flush()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        transport.stop()
+    return 0
+
+
+def cmd_device_simulate(args: argparse.Namespace) -> int:
+    import itertools
+    import threading
+    import time
+
+    from scorer.devices.simulator import Simulator, bytes_per_second, samples, terminator
+
+    profile = _device_profile(args.profile)
+    end = terminator(profile)
+    if args.records:
+        try:
+            text = Path(args.records).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ScorerError(
+                f"无法读取 {args.records}：{exc.strerror}", f"cannot read {args.records}: {exc.strerror}"
+            ) from None
+        records = [line.rstrip("\r\n").encode("utf-8") for line in text.splitlines() if line.strip()]
+        if not records:
+            raise ScorerError(f"{args.records} 中没有记录", f"{args.records} holds no records")
+    elif args.replay:
+        records = []
+    else:
+        records = [r.encode("ascii") for r in samples(profile)]
+    request = profile.make().request()
+    queue_: list[bytes] = []  # records to send next (an interrupted one is sent again, whole)
+    source = itertools.cycle(records) if records else iter(())
+    counter = {"sent": 0}
+    lock = threading.Lock()
+
+    def next_record() -> bytes | None:
+        with lock:
+            if queue_:
+                return queue_.pop(0)
+            return next(source, None)
+
+    def inject(sim: Simulator) -> None:
+        n = counter["sent"]
+        if args.garbage_every and n % args.garbage_every == 0:
+            sim.garbage()
+        if args.noise_every and n % args.noise_every == 0:
+            sim.noise(records[0] + end if records else b"01A+0024.010\r")
+
+    def respond(line: bytes) -> bytes | None:
+        if request is None or line.strip() != request.strip():
+            return None
+        record = next_record()
+        if record is None:
+            return None
+        counter["sent"] += 1
+        inject(sim)
+        return record + end
+
+    sim = Simulator(
+        "tcp" if args.tcp is not None else "pty",
+        args.tcp or 0,
+        pace=bytes_per_second(profile),
+        respond=respond if request is not None and records else None,
+    )
+    _out(sim.path)
+    sys.stdout.flush()
+    sys.stderr.write(
+        _t(
+            f"模拟 {profile.title}，连接到上面的地址；按 Ctrl-C 结束\n",
+            f"simulating {profile.title}: connect to the address above; Ctrl-C to stop\n",
+        )
+    )
+    stop = threading.Event()
+    deadline = None if args.seconds is None else time.monotonic() + args.seconds
+
+    def running() -> bool:
+        return deadline is None or time.monotonic() < deadline
+
+    def wait_listener() -> bool:
+        """Until someone has the port open, plus a moment: the opener flushes its input first."""
+        fresh = False
+        while running() and not sim.connected:
+            fresh = True
+            time.sleep(0.05)
+        if fresh:
+            time.sleep(0.2)
+        return running()
+
+    def unplug_cycle() -> None:
+        record = next_record()
+        if record is not None:
+            sim.partial(record + end)
+            with lock:
+                queue_.insert(0, record)  # the device sends it again after the replug
+        sim.unplug()
+        sys.stderr.write(_t("已拔出，1 秒后重新插入\n", "unplugged; plugging back in 1 s\n"))
+        time.sleep(1.0)
+        sim.replug()
+
+    unplugged_at = 0
+    try:
+        if args.replay and wait_listener():
+            sim.replay(args.replay, speed=args.speed, end=end, stop=stop)
+        while running():
+            if request is not None and records:  # a query device: the server thread answers
+                time.sleep(0.05)
+                n = counter["sent"]
+                if args.unplug_every and n and n % args.unplug_every == 0 and n != unplugged_at:
+                    unplugged_at = n
+                    unplug_cycle()
+                continue
+            if not records or not wait_listener():
+                time.sleep(0.05)
+                continue
+            record = next_record()
+            if record is None:
+                break
+            if sim.send(record + end) is None:
+                with lock:
+                    queue_.insert(0, record)  # nobody was listening: the device keeps it
+                continue
+            counter["sent"] += 1
+            inject(sim)
+            if args.unplug_every and counter["sent"] % args.unplug_every == 0:
+                unplug_cycle()
+            time.sleep(args.interval / (args.speed or 1.0))
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        sim.close()
+    return 0
+
+
 # ------------------------------------------------------------------ parser
 
 
@@ -428,6 +668,34 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("demo", help="create the demo competition file (if missing); prints its path")
     s.add_argument("db", nargs="?")
     s.set_defaults(func=cmd_demo)
+
+    s = sub.add_parser("device", help="serial devices: list, listen, simulate / 串口设备")
+    dsub = s.add_subparsers(dest="device_command", required=True, parser_class=_Parser)
+    d = dsub.add_parser("list", help="serial ports with description and VID:PID / 列出串口")
+    d.set_defaults(func=cmd_device_list)
+
+    d = dsub.add_parser("listen", help="print a device's readings, faults and port state live / 监听设备")
+    d.add_argument("port", help="a port (/dev/ttyUSB0, COM3) or a pyserial URL (socket://host:port)")
+    d.add_argument("--profile", "-p", required=True, help="a device profile (mitutoyo, sylvac…) or .json")
+    d.add_argument("--capture", help="append every raw byte, with timestamps, to this file")
+    d.add_argument("--seconds", type=float, help="stop after this many seconds (default: until Ctrl-C)")
+    d.add_argument("--query-every", type=float, metavar="S", help="ask a query device for a value every S s")
+    d.set_defaults(func=cmd_device_listen)
+
+    d = dsub.add_parser("simulate", help="a simulated device on a pty or TCP; prints its address / 模拟设备")
+    d.add_argument("--profile", "-p", required=True)
+    where = d.add_mutually_exclusive_group()
+    where.add_argument("--pty", action="store_true", help="serve on a pseudo-terminal (the default)")
+    where.add_argument("--tcp", type=int, metavar="PORT", help="serve on socket://127.0.0.1:PORT (0: any)")
+    d.add_argument("--replay", metavar="FILE", help="play a capture file (or one record per line) back")
+    d.add_argument("--speed", type=float, default=1.0, help="replay and send this many times faster")
+    d.add_argument("--records", metavar="FILE", help="records to send, one per line (default: samples)")
+    d.add_argument("--interval", type=float, default=1.0, help="seconds between pushed records")
+    d.add_argument("--garbage-every", type=int, metavar="N", help="send garbage after every N records")
+    d.add_argument("--noise-every", type=int, metavar="N", help="send wrong-baud noise after every N records")
+    d.add_argument("--unplug-every", type=int, metavar="N", help="after N records, unplug mid-record")
+    d.add_argument("--seconds", type=float, help="stop after this many seconds (default: until Ctrl-C)")
+    d.set_defaults(func=cmd_device_simulate)
     return p
 
 

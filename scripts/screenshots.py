@@ -19,10 +19,11 @@ SHOTS = [
     ("login", None, None, None),
     ("score-entry", "CNC-J2", "1002", 0),
     ("double-entry", "CNC-L", "1008", 0),
-    ("progress", "CNC-K", "1000", 1),  # the chief judge: score entry, progress, ranking, lock, audit
-    ("ranking", "CNC-K", "1000", 2),
-    ("lock", "CNC-K", "1000", 3),
-    ("audit", "CNC-K", "1000", 4),
+    ("devices", "CNC-J2", "1002", 1),
+    ("progress", "CNC-K", "1000", 2),  # the chief judge: score entry, devices, progress, ranking, lock, audit
+    ("ranking", "CNC-K", "1000", 3),
+    ("lock", "CNC-K", "1000", 4),
+    ("audit", "CNC-K", "1000", 5),
     ("overview", "COORD", "8888", 0),
 ]
 

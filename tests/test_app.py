@@ -51,9 +51,9 @@ def test_each_role_gets_its_own_tabs(qtbot, tmp_path):
     store.set_competition(package.load(MINI), "C1")
     try:
         expected = {
-            ("J1", "1111"): ["评分录入"],
+            ("J1", "1111"): ["评分录入", "设备"],
             ("L1", "5555"): ["纸质评分表录入"],
-            ("K1", "9999"): ["评分录入", "进度与检查", "实时排名", "锁定与签字", "审计日志"],
+            ("K1", "9999"): ["评分录入", "设备", "进度与检查", "实时排名", "锁定与签字", "审计日志"],
             ("E1", "7777"): ["解密"],
         }
         for (code, pin), tabs in expected.items():

@@ -20,6 +20,8 @@ class AppContext(QObject):
     event_state_changed = Signal(str)
     # Another judge logged in on this laptop.
     judge_changed = Signal()
+    # A device reading for the focused score-entry cell: (value text, source, raw record, auto-accept).
+    device_reading = Signal(str, str, object, bool)
 
     def __init__(self, store: Store, judge: Judge, parent: QObject | None = None):
         super().__init__(parent)

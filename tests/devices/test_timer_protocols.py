@@ -38,9 +38,7 @@ from scorer.devices.protocols.microgate import Microgate
 from scorer.devices.protocols.texttimer import TextTimer
 from scorer.errors import ScorerError
 
-CAPTURE = (
-    Path(__file__).resolve().parents[1] / "data" / "captures" / "alge-tdc8001-race-day.dump"
-)
+CAPTURE = Path(__file__).resolve().parents[1] / "data" / "captures" / "alge-tdc8001-race-day.dump"
 IDLE_PATTERN = r"\s*(?P<value>\d+\.\d+)\s*\((?P<channel>\w)\)"
 
 

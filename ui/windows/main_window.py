@@ -150,6 +150,7 @@ class MainWindow(QMainWindow):
     def _tab_specs(self) -> list[tuple[str, Action, object]]:
         return [
             (self.tr("评分录入"), Action.ENTER_MARKS, "ui.windows.score_entry.ScoreEntryWidget"),
+            (self.tr("设备"), Action.ENTER_MARKS, "ui.windows.devices.DevicesWidget"),
             (self.tr("纸质评分表录入"), Action.DOUBLE_ENTRY, "ui.windows.double_entry.DoubleEntryWidget"),
             (self.tr("竞赛概况"), Action.SET_UP, OverviewWidget),
             (self.tr("进度与检查"), Action.PROGRESS, "ui.windows.progress.ProgressWidget"),

@@ -328,6 +328,7 @@ class ScoreEntryWidget(QWidget):
         self.grid.skip.connect(lambda: self._move(self.grid.currentIndex(), Move.NEXT))
         ctx.saved.connect(self._on_saved)
         ctx.event_state_changed.connect(self._on_event_state)
+        ctx.device_reading.connect(self._device_reading)
         ctx.judge_changed.connect(self._fill_events)
         self._fill_events()
         self.grid.setFocus()  # typing starts at once, without a click
@@ -518,6 +519,9 @@ class ScoreEntryWidget(QWidget):
         )
         self.entered.emit(saved.contestant, aspect.code, saved.log_id)
         return True
+
+    def _device_reading(self, text: str, source: str, raw: object, auto_accept: bool) -> None:
+        self.offer_reading(text, source, raw if isinstance(raw, bytes) else b"", auto_accept)
 
     def offer_reading(self, text: str, source: str, raw: bytes, auto_accept: bool = False) -> bool:
         """A device reading for the focused cell: shown in its editor for the judge's Enter, or
