@@ -272,6 +272,145 @@
     </message>
 </context>
 <context>
+    <name>DevicesWidget</name>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="45"/>
+        <source>等待端口</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="46"/>
+        <source>已连接</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="47"/>
+        <source>已断开（拔出？）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="48"/>
+        <source>收到乱码：波特率不对或接错设备？</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="49"/>
+        <source>已停止</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="63"/>
+        <source>自定义配置（.json）…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="68"/>
+        <source>端口名（COM3、/dev/ttyUSB0）或地址（socket://主机:端口、rfc2217://…）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="73"/>
+        <source>当前评分格（回车确认）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="78"/>
+        <source>计时：{0} {1}（按号码配对）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="81"/>
+        <source>读数自动保存（不等回车）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="83"/>
+        <source>添加设备</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="87"/>
+        <source>设备类型</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="88"/>
+        <location filename="../../ui/windows/devices.py" line="95"/>
+        <source>端口</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="89"/>
+        <source>读数去向</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="95"/>
+        <source>设备</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="95"/>
+        <source>状态</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="95"/>
+        <source>最后读数</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="99"/>
+        <source>取值 / 测试</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="102"/>
+        <source>移除</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="118"/>
+        <source>最近的读数和故障</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="128"/>
+        <source>无法列出串口：{0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="136"/>
+        <source>自定义设备配置</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="147"/>
+        <source>请填写端口</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="213"/>
+        <source>{0} 故障：{1}  [{2}]</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="218"/>
+        <source>（不稳定）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="222"/>
+        <source>{0} {1}  [{2}]</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="235"/>
+        <source>已保存计时：{0}（记录 #{1}）</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>DoubleEntryWidget</name>
     <message>
         <location filename="../../ui/windows/double_entry.py" line="135"/>
@@ -548,102 +687,117 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="99"/>
+        <location filename="../../ui/windows/main_window.py" line="102"/>
         <source>文件(&amp;F)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="100"/>
+        <location filename="../../ui/windows/main_window.py" line="103"/>
+        <source>打开其他竞赛文件…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="107"/>
         <source>导入竞赛数据包或名单…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="103"/>
+        <location filename="../../ui/windows/main_window.py" line="110"/>
         <source>切换裁判…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="113"/>
+        <location filename="../../ui/windows/main_window.py" line="120"/>
         <source>退出</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="123"/>
+        <location filename="../../ui/windows/main_window.py" line="130"/>
         <source>Scorer — {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="125"/>
+        <location filename="../../ui/windows/main_window.py" line="132"/>
         <source>{0} {1}（{2}） · 站点 {3}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="145"/>
+        <location filename="../../ui/windows/main_window.py" line="152"/>
         <source>评分录入</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="146"/>
+        <location filename="../../ui/windows/main_window.py" line="153"/>
+        <source>设备</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="154"/>
         <source>纸质评分表录入</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="147"/>
+        <location filename="../../ui/windows/main_window.py" line="155"/>
         <source>竞赛概况</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="148"/>
+        <location filename="../../ui/windows/main_window.py" line="156"/>
         <source>进度与检查</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="149"/>
+        <location filename="../../ui/windows/main_window.py" line="157"/>
         <source>实时排名</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="150"/>
+        <location filename="../../ui/windows/main_window.py" line="158"/>
         <source>锁定与签字</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="151"/>
+        <location filename="../../ui/windows/main_window.py" line="159"/>
         <source>解密</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="152"/>
+        <location filename="../../ui/windows/main_window.py" line="160"/>
         <source>审计日志</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="157"/>
+        <location filename="../../ui/windows/main_window.py" line="165"/>
         <source>切换裁判</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="166"/>
+        <location filename="../../ui/windows/main_window.py" line="181"/>
+        <source>无法打开</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="199"/>
         <source>导入竞赛数据包或名单</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="168"/>
+        <location filename="../../ui/windows/main_window.py" line="201"/>
         <source>竞赛数据包 (*.json *.xlsx);;选手或裁判名单 (*.csv)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="173"/>
+        <location filename="../../ui/windows/main_window.py" line="206"/>
         <source>导入完成</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="173"/>
+        <location filename="../../ui/windows/main_window.py" line="206"/>
         <source>已导入 {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="178"/>
+        <location filename="../../ui/windows/main_window.py" line="211"/>
         <source>语言设置将在下次启动时生效 / Takes effect on the next start</source>
         <translation type="unfinished"></translation>
     </message>
@@ -651,7 +805,7 @@
 <context>
     <name>OverviewWidget</name>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="59"/>
+        <location filename="../../ui/windows/main_window.py" line="60"/>
         <source>{0} {1}（{2} 人）</source>
         <translation type="unfinished"></translation>
     </message>
@@ -952,138 +1106,143 @@
 <context>
     <name>ScoreEntryWidget</name>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="243"/>
+        <location filename="../../ui/windows/score_entry.py" line="244"/>
         <source>录入</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="244"/>
+        <location filename="../../ui/windows/score_entry.py" line="245"/>
         <source>更正</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="245"/>
+        <location filename="../../ui/windows/score_entry.py" line="246"/>
         <source>作废</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="248"/>
+        <location filename="../../ui/windows/score_entry.py" line="249"/>
         <source>键盘</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="249"/>
+        <location filename="../../ui/windows/score_entry.py" line="250"/>
         <source>仪器（键盘输入）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="250"/>
+        <location filename="../../ui/windows/score_entry.py" line="251"/>
         <source>仪器</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="251"/>
+        <location filename="../../ui/windows/score_entry.py" line="252"/>
         <source>双人录入</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="252"/>
+        <location filename="../../ui/windows/score_entry.py" line="253"/>
         <source>导入</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="253"/>
+        <location filename="../../ui/windows/score_entry.py" line="254"/>
         <source>命令行</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="254"/>
+        <location filename="../../ui/windows/score_entry.py" line="255"/>
         <source>同步</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="312"/>
+        <location filename="../../ui/windows/score_entry.py" line="313"/>
         <source>项目：</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="321"/>
+        <location filename="../../ui/windows/score_entry.py" line="322"/>
         <source>所选单元格的记录：</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="347"/>
+        <location filename="../../ui/windows/score_entry.py" line="349"/>
         <source>{0} 没有可以评分的项目</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="380"/>
+        <location filename="../../ui/windows/score_entry.py" line="382"/>
         <source>项目 {0} 已锁定：分数不能再录入或修改（需裁判长解锁）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="398"/>
+        <location filename="../../ui/windows/score_entry.py" line="400"/>
         <source>项目已锁定，不能再录入或修改分数（需裁判长解锁）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="431"/>
+        <location filename="../../ui/windows/score_entry.py" line="433"/>
         <source>{0} {1}：“{2}”没有保存（按 Enter 键才保存）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="440"/>
+        <location filename="../../ui/windows/score_entry.py" line="442"/>
         <source>更正分数</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="441"/>
+        <location filename="../../ui/windows/score_entry.py" line="443"/>
         <source>把已保存的分数 {0} 改为 {1}。
 请写明更正原因：</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="464"/>
+        <location filename="../../ui/windows/score_entry.py" line="466"/>
         <source>已保存的分数不能清空；要更改请输入新的分数</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="487"/>
+        <location filename="../../ui/windows/score_entry.py" line="491"/>
         <source>已取消更正：{0} {1} 仍为 {2}，未写入任何内容</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="504"/>
+        <location filename="../../ui/windows/score_entry.py" line="508"/>
         <source>保存失败，未写入：{0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="509"/>
+        <location filename="../../ui/windows/score_entry.py" line="513"/>
         <source>已更正：{0} {1} = {2}（记录 #{3}）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="511"/>
+        <location filename="../../ui/windows/score_entry.py" line="515"/>
         <source>已保存：{0} {1} = {2}（记录 #{3}）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="567"/>
+        <location filename="../../ui/windows/score_entry.py" line="531"/>
+        <source>收到设备读数 {0}，但没有选中评分格</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="594"/>
         <source>评分组 {0}：{1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="579"/>
+        <location filename="../../ui/windows/score_entry.py" line="606"/>
         <source>{0}  {1}  {2}  {3} · {4} · #{5}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="584"/>
+        <location filename="../../ui/windows/score_entry.py" line="611"/>
         <source>{0}  {1}  {2} → {3}  原因：{4}  {5} · #{6}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="587"/>
+        <location filename="../../ui/windows/score_entry.py" line="614"/>
         <source>{0}  {1}  {2}  原因：{3}  {4} · #{5}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1091,107 +1250,112 @@
 <context>
     <name>ScoreGridModel</name>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="201"/>
-        <source>评分未齐</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <location filename="../../ui/models/score_grid.py" line="204"/>
-        <source>（去掉 {0}）</source>
+        <source>裁判分差超限，需要重新评分（请与裁判长联系）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../ui/models/score_grid.py" line="207"/>
+        <source>评分未齐</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/score_grid.py" line="210"/>
+        <source>（去掉 {0}）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/score_grid.py" line="213"/>
         <source>{0}：分差 {1} 超限，需要重新评分</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="209"/>
+        <location filename="../../ui/models/score_grid.py" line="215"/>
         <source>{0} → {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="278"/>
+        <location filename="../../ui/models/score_grid.py" line="284"/>
         <source>姓名</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="329"/>
+        <location filename="../../ui/models/score_grid.py" line="335"/>
         <source>未录入</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="332"/>
+        <location filename="../../ui/models/score_grid.py" line="338"/>
         <source>已更正：{0}（记录 #{1}，原记录 #{2}）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="337"/>
+        <location filename="../../ui/models/score_grid.py" line="343"/>
         <source>已保存：{0}（记录 #{1}）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="339"/>
+        <location filename="../../ui/models/score_grid.py" line="345"/>
         <source>由 {0} 录入</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="342"/>
+        <location filename="../../ui/models/score_grid.py" line="348"/>
         <source>评分组：{0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="350"/>
+        <location filename="../../ui/models/score_grid.py" line="356"/>
         <source>量规检测：合格 / 不合格（pass / fail）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="352"/>
+        <location filename="../../ui/models/score_grid.py" line="358"/>
         <source>等级：{0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="354"/>
+        <location filename="../../ui/models/score_grid.py" line="360"/>
         <source>公差测量：{0} {1}/{2} {3}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="358"/>
+        <location filename="../../ui/models/score_grid.py" line="364"/>
         <source>测量值（{0}）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="361"/>
+        <location filename="../../ui/models/score_grid.py" line="367"/>
         <source>，合理范围 {0}–{1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="363"/>
+        <location filename="../../ui/models/score_grid.py" line="369"/>
         <source>评价分 {0}–{1}，步长 {2}，{3} 名裁判</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="367"/>
+        <location filename="../../ui/models/score_grid.py" line="373"/>
         <source>用时：分:秒（mm:ss.ff）或秒</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="369"/>
+        <location filename="../../ui/models/score_grid.py" line="375"/>
         <source>，限时 {0} 分钟</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="371"/>
+        <location filename="../../ui/models/score_grid.py" line="377"/>
         <source>违规次数：每次扣 {0} 分，最多 {1} 次</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="373"/>
+        <location filename="../../ui/models/score_grid.py" line="379"/>
         <source>试卷成绩 0–{0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="376"/>
+        <location filename="../../ui/models/score_grid.py" line="382"/>
         <source>{0} {1}
 {2}
 满分 {3}</source>
