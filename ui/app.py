@@ -53,7 +53,6 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from scorer import access
-    from scorer.demo import ensure_demo
     from scorer.store import Store
     from ui import i18n
     from ui.context import AppContext
@@ -78,6 +77,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         path = start.path
     else:
+        from scorer.demo import ensure_demo
+
         path = ensure_demo()
     try:
         store = Store.open(path)

@@ -323,9 +323,9 @@ def test_a_second_reader_of_one_port_is_refused(harness: Harness) -> None:
     not (ROOT / "scorer/devices/protocols/alge.py").exists(), reason="the ALGE parser is not there yet"
 )
 def test_alge_race_day_dump_replays_through_a_pty(harness: Harness) -> None:
-    dump = ROOT.parent / "shared/domain/captures/alge-tdc8001-race-day.dump"
+    dump = ROOT / "tests" / "data" / "captures" / "alge-tdc8001-race-day.dump"
     if not dump.exists():
-        pytest.skip("shared/domain/captures is not beside the checkout")
+        pytest.fail(f"capture missing: {dump}")
     lines = dump.read_text(encoding="latin-1").splitlines()  # 661 records, CR on the wire
     with Simulator(MODES[0]) as sim:
         t = open_transport(sim, harness, profile=BUILTIN["alge-timy"])

@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 from collections import Counter
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableView,
     QTabWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -74,6 +75,31 @@ class OverviewWidget(QSplitter):
         marks = Counter(m.contestant for m in self.ctx.store.marks(code))
         self.model.set_rows(rows, dict(marks))
         self.table.resizeColumnsToContents()
+
+
+def _resolve(where: object) -> Any:
+    """A view class, or its "module.Class" path imported now (only the views a role opens)."""
+    if isinstance(where, str):
+        module, name = where.rsplit(".", 1)
+        return getattr(importlib.import_module(module), name)
+    return where
+
+
+class LazyTab(QWidget):
+    """A tab whose view is built the first time it is shown: start-up builds only the tab the
+    judge sees first (the others may list ports, load the whole log, compute results…)."""
+
+    def __init__(self, where: object, ctx: AppContext) -> None:
+        super().__init__()
+        self.where, self.ctx, self.view = where, ctx, None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+
+    def showEvent(self, event: Any) -> None:
+        if self.view is None:
+            self.view = _resolve(self.where)(self.ctx)
+            self.layout().addWidget(self.view)
+        super().showEvent(event)
 
 
 class MainWindow(QMainWindow):
@@ -140,10 +166,7 @@ class MainWindow(QMainWindow):
         self.import_action.setEnabled(ctx.session.may(Action.SET_UP))
         for label, action, where in self._tab_specs():
             if ctx.session.may(action):
-                if isinstance(where, str):  # import only the views this role opens: start-up time
-                    module, name = where.rsplit(".", 1)
-                    where = getattr(importlib.import_module(module), name)
-                widget = where(ctx)
+                widget = _resolve(where)(ctx) if self.tabs.count() == 0 else LazyTab(where, ctx)
                 widget.setObjectName(widget.objectName() or label)
                 self.tabs.addTab(widget, label)
 
