@@ -24,6 +24,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import IO, Any
@@ -32,6 +33,7 @@ import serial
 
 from scorer.devices.profiles import Profile
 from scorer.devices.protocols.base import (
+    DEVICE_ERROR,
     GARBAGE,
     TOO_LONG,
     UNRECOGNISED,
@@ -41,6 +43,7 @@ from scorer.devices.protocols.base import (
     Reading,
     fault,
 )
+from scorer.devices.protocols.query import QueryMatcher
 from scorer.errors import ScorerError, language
 
 log = logging.getLogger(__name__)
@@ -118,6 +121,10 @@ class Transport:
         self._bad_run = 0
         self._received = 0
         self.error: ScorerError | None = None
+        # Query devices: answers are paired with requests; an unasked reading is flagged
+        # "unrequested", a request left unanswered becomes a fault the judge sees.
+        self._queries = QueryMatcher() if self._parser.request() else None
+        self._query_lock = threading.Lock()
 
     # ------------------------------------------------------------ public
 
@@ -309,6 +316,8 @@ class Transport:
         self._deliver(cut)
 
     def _deliver(self, events: list[Event]) -> None:
+        if self._queries is not None:
+            events = self._match(events)
         for ev in events:
             if isinstance(ev, Fault):
                 if ev.kind in GARBAGE_KINDS:
@@ -324,6 +333,27 @@ class Transport:
             except Exception:  # the caller's bug must not stop the port
                 log.exception("on_event failed for %r", ev)
 
+    def _match(self, events: list[Event]) -> list[Event]:
+        out: list[Event] = []
+        assert self._queries is not None
+        with self._query_lock:
+            for command in self._queries.expired(time.time()):
+                out.append(
+                    fault(
+                        DEVICE_ERROR,
+                        command,
+                        time.time(),
+                        "设备没有回应取值请求（接线或设置？）",
+                        "the device did not answer the request (cable or settings?)",
+                    )
+                )
+            for ev in events:
+                asked = self._queries.answer(ev) if isinstance(ev, Reading | Fault) else None
+                if isinstance(ev, Reading) and asked is None:
+                    ev = replace(ev, flags=(*ev.flags, "unrequested"))
+                out.append(ev)
+        return out
+
     def _send(self, data: bytes) -> bool:
         with self._write_lock:
             ser = self._serial
@@ -335,6 +365,9 @@ class Transport:
                 log.info("write to %s failed: %s", self._port, exc)  # the reader sees the unplug
                 return False
             self._record(">", data.hex(), time.time())
+        if self._queries is not None and data == self._parser.request():
+            with self._query_lock:
+                self._queries.sent(data, time.time())
         return True
 
     def _set_state(self, state: PortState, detail: str) -> None:

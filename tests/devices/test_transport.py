@@ -410,3 +410,34 @@ def test_cli_simulate_serves_readings_over_tcp(harness: Harness) -> None:
         proc.wait(10)
     samples = {s.encode() for s in SAMPLES["mitutoyo"]}
     assert all(r.raw in samples for r in harness.readings)
+
+
+def test_query_device_answers_are_matched_and_unasked_readings_flagged(tmp_path):
+    """A balance's answer to our request is a plain reading; one it sends unasked is flagged."""
+    from scorer.devices.profiles import get
+
+    events: list = []
+    sim = Simulator("pty", respond=lambda line: b"S S     100.00 g\r\n" if line.strip() == b"S" else None)
+    try:
+        transport = Transport(sim.path, get("mt-sics"), events.append, backoff=(0.02, 0.2))
+        transport.start()
+        try:
+            assert sim.wait_connected(5)
+            deadline = time.monotonic() + 5
+            while transport.state is not PortState.CONNECTED and time.monotonic() < deadline:
+                time.sleep(0.01)
+            assert transport.ask()
+            deadline = time.monotonic() + 5
+            while not any(isinstance(e, Reading) for e in events) and time.monotonic() < deadline:
+                time.sleep(0.01)
+            sim.send(b"S S     200.00 g\r\n")  # pushed without a request
+            deadline = time.monotonic() + 5
+            while sum(isinstance(e, Reading) for e in events) < 2 and time.monotonic() < deadline:
+                time.sleep(0.01)
+        finally:
+            transport.stop()
+    finally:
+        sim.close()
+    readings = [e for e in events if isinstance(e, Reading)]
+    assert [str(r.value) for r in readings] == ["100.00", "200.00"]
+    assert "unrequested" not in readings[0].flags and "unrequested" in readings[1].flags
