@@ -8,15 +8,19 @@ from PySide6.QtWidgets import QApplication
 from scorer.resources import resource_path
 
 UI_FONT = "DroidSansFallbackFull.ttf"
+RARE_FONT = "HanaMinA-supplementary.ttf"  # 𠮷 and other characters outside the BMP
 
 
 def load_fonts(app: QApplication) -> str | None:
-    """Register the bundled font and make it the application font's fallback; its family name."""
-    font_id = QFontDatabase.addApplicationFont(str(resource_path("fonts", UI_FONT)))
-    if font_id < 0:
+    """Register the bundled fonts as fallbacks of the application font; the main CJK family."""
+    families = []
+    for name in (UI_FONT, RARE_FONT):
+        font_id = QFontDatabase.addApplicationFont(str(resource_path("fonts", name)))
+        if font_id >= 0:
+            families += QFontDatabase.applicationFontFamilies(font_id)[:1]
+    if not families:
         return None
-    family = QFontDatabase.applicationFontFamilies(font_id)[0]
     font = QFont(app.font())
-    font.setFamilies([app.font().family(), family])
+    font.setFamilies([app.font().family(), *families])
     app.setFont(font)
-    return family
+    return families[0]

@@ -1,0 +1,59 @@
+"""Everything a document about one event needs, read once from the store.
+
+Documents are functions of this data (never of the store), so they can be tested with built data
+and are deterministic. `names` is False until the event is decrypted: documents then print codes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from scorer.errors import ScorerError
+from scorer.model import Competition, Contestant, Event
+from scorer.rules import EventResult, EventRules
+from scorer.store import MarkRow, Store
+
+
+@dataclass(frozen=True)
+class EventData:
+    competition: Competition
+    event: Event
+    result: EventResult
+    marks: tuple[MarkRow, ...]  # current marks of the event (judge, value, log id)
+    locked: bool  # False: every page says "未锁定 草稿"
+    names: bool  # decrypted: names may be printed
+    signers: tuple[str, ...] = ()  # judges who signed at the lock
+
+    @property
+    def contestants(self) -> dict[str, Contestant]:
+        return {c.code: c for c in self.competition.contestants if c.event == self.event.code}
+
+    def judge_name(self, code: str) -> str:
+        j = next((j for j in self.competition.judges if j.code == code), None)
+        return j.name if j else code
+
+
+def event_data(store: Store, event: str) -> EventData:
+    comp = store.competition
+    if comp is None:
+        raise ScorerError("此文件还没有竞赛定义", "this file has no competition yet")
+    e = comp.event(event)
+    if e is None:
+        raise ScorerError(f"没有代码为“{event}”的项目", f"no event with code '{event}'")
+    marks, entered_by = store.event_marks(event)
+    result = EventRules(e).compute(comp.contestants, marks, store.statuses(), comp.judges, entered_by)
+    from scorer import locking
+
+    signers: tuple[str, ...] = ()
+    for row in store.log(("event.lock",)):
+        if row.payload.get("event") == event:
+            signers = tuple(row.payload.get("signed_by", ()))
+    return EventData(
+        competition=comp,
+        event=e,
+        result=result,
+        marks=tuple(store.marks(event)),
+        locked=locking.is_locked(store, event),
+        names=locking.is_decrypted(store, event),
+        signers=signers,
+    )
