@@ -572,6 +572,40 @@ def cmd_device_simulate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """Render one printed document of an event to a PDF file (written atomically)."""
+    import re
+
+    from scorer.reports import registry
+    from scorer.reports.data import event_data
+
+    with Store.open(args.db) as store:
+        comp = store.competition
+        if comp is None:
+            raise ScorerError("此文件还没有竞赛定义", "this file has no competition yet")
+        event = args.event
+        if event is None:
+            if len(comp.events) != 1:
+                codes = ", ".join(e.code for e in comp.events)
+                raise ScorerError(f"请用 --event 指定项目：{codes}", f"choose an event with --event: {codes}")
+            event = comp.events[0].code
+        data = event_data(store, event)
+    pdf = registry.render(args.kind, data)
+    out = Path(args.output)
+    tmp = out.with_name(out.name + ".tmp")
+    try:
+        tmp.write_bytes(pdf)
+        os.replace(tmp, out)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ScorerError(
+            f"无法写入 {out}（{exc.strerror}）", f"cannot write {out} ({exc.strerror})"
+        ) from None
+    pages = len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
+    _out(_t(f"已生成 {out}（{pages} 页）", f"wrote {out} ({pages} pages)"))
+    return 0
+
+
 # ------------------------------------------------------------------ parser
 
 
@@ -664,6 +698,15 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--reason", required=True)
     s.add_argument("--actor", required=True)
     s.set_defaults(func=cmd_status)
+
+    from scorer.reports.registry import KINDS
+
+    s = sub.add_parser("report", help="print a document of an event to PDF / 生成PDF文档")
+    s.add_argument("db")
+    s.add_argument("kind", choices=list(KINDS), help=", ".join(f"{k} ({v[1]})" for k, v in KINDS.items()))
+    s.add_argument("--event", help="event code (needed when the competition has several events)")
+    s.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
+    s.set_defaults(func=cmd_report)
 
     s = sub.add_parser("demo", help="create the demo competition file (if missing); prints its path")
     s.add_argument("db", nargs="?")

@@ -1,0 +1,169 @@
+"""成绩排名表: the ranked results list of one event, with signature lines for the judges and the
+chief judge. Names and organisations are printed only after decryption.
+
+Speed: a 2,000-row list must not take a Paragraph per cell. A cell whose text is one font run and
+fits its column is a plain string with a FONTNAME style command (grouped per column run); only
+text that wraps or mixes fonts (such as 𠮷 in a name) becomes a Paragraph.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, Spacer, Table
+
+from scorer.model import Event
+from scorer.reports import fonts, page
+from scorer.reports.data import EventData
+
+SIZE, LEADING, PAD = 8.5, 10.5, 6.0  # cell font size, leading, left + right padding (reportlab default)
+STATUS_ZH = {"dnf": "未完赛", "withdrawn": "弃权", "dq": "取消资格", "ok": ""}
+INCOMPLETE = "未完成"
+
+
+@cache
+def _cell_style(bold: bool = False) -> ParagraphStyle:
+    base = page.styles()["cell"]
+    return ParagraphStyle("cellb" if bold else "cell1", parent=base, fontName=fonts.LATIN)
+
+
+def cell(text: str, width: float, bold: bool = False) -> tuple[Any, str | None]:
+    """A table cell: (plain string, its font) when one run that fits `width`, else (Paragraph, None)."""
+    latin = fonts.LATIN_BOLD if bold else fonts.LATIN
+    parts = fonts.runs(text, latin)
+    if not parts:
+        return "", None
+    if len(parts) == 1 and (  # no character is wider than 1 em: measure only long texts
+        len(text) * SIZE <= width - PAD or fonts.width(text, SIZE, bold) <= width - PAD
+    ):
+        return text, parts[0][0]
+    return Paragraph(fonts.markup(text, bold=bold), _cell_style(bold)), None
+
+
+def grid(
+    texts: Sequence[Sequence[str]],
+    widths: Sequence[float],
+    header_rows: int = 1,
+    bold_rows: int = 1,
+    right: Sequence[int] = (),
+) -> Table:
+    """page.table over texts, with cells as plain strings where possible (see `cell`)."""
+    rows: list[list[Any]] = []
+    fontmap: list[list[str | None]] = []
+    for r, line in enumerate(texts):
+        out, fm = [], []
+        for c, text in enumerate(line):
+            value, font = cell(text, widths[c], bold=r < bold_rows)
+            out.append(value)
+            fm.append(font)
+        rows.append(out)
+        fontmap.append(fm)
+    t = page.table(rows, widths, header_rows=header_rows)
+    cmds: list[tuple[Any, ...]] = [
+        ("FONTSIZE", (0, 0), (-1, -1), SIZE),
+        ("LEADING", (0, 0), (-1, -1), LEADING),
+        *(("ALIGN", (c, header_rows), (c, -1), "RIGHT") for c in right),
+    ]
+    for c in range(len(widths)):  # one FONTNAME per vertical run of cells in the same (non-Latin) font
+        r = 0
+        while r < len(rows):
+            font = fontmap[r][c] if c < len(fontmap[r]) else None
+            end = r
+            while (
+                end + 1 < len(rows) and (fontmap[end + 1][c] if c < len(fontmap[end + 1]) else None) == font
+            ):
+                end += 1
+            if font is not None and font != fonts.LATIN:
+                cmds.append(("FONTNAME", (c, r), (c, end), font))
+            r = end + 1
+    t.setStyle(cmds)
+    return t
+
+
+def heading(data: EventData, title: str) -> page.Heading:
+    comp = data.competition
+    date = comp.start_date
+    if comp.end_date and comp.end_date != comp.start_date:
+        date = f"{comp.start_date} 至 {comp.end_date}"
+    return page.Heading(title=title, contest=comp.name, event=data.event.name, venue=comp.venue, date=date)
+
+
+def fmt(value: Decimal | None, event: Event) -> str:
+    """A score at the event's decimals."""
+    if value is None:
+        return ""
+    q = Decimal(1).scaleb(-event.rounding.decimals)
+    return str(value.quantize(q))
+
+
+def signatures(data: EventData) -> list[Any]:
+    """Signature lines: the judges who signed at the lock (or blank lines), then the chief judge."""
+    judges = [f"评分裁判 {data.judge_name(s)}" for s in data.signers] or ["评分裁判签字"] * 4
+    story: list[Any] = [Spacer(1, 8 * mm)]
+    for i in range(0, len(judges), 4):
+        chunk = judges[i : i + 4]
+        story.append(page.signature_line(chunk + [""] * (4 - len(chunk)) if len(judges) > 4 else chunk))
+    story.append(page.signature_line(["裁判长签字", "日期"]))
+    return story
+
+
+def results_pdf(data: EventData) -> bytes:
+    """The ranked results list (成绩排名表) of one event as PDF bytes."""
+    e = data.event
+    comps = list(e.components)
+    people = data.contestants
+    head = ["名次", "加密号"] + (["姓名", "单位"] if data.names else [])
+    head += [c.name for c in comps] + ["总分", "奖项", "称号", "备注"]
+    widths = [11 * mm, 22 * mm] + ([18 * mm, 48 * mm] if data.names else [])
+    widths += [17 * mm] * len(comps) + [16 * mm, 16 * mm, 30 * mm, 16 * mm]
+    portrait = A4[0] - 24 * mm
+    wide = sum(widths) > portrait
+    avail = (landscape(A4)[0] if wide else A4[0]) - 24 * mm
+    if data.names:  # the organisation column takes what is left
+        widths[3] += avail - sum(widths)
+    else:
+        widths[-2] += avail - sum(widths)
+
+    texts: list[list[str]] = [head]
+    ranked = [r for r in data.result.results if r.rank is not None]
+    unranked = [r for r in data.result.results if r.rank is None]
+    split_at = 0
+    for group, results in enumerate((ranked, unranked)):
+        if group == 1 and results:
+            split_at = len(texts)
+            texts.append(["未参加排名"] + [""] * (len(head) - 1))
+        for r in results:
+            row = [str(r.rank) if r.rank is not None else "—", r.code]
+            if data.names:
+                x = people.get(r.code)
+                row += [x.name if x else "", x.organisation if x else ""]
+            ranked_row = r.status == "ok" or r.rank is not None
+            row += [fmt(r.components.get(c.code), e) if ranked_row else "" for c in comps]
+            row += [fmt(r.total, e) if ranked_row else "", r.award, r.title]
+            note = STATUS_ZH.get(r.status, r.status)
+            if not note and not r.complete:
+                note = INCOMPLETE
+            row.append(note)
+            texts.append(row)
+
+    story: list[Any] = []
+    if len(texts) == 1:
+        story.append(page.p("无选手", "base"))
+    else:
+        first = 4 if data.names else 2
+        t = grid(texts, widths, right=range(first, first + len(comps) + 1))
+        if split_at:
+            t.setStyle([("SPAN", (0, split_at), (-1, split_at))])
+        story.append(t)
+    if data.result.problems:
+        story.append(Spacer(1, 3 * mm))
+        for prob in data.result.problems:
+            story.append(page.p(f"需裁定：{prob.message('zh')}", "small"))
+    story += signatures(data)
+    return page.build(story, heading(data, "成绩排名表"), draft=not data.locked, wide=wide)
