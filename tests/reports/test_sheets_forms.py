@@ -1,0 +1,164 @@
+"""Score sheets (评分表) and marking forms (评分记录表) from the demo competition: text, fonts,
+names only after decryption, QR payload, determinism and the draft watermark."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from scorer import demo, locking
+from scorer.model import AspectType
+from scorer.reports.data import EventData, event_data
+from scorer.reports.marking_forms import form_id, judge_aspects, marking_forms_pdf, scoring_judges
+from scorer.reports.page import DRAFT_MARK
+from scorer.reports.score_sheets import score_sheets_pdf, show_value
+from scorer.store import Store
+
+pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+
+
+def text(pdf: bytes, tmp: Path, first: int | None = None, last: int | None = None) -> str:
+    path = tmp / "doc.pdf"
+    path.write_bytes(pdf)
+    args = ["pdftotext"]
+    if first:
+        args += ["-f", str(first), "-l", str(last or first)]
+    return subprocess.run([*args, str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def fonts(pdf: bytes, tmp: Path) -> list[str]:
+    path = tmp / "fonts.pdf"
+    path.write_bytes(pdf)
+    out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    return out.splitlines()[2:]
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return demo.ensure_demo(tmp_path_factory.mktemp("demo") / "demo.scorer")
+
+
+@pytest.fixture(scope="module")
+def cnc(demo_file: Path) -> EventData:
+    with Store.open(demo_file) as store:
+        return event_data(store, "CNC")
+
+
+def test_score_sheet_shows_aspects_marks_and_total(cnc: EventData, tmp_path: Path) -> None:
+    r = cnc.result.results[0]
+    pdf = score_sheets_pdf(cnc, [r.code])
+    out = text(pdf, tmp_path)
+    assert f"选手代码：{r.code}" in out
+    for code in cnc.event.aspects():
+        assert re.search(rf"(^|\s){re.escape(code)}\s", out, re.M), code
+    aspects = cnc.event.aspects()
+    for m in cnc.marks:
+        if m.contestant == r.code:
+            assert m.judge in out
+            assert show_value(aspects[m.aspect].type, m.value) in out, m
+    assert format(r.total, "f") in out
+    assert r.award and r.award in out
+    assert "评分裁判签字" in out and "裁判长签字" in out
+    assert DRAFT_MARK in out  # unlocked
+    for c in cnc.contestants.values():
+        assert c.name not in out and c.organisation not in out
+
+
+def test_score_sheets_one_contestant_per_page_embedded_fonts(cnc: EventData, tmp_path: Path) -> None:
+    pdf = score_sheets_pdf(cnc)
+    codes = sorted(cnc.contestants)
+    for page, code in ((1, codes[0]), (len(codes), codes[-1])):
+        assert f"选手代码：{code}" in text(pdf, tmp_path, page)
+    assert f"共 {len(codes)} 页" in text(pdf, tmp_path, 1)
+    rows = fonts(pdf, tmp_path)
+    assert rows and all(" yes " in row for row in rows), rows
+    assert pdf == score_sheets_pdf(cnc)
+
+
+def test_missing_marks_show_as_missing(store: Store, tmp_path: Path) -> None:
+    data = event_data(store, "CNC")  # the mini package: no marks yet
+    out = text(score_sheets_pdf(data), tmp_path)
+    assert "缺" in out
+    assert DRAFT_MARK in out
+
+
+def test_names_only_after_decryption(tmp_path: Path) -> None:
+    path = demo.ensure_demo(tmp_path / "demo.scorer")
+    with Store.open(path) as store:
+        before = event_data(store, "ELEC")
+        assert "邵𠮷祥" not in text(score_sheets_pdf(before, ["ELEC-681"]), tmp_path)
+        locking.lock_event(store, "ELEC", "ELEC-K", ["ELEC-J1"])
+        locked = event_data(store, "ELEC")
+        out = text(score_sheets_pdf(locked, ["ELEC-681"]), tmp_path)
+        assert "邵𠮷祥" not in out and DRAFT_MARK not in out
+        locking.decrypt_event(store, "ELEC", "ELEC-E")
+        after = event_data(store, "ELEC")
+    pdf = score_sheets_pdf(after, ["ELEC-681"])
+    out = text(pdf, tmp_path)
+    assert re.search(r"姓名：邵𠮷祥\s", out)
+    assert after.contestants["ELEC-681"].organisation in out
+    assert all(" yes " in row for row in fonts(pdf, tmp_path))
+    # marking forms never carry names, decrypted or not
+    forms = text(marking_forms_pdf(after), tmp_path)
+    assert "邵𠮷祥" not in forms
+
+
+def test_marking_forms(cnc: EventData, tmp_path: Path) -> None:
+    pdf = marking_forms_pdf(cnc)
+    out = text(pdf, tmp_path)
+    judges = scoring_judges(cnc)
+    assert {j.code for j in judges} == {"CNC-K", "CNC-J1", "CNC-J2", "CNC-J3", "CNC-J4"}
+    for j in judges:
+        assert form_id(cnc, j.code) in out
+        for a in judge_aspects(cnc.event, j):
+            assert a.code in out
+    for c in cnc.contestants.values():
+        assert c.code in out
+        assert c.name not in out
+    flat = re.sub(r"\s", "", out)  # header hints wrap in their narrow columns
+    assert "合格/不合格" in flat and "用时分:秒" in flat and "0–10，步长0.5" in flat
+    assert DRAFT_MARK not in out  # blank forms are not results
+    rows = fonts(pdf, tmp_path)
+    assert rows and all(" yes " in row for row in rows), rows
+    assert pdf == marking_forms_pdf(cnc)
+
+
+def test_marking_form_one_judge_split_and_id(cnc: EventData, tmp_path: Path) -> None:
+    pdf = marking_forms_pdf(cnc, ["CNC-J1"])
+    page1, page2 = text(pdf, tmp_path, 1), text(pdf, tmp_path, 2)
+    fid = form_id(cnc, "CNC-J1")
+    assert re.fullmatch(r"SCORER-FORM\|2026-sh-zgjs-demo\|CNC\|CNC-J1\|[0-9a-f]{12}", fid)
+    assert fid in page1 and fid in page2
+    for code in cnc.contestants:
+        assert code in page1 and code in page2  # codes repeated with each column group
+    codes = [
+        a.code
+        for a in judge_aspects(cnc.event, next(j for j in cnc.competition.judges if j.code == "CNC-J1"))
+    ]
+    assert codes == ["T1.1.1", "A1.1", "A1.2", "A2.1", "A2.2", "A3.1", "D2.1", "D2.2"]
+    assert "D2.2" in page2 and "D2.2" not in page1
+    assert form_id(cnc, "CNC-J1") != form_id(cnc, "CNC-J2")
+
+
+def test_qr_decodes_to_form_id(cnc: EventData, tmp_path: Path) -> None:
+    pyzbar = pytest.importorskip("pyzbar.pyzbar")
+    from PIL import Image
+
+    path = tmp_path / "f.pdf"
+    path.write_bytes(marking_forms_pdf(cnc, ["CNC-J2"]))
+    subprocess.run(
+        ["pdftoppm", "-r", "200", "-png", "-f", "1", "-l", "1", str(path), str(tmp_path / "f")], check=True
+    )
+    image = Image.open(next(tmp_path.glob("f*.png")))
+    decoded = [d.data.decode() for d in pyzbar.decode(image)]
+    assert form_id(cnc, "CNC-J2") in decoded
+
+
+def test_show_value() -> None:
+    assert show_value(AspectType.TIME, "8950") == "149:10"
+    assert show_value(AspectType.TIME, "605.5") == "10:05.5"
+    assert show_value(AspectType.MEASUREMENT, "pass") == "合格"
