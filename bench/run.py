@@ -204,6 +204,11 @@ def main() -> int:
         results.update(bench_keystroke())
         results.update(bench_parser_throughput())
         results.update(bench_device_latency())
+        from bench.certificates import bench_certificates
+        from bench.pdfs import bench_results_list
+
+        results.update(bench_results_list())
+        results.update(bench_certificates())
         # in a fresh small process: a child's peak memory includes its parent's at fork time
         out = subprocess.run(
             [sys.executable, "-m", "bench.startup", "--json"],

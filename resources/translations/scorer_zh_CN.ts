@@ -687,117 +687,122 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="102"/>
+        <location filename="../../ui/windows/main_window.py" line="128"/>
         <source>文件(&amp;F)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="103"/>
+        <location filename="../../ui/windows/main_window.py" line="129"/>
         <source>打开其他竞赛文件…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="107"/>
+        <location filename="../../ui/windows/main_window.py" line="133"/>
         <source>导入竞赛数据包或名单…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="110"/>
+        <location filename="../../ui/windows/main_window.py" line="136"/>
         <source>切换裁判…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="120"/>
+        <location filename="../../ui/windows/main_window.py" line="146"/>
         <source>退出</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="130"/>
+        <location filename="../../ui/windows/main_window.py" line="156"/>
         <source>Scorer — {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="132"/>
+        <location filename="../../ui/windows/main_window.py" line="158"/>
         <source>{0} {1}（{2}） · 站点 {3}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="152"/>
+        <location filename="../../ui/windows/main_window.py" line="175"/>
         <source>评分录入</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="153"/>
+        <location filename="../../ui/windows/main_window.py" line="176"/>
         <source>设备</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="154"/>
+        <location filename="../../ui/windows/main_window.py" line="177"/>
         <source>纸质评分表录入</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="155"/>
+        <location filename="../../ui/windows/main_window.py" line="178"/>
         <source>竞赛概况</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="156"/>
+        <location filename="../../ui/windows/main_window.py" line="179"/>
+        <source>打印中心</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="180"/>
         <source>进度与检查</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="157"/>
+        <location filename="../../ui/windows/main_window.py" line="181"/>
         <source>实时排名</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="158"/>
+        <location filename="../../ui/windows/main_window.py" line="182"/>
         <source>锁定与签字</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="159"/>
+        <location filename="../../ui/windows/main_window.py" line="183"/>
         <source>解密</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="160"/>
+        <location filename="../../ui/windows/main_window.py" line="184"/>
         <source>审计日志</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="165"/>
+        <location filename="../../ui/windows/main_window.py" line="189"/>
         <source>切换裁判</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="181"/>
+        <location filename="../../ui/windows/main_window.py" line="205"/>
         <source>无法打开</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="199"/>
+        <location filename="../../ui/windows/main_window.py" line="223"/>
         <source>导入竞赛数据包或名单</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="201"/>
+        <location filename="../../ui/windows/main_window.py" line="225"/>
         <source>竞赛数据包 (*.json *.xlsx);;选手或裁判名单 (*.csv)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="206"/>
+        <location filename="../../ui/windows/main_window.py" line="230"/>
         <source>导入完成</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="206"/>
+        <location filename="../../ui/windows/main_window.py" line="230"/>
         <source>已导入 {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="211"/>
+        <location filename="../../ui/windows/main_window.py" line="235"/>
         <source>语言设置将在下次启动时生效 / Takes effect on the next start</source>
         <translation type="unfinished"></translation>
     </message>
@@ -805,8 +810,102 @@
 <context>
     <name>OverviewWidget</name>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="60"/>
+        <location filename="../../ui/windows/main_window.py" line="61"/>
         <source>{0} {1}（{2} 人）</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PrintCentreWidget</name>
+    <message>
+        <location filename="../../ui/windows/print_centre.py" line="126"/>
+        <source>预览</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/print_centre.py" line="127"/>
+        <source>保存PDF…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/print_centre.py" line="128"/>
+        <source>打印…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/print_centre.py" line="129"/>
+        <source>本项目全部文档…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/print_centre.py" line="143"/>
+        <source>项目：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/print_centre.py" line="145"/>
+        <source>文档：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/print_centre.py" line="152"/>
+        <source>打印记录</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/print_centre.py" line="189"/>
+        <source>无法写入文件：{0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/print_centre.py" line="191"/>
+        <source>生成文档失败：{0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/print_centre.py" line="215"/>
+        <source>共 {0} 页</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/print_centre.py" line="227"/>
+        <source>保存PDF</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/print_centre.py" line="227"/>
+        <location filename="../../ui/windows/print_centre.py" line="286"/>
+        <source>PDF 文件 (*.pdf)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/print_centre.py" line="240"/>
+        <source>已保存：{0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/print_centre.py" line="265"/>
+        <source>无法开始打印</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/print_centre.py" line="280"/>
+        <source>已发送到打印机：共 {0} 页</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/print_centre.py" line="286"/>
+        <source>保存全部文档</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/print_centre.py" line="300"/>
+        <source>已合并为一个PDF：{0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/print_centre.py" line="308"/>
+        <source>{0}  {1}  {2} {3}  {4} 页  {5}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -176,6 +176,7 @@ class MainWindow(QMainWindow):
             (self.tr("设备"), Action.ENTER_MARKS, "ui.windows.devices.DevicesWidget"),
             (self.tr("纸质评分表录入"), Action.DOUBLE_ENTRY, "ui.windows.double_entry.DoubleEntryWidget"),
             (self.tr("竞赛概况"), Action.SET_UP, OverviewWidget),
+            (self.tr("打印中心"), Action.PRINT, "ui.windows.print_centre.PrintCentreWidget"),
             (self.tr("进度与检查"), Action.PROGRESS, "ui.windows.progress.ProgressWidget"),
             (self.tr("实时排名"), Action.RANKING, "ui.windows.ranking.RankingWidget"),
             (self.tr("锁定与签字"), Action.LOCK, "ui.windows.lock.LockWidget"),
