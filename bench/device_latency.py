@@ -26,28 +26,14 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.figures import figure, percentile
+
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 VALUES = ("0024.010", "0024.015", "0024.005", "0024.020", "0024.030", "0024.012", "0024.000", "0024.025")
 WARMUP = 10  # first readings: untimed (page cache, first-use costs)
-
-
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-
-def _entry(value: float, target: float | None) -> dict[str, Any]:
-    return {
-        "value": round(value, 4),
-        "unit": "ms",
-        "baseline": None,
-        "ratio": None,
-        "target": target,
-        "target_on": "value",
-    }
 
 
 def bench_device_latency(n: int = 2000, details: dict[str, Any] | None = None) -> dict[str, dict[str, Any]]:
@@ -159,15 +145,15 @@ def bench_device_latency(n: int = 2000, details: dict[str, Any] | None = None) -
         details.update(
             {
                 "transport_median_ms": round(statistics.median(line), 4),
-                "transport_p99_ms": round(_percentile(line, 0.99), 4),
+                "transport_p99_ms": round(percentile(line, 0.99), 4),
                 "commit_median_ms": round(statistics.median(store_part), 4),
-                "commit_p99_ms": round(_percentile(store_part, 0.99), 4),
+                "commit_p99_ms": round(percentile(store_part, 0.99), 4),
                 "record_on_the_wire_ms": round(13 / bytes_per_second(profile) * 1000, 4),
             }
         )
     return {
-        "device_latency_p99": _entry(_percentile(total, 0.99), 20.0),
-        "device_latency_median": _entry(statistics.median(total), None),
+        "device_latency_p99": figure(percentile(total, 0.99), "ms", None, 20.0),
+        "device_latency_median": figure(statistics.median(total), "ms", None, None, "value"),
     }
 
 

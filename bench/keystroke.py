@@ -32,28 +32,14 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.figures import figure, percentile
+
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 WARMUP = 10
 VALUES = ("24.01", "24.015", "24.005", "24.02", "24.03", "24.012", "24.0", "24.025")
-
-
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-
-def _entry(value: float, target: float | None) -> dict[str, Any]:
-    return {
-        "value": round(value, 4),
-        "unit": "ms",
-        "baseline": None,
-        "ratio": None,
-        "target": target,
-        "target_on": "value",
-    }
 
 
 def bench_keystroke(n: int = 1000, details: dict[str, Any] | None = None) -> dict[str, dict[str, Any]]:
@@ -153,14 +139,14 @@ def bench_keystroke(n: int = 1000, details: dict[str, Any] | None = None) -> dic
         details.update(
             {
                 "rerank_median_ms": round(statistics.median(rerank), 4),
-                "rerank_p99_ms": round(_percentile(rerank, 0.99), 4),
+                "rerank_p99_ms": round(percentile(rerank, 0.99), 4),
                 "other_median_ms": round(statistics.median(rest), 4),
-                "other_p99_ms": round(_percentile(rest, 0.99), 4),
+                "other_p99_ms": round(percentile(rest, 0.99), 4),
             }
         )
     return {
-        "ui_keystroke_to_durable_p99": _entry(_percentile(times, 0.99), 10.0),
-        "ui_keystroke_to_durable_median": _entry(statistics.median(times), None),
+        "ui_keystroke_to_durable_p99": figure(percentile(times, 0.99), "ms", None, 10.0),
+        "ui_keystroke_to_durable_median": figure(statistics.median(times), "ms", None, None, "value"),
     }
 
 

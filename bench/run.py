@@ -21,30 +21,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.figures import figure, percentile  # noqa: E402
 from bench.synth import package as synth_package  # noqa: E402
 from scorer import package  # noqa: E402
 from scorer.store import Store  # noqa: E402
 from scorer.store.chain import GENESIS, canonical  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results.json"
-
-
-def p(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-
-def entry(
-    value: float, unit: str, baseline: float | None, target: float | None, target_on: str
-) -> dict[str, Any]:
-    return {
-        "value": round(value, 4),
-        "unit": unit,
-        "baseline": None if baseline is None else round(baseline, 4),
-        "ratio": None if not baseline else round(value / baseline, 3),
-        "target": target,
-        "target_on": target_on,
-    }
 
 
 def bare_insert_commit(path: Path, n: int) -> list[float]:
@@ -97,8 +80,10 @@ def bench_mark_append(work: Path, comp: Any, n: int = 1000, rounds: int = 3) -> 
     store.close()
     med, base = statistics.median(ours) * 1000, statistics.median(bare) * 1000
     return {
-        "mark_append": entry(med, "ms", base, 1.5, "ratio"),
-        "mark_append_p99": entry(p(ours, 0.99) * 1000, "ms", p(bare, 0.99) * 1000, None, "value"),
+        "mark_append": figure(med, "ms", base, 1.5, "ratio"),
+        "mark_append_p99": figure(
+            percentile(ours, 0.99) * 1000, "ms", percentile(bare, 0.99) * 1000, None, "value"
+        ),
     }
 
 
@@ -126,7 +111,7 @@ def bench_package_import(work: Path) -> tuple[dict[str, dict[str, Any]], Any]:
         with Store.create(work / f"import{r}.scorer") as store:
             store.set_competition(comp, "bench")
         best = min(best, time.perf_counter() - t0)
-    return {"package_import": entry(best, "s", None, None, "value")}, comp
+    return {"package_import": figure(best, "s", None, None, "value")}, comp
 
 
 def bench_rules(work: Path) -> dict[str, dict[str, Any]]:
@@ -183,8 +168,8 @@ def bench_rules(work: Path) -> dict[str, dict[str, Any]]:
     store.close()
     read, compute = min(reads), min(computes)
     return {
-        "rules_compute_full": entry(compute * 1000, "ms", read * 1000, 1.0, "ratio"),
-        "rules_incremental": entry(statistics.median(incremental) * 1000, "ms", None, 5.0, "value"),
+        "rules_compute_full": figure(compute * 1000, "ms", read * 1000, 1.0, "ratio"),
+        "rules_incremental": figure(statistics.median(incremental) * 1000, "ms", None, 5.0, "value"),
     }
 
 
