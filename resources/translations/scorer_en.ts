@@ -450,72 +450,112 @@
         <translation>Second-pass clerk</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="174"/>
+        <location filename="../../ui/windows/double_entry.py" line="175"/>
+        <source>扫描评分表上的二维码（或输入表单编号）后回车</source>
+        <translation>Scan the QR code on the paper form (or type its form id) and press Enter</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="178"/>
+        <source>评分表二维码</source>
+        <translation>Form QR code</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="179"/>
         <source>项目</source>
         <translation>Event</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="175"/>
+        <location filename="../../ui/windows/double_entry.py" line="180"/>
         <source>评分表裁判</source>
         <translation>Judge on the form</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="176"/>
+        <location filename="../../ui/windows/double_entry.py" line="181"/>
         <source>录入遍数</source>
         <translation>Pass</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="185"/>
+        <location filename="../../ui/windows/double_entry.py" line="190"/>
         <source>两遍不一致（在任一遍重新录入该格即可解决）</source>
         <translation>Mismatches between the passes (re-enter the cell in either pass to resolve)</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="215"/>
+        <location filename="../../ui/windows/double_entry.py" line="213"/>
+        <source>不是 Scorer 评分表的二维码：{0}</source>
+        <translation>Not a Scorer marking form code: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="217"/>
+        <source>这张评分表属于另一个竞赛（{0}）</source>
+        <translation>This form belongs to another competition ({0})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="221"/>
+        <source>这张评分表的项目 {0} 不在您的录入范围内</source>
+        <translation>This form's event {0} is not one you enter</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="226"/>
+        <source>这张评分表的裁判 {0} 不在项目 {1} 中</source>
+        <translation>This form's judge {0} is not in event {1}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="236"/>
+        <source>已打开 {0} / {1}，但评分表打印后选手或评分项有变化，请核对</source>
+        <translation>Opened {0} / {1}, but contestants or aspects changed after the form was printed: please check</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="239"/>
+        <source>已打开评分表：{0} / {1}</source>
+        <translation>Form opened: {0} / {1}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="257"/>
         <source>只有录分员可以录入纸质评分表</source>
         <translation>Only entry clerks may enter paper forms</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="295"/>
+        <location filename="../../ui/windows/double_entry.py" line="337"/>
         <source>两遍一致，分数已记录</source>
         <translation>Both passes agree; mark recorded</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="298"/>
+        <location filename="../../ui/windows/double_entry.py" line="340"/>
         <source>两遍不一致，请核对纸质评分表后重新录入</source>
         <translation>The passes disagree; check the paper form and re-enter</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="301"/>
+        <location filename="../../ui/windows/double_entry.py" line="343"/>
         <source>本遍已录入，等待另一遍</source>
         <translation>Entered in this pass; waiting for the other pass</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="307"/>
+        <location filename="../../ui/windows/double_entry.py" line="349"/>
         <source>本遍已录入、等待另一遍：{0} 格 · 两遍不一致：{1} 格</source>
         <translation>Entered in this pass, waiting for the other: {0} cells · Mismatches: {1} cells</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="311"/>
+        <location filename="../../ui/windows/double_entry.py" line="353"/>
         <source> · 项目已锁定，分数不能再记录</source>
         <translation> · Event locked: marks can no longer be recorded</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="370"/>
+        <location filename="../../ui/windows/double_entry.py" line="412"/>
         <source>按回车保存：{0}</source>
         <translation>Press Enter to save: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="392"/>
+        <location filename="../../ui/windows/double_entry.py" line="434"/>
         <source>{0} {1}：两遍一致，分数已记录</source>
         <translation>{0} {1}: both passes agree; mark recorded</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="394"/>
+        <location filename="../../ui/windows/double_entry.py" line="436"/>
         <source>{0} {1}：与另一遍不一致，请核对</source>
         <translation>{0} {1}: differs from the other pass; please check</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="396"/>
+        <location filename="../../ui/windows/double_entry.py" line="438"/>
         <source>{0} {1}：已录入</source>
         <translation>{0} {1}: entered</translation>
     </message>

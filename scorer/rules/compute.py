@@ -342,14 +342,14 @@ def _flags(
         if key[0] in contestant_org and orgs.get(judge) == contestant_org[key[0]]
     )
     for (contestant, aspect, _slot), judge in hits:
-        org = orgs[judge]
+        # The organisation is not named: before decryption it would point at the person.
         flags.append(
             Flag(
                 "conflict",
                 contestant,
                 aspect,
-                f"裁判 {judge} 与选手 {contestant} 同属“{org}”，却为其 {aspect} 评分（利益冲突）",
-                f"judge {judge} marked {aspect} of {contestant}, both from '{org}' (conflict of interest)",
+                f"裁判 {judge} 与选手 {contestant} 来自同一单位，却为其 {aspect} 评分（利益冲突）",
+                f"judge {judge} marked {aspect} of {contestant}, both from the same organisation (conflict of interest)",
             )
         )
     return flags

@@ -133,3 +133,20 @@ def test_invalid_values_are_refused_with_the_reason(qtbot, ctx_for, ui_store):
     _enter(qtbot, w, "C01", "A1.3", "pass")  # the same clerk may not enter the second pass
     assert "两名不同的录分员" in reason.text()
     assert _marks(ui_store) == {}
+
+
+def test_scanning_a_form_qr_opens_that_form(ctx_for, ui_store, qtbot):
+    """A scanner types the form's QR payload + Enter: the event and the judge of that form open."""
+    from scorer.reports.data import event_data
+    from scorer.reports.marking_forms import form_id
+
+    w = DoubleEntryWidget(ctx_for("L1"))
+    qtbot.addWidget(w)
+    payload = form_id(event_data(ui_store, "CNC"), "J2")
+    qtbot.keyClicks(w.form_code, payload)
+    qtbot.keyClick(w.form_code, Qt.Key.Key_Return)
+    assert (w.current_event(), w.current_judge()) == ("CNC", "J2")
+    assert "已打开评分表" in w.reason.text()
+    assert not w.open_form("SCORER-FORM|another-contest|CNC|J2|abc")
+    assert "另一个竞赛" in w.reason.text()
+    assert not w.open_form("hello")

@@ -170,7 +170,12 @@ class DoubleEntryWidget(QWidget):
         self.mismatches.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.mismatches.cellDoubleClicked.connect(self._goto_mismatch)
 
+        self.form_code = QLineEdit()
+        self.form_code.setObjectName("form")
+        self.form_code.setPlaceholderText(self.tr("扫描评分表上的二维码（或输入表单编号）后回车"))
+        self.form_code.returnPressed.connect(lambda: self.open_form(self.form_code.text()))
         form = QFormLayout()
+        form.addRow(self.tr("评分表二维码"), self.form_code)
         form.addRow(self.tr("项目"), self.event_combo)
         form.addRow(self.tr("评分表裁判"), self.judge_combo)
         form.addRow(self.tr("录入遍数"), self.pass_combo)
@@ -197,6 +202,43 @@ class DoubleEntryWidget(QWidget):
 
     def current_event(self) -> str:
         return self.event_combo.currentData() or ""
+
+    def open_form(self, payload: str) -> bool:
+        """Open the paper form whose QR code was scanned (a scanner types the payload + Enter):
+        "SCORER-FORM|competition|event|judge|check" → that event and judge; a check that no longer
+        matches means the form was printed before contestants or aspects changed."""
+        parts = payload.strip().split("|")
+        comp = self.ctx.store.competition
+        if len(parts) != 5 or parts[0] != "SCORER-FORM" or comp is None:
+            self.reason.setText(self.tr("不是 Scorer 评分表的二维码：{0}").format(payload.strip()))
+            return False
+        _, comp_id, event, judge, _check = parts
+        if comp_id != comp.id:
+            self.reason.setText(self.tr("这张评分表属于另一个竞赛（{0}）").format(comp_id))
+            return False
+        i = self.event_combo.findData(event)
+        if i < 0:
+            self.reason.setText(self.tr("这张评分表的项目 {0} 不在您的录入范围内").format(event))
+            return False
+        self.event_combo.setCurrentIndex(i)
+        j = self.judge_combo.findData(judge)
+        if j < 0:
+            self.reason.setText(self.tr("这张评分表的裁判 {0} 不在项目 {1} 中").format(judge, event))
+            return False
+        self.judge_combo.setCurrentIndex(j)
+        from scorer.reports.data import event_data
+        from scorer.reports.marking_forms import form_id
+
+        current = form_id(event_data(self.ctx.store, event), judge)
+        self.form_code.clear()
+        if current != payload.strip():
+            self.reason.setText(
+                self.tr("已打开 {0} / {1}，但评分表打印后选手或评分项有变化，请核对").format(event, judge)
+            )
+        else:
+            self.reason.setText(self.tr("已打开评分表：{0} / {1}").format(event, judge))
+        self.grid.setFocus()
+        return True
 
     def current_judge(self) -> str:
         return self.judge_combo.currentData() or ""
