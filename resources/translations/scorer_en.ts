@@ -492,12 +492,12 @@
     <message>
         <location filename="../../ui/windows/double_entry.py" line="221"/>
         <source>这张评分表的项目 {0} 不在您的录入范围内</source>
-        <translation>This form's event {0} is not one you enter</translation>
+        <translation>This form&apos;s event {0} is not one you enter</translation>
     </message>
     <message>
         <location filename="../../ui/windows/double_entry.py" line="226"/>
         <source>这张评分表的裁判 {0} 不在项目 {1} 中</source>
-        <translation>This form's judge {0} is not in event {1}</translation>
+        <translation>This form&apos;s judge {0} is not in event {1}</translation>
     </message>
     <message>
         <location filename="../../ui/windows/double_entry.py" line="236"/>
@@ -1245,144 +1245,166 @@
 <context>
     <name>ScoreEntryWidget</name>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="244"/>
+        <location filename="../../ui/windows/score_entry.py" line="249"/>
         <source>录入</source>
         <translation>Entry</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="245"/>
+        <location filename="../../ui/windows/score_entry.py" line="250"/>
         <source>更正</source>
         <translation>Correction</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="246"/>
+        <location filename="../../ui/windows/score_entry.py" line="251"/>
         <source>作废</source>
         <translation>Void</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="249"/>
+        <location filename="../../ui/windows/score_entry.py" line="254"/>
         <source>键盘</source>
         <translation>Keyboard</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="250"/>
+        <location filename="../../ui/windows/score_entry.py" line="255"/>
         <source>仪器（键盘输入）</source>
         <translation>Instrument (keyboard wedge)</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="251"/>
+        <location filename="../../ui/windows/score_entry.py" line="256"/>
         <source>仪器</source>
         <translation>Instrument</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="252"/>
+        <location filename="../../ui/windows/score_entry.py" line="257"/>
         <source>双人录入</source>
         <translation>Double entry</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="253"/>
+        <location filename="../../ui/windows/score_entry.py" line="258"/>
         <source>导入</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="254"/>
+        <location filename="../../ui/windows/score_entry.py" line="259"/>
         <source>命令行</source>
         <translation>Command line</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="255"/>
+        <location filename="../../ui/windows/score_entry.py" line="260"/>
         <source>同步</source>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="313"/>
+        <location filename="../../ui/windows/score_entry.py" line="318"/>
         <source>项目：</source>
         <translation>Event:</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="322"/>
+        <location filename="../../ui/windows/score_entry.py" line="327"/>
         <source>所选单元格的记录：</source>
         <translation>History of the selected cell:</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="349"/>
+        <location filename="../../ui/windows/score_entry.py" line="355"/>
         <source>{0} 没有可以评分的项目</source>
         <translation>{0} has no events to mark</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="382"/>
+        <location filename="../../ui/windows/score_entry.py" line="388"/>
         <source>项目 {0} 已锁定：分数不能再录入或修改（需裁判长解锁）</source>
         <translation>Event {0} is locked: marks can no longer be entered or changed (the chief judge must unlock it)</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="400"/>
+        <location filename="../../ui/windows/score_entry.py" line="406"/>
         <source>项目已锁定，不能再录入或修改分数（需裁判长解锁）</source>
         <translation>The event is locked: marks can no longer be entered or changed (the chief judge must unlock it)</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="433"/>
+        <location filename="../../ui/windows/score_entry.py" line="439"/>
         <source>{0} {1}：“{2}”没有保存（按 Enter 键才保存）</source>
         <translation>{0} {1}: “{2}” was not saved (press Enter to save)</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="442"/>
+        <location filename="../../ui/windows/score_entry.py" line="448"/>
         <source>更正分数</source>
         <translation>Correct mark</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="443"/>
+        <location filename="../../ui/windows/score_entry.py" line="449"/>
         <source>把已保存的分数 {0} 改为 {1}。
 请写明更正原因：</source>
         <translation>Change the saved mark {0} to {1}.
 Reason for the correction:</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="466"/>
+        <location filename="../../ui/windows/score_entry.py" line="472"/>
         <source>已保存的分数不能清空；要更改请输入新的分数</source>
         <translation>A saved mark cannot be cleared; type a new mark to change it</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="491"/>
+        <location filename="../../ui/windows/score_entry.py" line="497"/>
         <source>已取消更正：{0} {1} 仍为 {2}，未写入任何内容</source>
         <translation>Correction cancelled: {0} {1} is still {2}; nothing was written</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="508"/>
+        <location filename="../../ui/windows/score_entry.py" line="514"/>
         <source>保存失败，未写入：{0}</source>
         <translation>Save failed, nothing was written: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="513"/>
+        <location filename="../../ui/windows/score_entry.py" line="519"/>
         <source>已更正：{0} {1} = {2}（记录 #{3}）</source>
         <translation>Corrected: {0} {1} = {2} (record #{3})</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="515"/>
+        <location filename="../../ui/windows/score_entry.py" line="521"/>
         <source>已保存：{0} {1} = {2}（记录 #{3}）</source>
         <translation>Saved: {0} {1} = {2} (record #{3})</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="531"/>
+        <location filename="../../ui/windows/score_entry.py" line="540"/>
+        <source>已取消作废：{0} {1} 仍为 {2}</source>
+        <translation>Void cancelled: {0} {1} is still {2}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="549"/>
+        <source>已作废：{0} {1}（原为 {2}，记录 #{3}）</source>
+        <translation>Voided: {0} {1} (was {2}, record #{3})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="559"/>
+        <source>作废分数</source>
+        <translation>Void mark</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="560"/>
+        <source>作废 {0} {1} 的分数 {2}（记录保留在日志中）。
+请写明原因：</source>
+        <translation>Void the mark {2} of {0} {1} (the record stays in the log).
+Reason:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="574"/>
         <source>收到设备读数 {0}，但没有选中评分格</source>
         <translation>Device reading {0} received, but no cell is selected</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="594"/>
+        <location filename="../../ui/windows/score_entry.py" line="637"/>
         <source>评分组 {0}：{1}</source>
         <translation>Panel {0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="606"/>
+        <location filename="../../ui/windows/score_entry.py" line="649"/>
         <source>{0}  {1}  {2}  {3} · {4} · #{5}</source>
         <translation>{0}  {1}  {2}  {3} · {4} · #{5}</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="611"/>
+        <location filename="../../ui/windows/score_entry.py" line="654"/>
         <source>{0}  {1}  {2} → {3}  原因：{4}  {5} · #{6}</source>
         <translation>{0}  {1}  {2} → {3}  Reason: {4}  {5} · #{6}</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="614"/>
+        <location filename="../../ui/windows/score_entry.py" line="657"/>
         <source>{0}  {1}  {2}  原因：{3}  {4} · #{5}</source>
         <translation>{0}  {1}  {2}  Reason: {3}  {4} · #{5}</translation>
     </message>

@@ -414,3 +414,21 @@ def test_out_of_range_reading_is_refused_like_typing(entry, ui_store):
     go(w, "C01", "A1.1")
     w.offer_reading("2.4012", "device:COM3", b"01A+0002.4012", auto_accept=True)
     assert log_rows(ui_store) == [] and "合理范围" in w.reason.text()
+
+
+def test_delete_voids_a_mark_with_a_reason_and_keeps_it_in_the_log(entry, qtbot, ui_store, monkeypatch):
+    """Delete on a saved cell asks a reason, withdraws the mark, and the history still shows it."""
+    w = entry("J1")
+    go(w, "C01", "A1.1")
+    type_value(qtbot, w, "24.010")
+    go(w, "C01", "A1.1")
+    monkeypatch.setattr(w, "ask_void_reason", lambda *a: None)
+    qtbot.keyClick(w.grid, Qt.Key.Key_Delete)
+    assert [m.value for m in ui_store.marks()] == ["24.010"]  # cancelled: nothing written
+    monkeypatch.setattr(w, "ask_void_reason", lambda *a: "entered for the wrong contestant")
+    qtbot.keyClick(w.grid, Qt.Key.Key_Delete)
+    assert ui_store.marks() == []
+    assert [r.kind for r in log_rows(ui_store)] == ["mark", "mark.void"]
+    cell = w.model.index_of("C01", "A1.1")
+    assert cell.data() == ""
+    assert any("24.010" in w.history.item(i).text() for i in range(w.history.count()))

@@ -215,6 +215,8 @@ class ScoreGrid(QTableView):
     blocked = Signal()
     # Enter was pressed with no editor open: skip to the next cell.
     skip = Signal()
+    # Delete on a saved cell: withdraw (void) that mark, with a reason.
+    void = Signal()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if self.state() == QAbstractItemView.State.EditingState:
@@ -225,6 +227,9 @@ class ScoreGrid(QTableView):
         key = event.key()
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.skip.emit()
+            return
+        if key == Qt.Key.Key_Delete:
+            self.void.emit()
             return
         index = self.currentIndex()
         text = event.text()
@@ -326,6 +331,7 @@ class ScoreEntryWidget(QWidget):
         self.grid.selectionModel().currentChanged.connect(self._current_changed)
         self.grid.blocked.connect(self._blocked)
         self.grid.skip.connect(lambda: self._move(self.grid.currentIndex(), Move.NEXT))
+        self.grid.void.connect(self.void_current)
         ctx.saved.connect(self._on_saved)
         ctx.event_state_changed.connect(self._on_event_state)
         ctx.device_reading.connect(self._device_reading)
@@ -519,6 +525,43 @@ class ScoreEntryWidget(QWidget):
         )
         self.entered.emit(saved.contestant, aspect.code, saved.log_id)
         return True
+
+    def void_current(self) -> bool:
+        """Delete on a saved cell: the mark is withdrawn (it stays in the log) after a reason."""
+        index = self.grid.currentIndex()
+        cell = self.model.cell(index) if index.isValid() else None
+        contestant = self.model.contestant_at(index.row()) if index.isValid() else None
+        aspect = self.model.aspect_at(index.column()) if index.isValid() else None
+        if cell is None or contestant is None or aspect is None:
+            return False
+        reason = self.ask_void_reason(contestant.code, aspect.code, cell.value)
+        if reason is None:
+            self.show_reason(
+                self.tr("已取消作废：{0} {1} 仍为 {2}").format(contestant.code, aspect.code, cell.value)
+            )
+            return False
+        try:
+            saved = self.ctx.void(cell.log_id, reason)
+        except ScorerError as exc:
+            self.show_reason(exc.message())
+            return False
+        self.status.setText(
+            self.tr("已作废：{0} {1}（原为 {2}，记录 #{3}）").format(
+                contestant.code, aspect.code, cell.value, saved.log_id
+            )
+        )
+        return True
+
+    def ask_void_reason(self, contestant: str, aspect: str, value: str) -> str | None:
+        """The reason for withdrawing a mark (None: cancelled); tests replace this method."""
+        text, ok = QInputDialog.getText(
+            self,
+            self.tr("作废分数"),
+            self.tr("作废 {0} {1} 的分数 {2}（记录保留在日志中）。\n请写明原因：").format(
+                contestant, aspect, value
+            ),
+        )
+        return text.strip() if ok and text.strip() else None
 
     def _device_reading(self, text: str, source: str, raw: object, auto_accept: bool) -> None:
         self.offer_reading(text, source, raw if isinstance(raw, bytes) else b"", auto_accept)
