@@ -25,6 +25,7 @@ SHOTS = [
     ("lock", "CNC-K", "1000", 4),
     ("audit", "CNC-K", "1000", 5),
     ("overview", "COORD", "8888", 0),
+    ("print-centre", "COORD", "8888", 1),
 ]
 
 
@@ -75,6 +76,10 @@ def main(out: Path) -> int:
             window.show()
             window.tabs.setCurrentIndex(tab)
             settle()
+            view = getattr(window.tabs.currentWidget(), "view", None) or window.tabs.currentWidget()
+            if name == "print-centre" and hasattr(view, "show_preview"):
+                view.show_preview()
+                settle()
             window.grab().save(str(out / f"{name}-{suffix}.png"))
             window.close()
     # the import problems table, from a package with mistakes

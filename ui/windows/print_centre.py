@@ -156,6 +156,7 @@ class PrintCentreWidget(QWidget):
         split.addWidget(right)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
+        split.setSizes([900, 300])  # the preview is the big part; the history a side column
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.message)
