@@ -722,6 +722,13 @@ def test_team_sum_and_tie_on_time():
     }
     result = EventRules(e).compute(crew, marks)
     assert [(t.team, t.total, t.rank) for t in result.teams] == [("B", D(150), 1), ("A", D(150), 2)]
+    gold = event(
+        aspects,
+        team_size=2,
+        ranking={"tie_breaks": ["time"]},
+        awards={"basis": "place", "tiers": [{"name": "金牌", "places": 1}]},
+    )
+    assert [t.award for t in EventRules(gold).compute(crew, marks).teams] == ["金牌", ""]
 
 
 def test_conflict_of_interest_is_flagged():

@@ -15,7 +15,7 @@ from typing import Any
 from scorer.errors import Problem
 from scorer.model import AspectType, Contestant, Event, Judge
 from scorer.rules.aspects import MISSING, OK, RESCORE, ZERO, AspectScore, compile_aspect
-from scorer.rules.awards import assign_awards
+from scorer.rules.awards import assign_awards, tier_counts
 from scorer.rules.ranking import rank
 from scorer.rules.scales import standardise
 
@@ -263,10 +263,19 @@ class EventRules:
             return (-t.total, (t.time if t.time is not None else inf) if use_time else ZERO)
 
         teams.sort(key=lambda t: (key(t), t.team))
+        awards = self.event.awards
+        bounds = tier_counts(awards, len(teams)) if awards.basis != "threshold" else []
         out: list[TeamResult] = []
         for i, t in enumerate(teams):
             place = out[-1].rank if out and key(teams[i - 1]) == key(t) else i + 1
-            out.append(replace(t, rank=place))
+            assert place is not None
+            if awards.basis == "threshold":
+                award = next(
+                    (a.name for a in awards.tiers if a.threshold is not None and t.total >= a.threshold), ""
+                )
+            else:  # the event's award policy applied to teams: tied teams share an award
+                award = next((name for name, last in bounds if place <= last), "")
+            out.append(replace(t, rank=place, award=award))
         return tuple(out)
 
     def rescore(
