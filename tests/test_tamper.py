@@ -151,3 +151,18 @@ def test_verify_never_writes(marked):
     before = marked.read_bytes(), Path(f"{marked}.head").read_bytes()
     main(["verify", str(marked)])
     assert (marked.read_bytes(), Path(f"{marked}.head").read_bytes()) == before
+
+
+def test_unlocking_behind_the_logs_back_is_detected(store, capsys):
+    """An event locked in the log but unlocked in the table (to slip a mark in) fails verify."""
+    from scorer import locking
+
+    locking.lock_event(store, "CNC", "K1", ["J1"])
+    path = store.path
+    store.close()
+    store.conn = sqlite3.connect(":memory:")
+    store._checkpoint = type("Done", (), {"close": lambda self: None})()
+    assert run_verify(path, capsys)[0] == 0
+    tamper(path, "UPDATE locks SET locked = 0")
+    code, out = run_verify(path, capsys)
+    assert code == 1 and "lock or decryption state" in out

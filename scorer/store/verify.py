@@ -58,6 +58,14 @@ def verify(path: str | Path) -> Report:
             if "statuses" in tables
             else {}
         )
+        lock_table = (
+            {e: bool(v) for e, v in conn.execute("SELECT event, locked FROM locks")}
+            if "locks" in tables
+            else {}
+        )
+        decrypted_table = (
+            {r[0] for r in conn.execute("SELECT event FROM decrypted")} if "decrypted" in tables else set()
+        )
     except sqlite3.DatabaseError as exc:
         raise ScorerError(
             f"{path} 不是 Scorer 竞赛文件或已损坏（{exc}）",
@@ -144,6 +152,21 @@ def verify(path: str | Path) -> Report:
                 "statuses",
                 "选手状态表被程序之外的改动修改过，与日志不一致",
                 "the contestant status table was changed outside the program; it disagrees with the log",
+            )
+        # Locks guard the marks (triggers read this table): unlocking behind the log's back is tampering.
+        replayed_locks: dict[str, bool] = {}
+        replayed_decrypted: set[str] = set()
+        for r in rows:
+            if r[3] in ("event.lock", "event.unlock"):
+                replayed_locks[json.loads(r[4])["event"]] = r[3] == "event.lock"
+            elif r[3] == "event.decrypt":
+                replayed_decrypted.add(json.loads(r[4])["event"])
+        if replayed_locks != lock_table or replayed_decrypted != decrypted_table:
+            _problem(
+                report,
+                "locks",
+                "锁定或解密状态被程序之外的改动修改过，与日志不一致",
+                "the lock or decryption state was changed outside the program; it disagrees with the log",
             )
     return report
 
