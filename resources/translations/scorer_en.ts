@@ -274,140 +274,155 @@
 <context>
     <name>DevicesWidget</name>
     <message>
-        <location filename="../../ui/windows/devices.py" line="45"/>
+        <location filename="../../ui/windows/devices.py" line="47"/>
         <source>等待端口</source>
         <translation>Waiting for port</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="46"/>
+        <location filename="../../ui/windows/devices.py" line="48"/>
         <source>已连接</source>
         <translation>Connected</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="47"/>
+        <location filename="../../ui/windows/devices.py" line="49"/>
         <source>已断开（拔出？）</source>
         <translation>Disconnected (unplugged?)</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="48"/>
+        <location filename="../../ui/windows/devices.py" line="50"/>
         <source>收到乱码：波特率不对或接错设备？</source>
         <translation>Receiving garbage: wrong speed or wrong device?</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="49"/>
+        <location filename="../../ui/windows/devices.py" line="51"/>
         <source>已停止</source>
         <translation>Stopped</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="63"/>
+        <location filename="../../ui/windows/devices.py" line="65"/>
         <source>自定义配置（.json）…</source>
         <translation>Custom profile (.json)…</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="68"/>
+        <location filename="../../ui/windows/devices.py" line="70"/>
         <source>端口名（COM3、/dev/ttyUSB0）或地址（socket://主机:端口、rfc2217://…）</source>
         <translation>Port name (COM3, /dev/ttyUSB0) or address (socket://host:port, rfc2217://…)</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="73"/>
+        <location filename="../../ui/windows/devices.py" line="75"/>
         <source>当前评分格（回车确认）</source>
         <translation>The focused cell (confirm with Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="78"/>
+        <location filename="../../ui/windows/devices.py" line="80"/>
         <source>计时：{0} {1}（按号码配对）</source>
         <translation>Timing: {0} {1} (paired by bib)</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="81"/>
+        <location filename="../../ui/windows/devices.py" line="83"/>
         <source>读数自动保存（不等回车）</source>
         <translation>Save readings at once (no Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="83"/>
+        <location filename="../../ui/windows/devices.py" line="85"/>
         <source>添加设备</source>
         <translation>Add device</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="87"/>
+        <location filename="../../ui/windows/devices.py" line="89"/>
         <source>设备类型</source>
         <translation>Device type</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="88"/>
-        <location filename="../../ui/windows/devices.py" line="95"/>
+        <location filename="../../ui/windows/devices.py" line="90"/>
+        <location filename="../../ui/windows/devices.py" line="97"/>
         <source>端口</source>
         <translation>Port</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="89"/>
+        <location filename="../../ui/windows/devices.py" line="91"/>
         <source>读数去向</source>
         <translation>Readings go to</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="95"/>
+        <location filename="../../ui/windows/devices.py" line="97"/>
         <source>设备</source>
         <translation>Devices</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="95"/>
+        <location filename="../../ui/windows/devices.py" line="97"/>
         <source>状态</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="95"/>
+        <location filename="../../ui/windows/devices.py" line="97"/>
         <source>最后读数</source>
         <translation>Last reading</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="99"/>
+        <location filename="../../ui/windows/devices.py" line="101"/>
         <source>取值 / 测试</source>
         <translation>Get value / test</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="102"/>
+        <location filename="../../ui/windows/devices.py" line="104"/>
         <source>移除</source>
         <translation>Remove</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="118"/>
+        <location filename="../../ui/windows/devices.py" line="120"/>
+        <source>分配给选手</source>
+        <translation>Assign to contestant</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="128"/>
         <source>最近的读数和故障</source>
         <translation>Recent readings and faults</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="128"/>
+        <location filename="../../ui/windows/devices.py" line="130"/>
+        <source>没有有效号码的计时记录（请分配给选手）</source>
+        <translation>Timer records without a valid bib (assign them to a contestant)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="144"/>
         <source>无法列出串口：{0}</source>
         <translation>Cannot list serial ports: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="136"/>
+        <location filename="../../ui/windows/devices.py" line="152"/>
         <source>自定义设备配置</source>
         <translation>Custom device profile</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="147"/>
+        <location filename="../../ui/windows/devices.py" line="163"/>
         <source>请填写端口</source>
         <translation>Enter a port</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="213"/>
+        <location filename="../../ui/windows/devices.py" line="229"/>
         <source>{0} 故障：{1}  [{2}]</source>
         <translation>{0} fault: {1}  [{2}]</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="218"/>
+        <location filename="../../ui/windows/devices.py" line="234"/>
         <source>（不稳定）</source>
         <translation> (unstable)</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="222"/>
+        <location filename="../../ui/windows/devices.py" line="238"/>
         <source>{0} {1}  [{2}]</source>
         <translation>{0} {1}  [{2}]</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="235"/>
+        <location filename="../../ui/windows/devices.py" line="257"/>
         <source>已保存计时：{0}（记录 #{1}）</source>
         <translation>Time saved: {0} (record #{1})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="279"/>
+        <source>请先选中一条记录和一名选手</source>
+        <translation>Select a record and a contestant first</translation>
     </message>
 </context>
 <context>
@@ -893,58 +908,58 @@
         <translation>Print history</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/print_centre.py" line="189"/>
+        <location filename="../../ui/windows/print_centre.py" line="190"/>
         <source>无法写入文件：{0}</source>
         <translation>Cannot write the file: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/print_centre.py" line="191"/>
+        <location filename="../../ui/windows/print_centre.py" line="192"/>
         <source>生成文档失败：{0}</source>
         <translation>Could not make the document: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/print_centre.py" line="215"/>
+        <location filename="../../ui/windows/print_centre.py" line="216"/>
         <source>共 {0} 页</source>
         <translation>{0} pages</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/print_centre.py" line="227"/>
+        <location filename="../../ui/windows/print_centre.py" line="228"/>
         <source>保存PDF</source>
         <translation>Save PDF</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/print_centre.py" line="227"/>
-        <location filename="../../ui/windows/print_centre.py" line="286"/>
+        <location filename="../../ui/windows/print_centre.py" line="228"/>
+        <location filename="../../ui/windows/print_centre.py" line="287"/>
         <source>PDF 文件 (*.pdf)</source>
         <translation>PDF files (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/print_centre.py" line="240"/>
+        <location filename="../../ui/windows/print_centre.py" line="241"/>
         <source>已保存：{0}</source>
         <translation>Saved: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/print_centre.py" line="265"/>
+        <location filename="../../ui/windows/print_centre.py" line="266"/>
         <source>无法开始打印</source>
         <translation>Cannot start printing</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/print_centre.py" line="280"/>
+        <location filename="../../ui/windows/print_centre.py" line="281"/>
         <source>已发送到打印机：共 {0} 页</source>
         <translation>Sent to the printer: {0} pages</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/print_centre.py" line="286"/>
+        <location filename="../../ui/windows/print_centre.py" line="287"/>
         <source>保存全部文档</source>
         <translation>Save all documents</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/print_centre.py" line="300"/>
+        <location filename="../../ui/windows/print_centre.py" line="301"/>
         <source>已合并为一个PDF：{0}</source>
         <translation>Merged into one PDF: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/print_centre.py" line="308"/>
+        <location filename="../../ui/windows/print_centre.py" line="309"/>
         <source>{0}  {1}  {2} {3}  {4} 页  {5}</source>
         <translation>{0}  {1}  {2} {3}  {4} pages  {5}</translation>
     </message>

@@ -14,7 +14,7 @@ Every mark made here carries the raw record and the port in the log (`source` "d
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from scorer.devices.profiles import Profile
@@ -162,12 +162,28 @@ class TimerBinding:
         contestant_of: Callable[[str], str | None] | None = None,
     ):
         self.session = session
+        self.event = event
         self.aspect = aspect
         self.port = port
         self.pairing = TimerPairing(use_run_time)
         self.contestant_of = contestant_of or contestant_by_station(session, event)
         self.marks: dict[tuple[str, str, str], int] = {}  # completing record → mark log id
         self.unassigned: list[Reading] = []
+
+    def assign(self, reading: Reading, contestant: str) -> list[Saved]:
+        """The judge gives a record without a valid bib to a contestant (by their station)."""
+        station = next((c.station for c in self.session.contestants(self.event) if c.code == contestant), "")
+        if not station:
+            raise MarkRefused(
+                f"选手 {contestant} 没有机位号，无法对应计时记录",
+                f"contestant {contestant} has no station number",
+            )
+        if reading in self.unassigned:
+            self.unassigned.remove(reading)
+        bib = station.zfill(4)
+        flags = (*tuple(f for f in reading.flags if f != "no_bib"), "assigned")
+        self.pairing.seen.discard((reading.bib, reading.channel, reading.time_of_day))
+        return self.feed(replace(reading, bib=bib, flags=flags))
 
     def feed(self, event: Event) -> list[Saved]:
         """Bind one event; the marks it made or voided. Refusals raise MarkRefused (shown to the judge)."""

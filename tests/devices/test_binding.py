@@ -112,3 +112,17 @@ def test_run_time_records_and_faults():
     assert elapsed.seconds == D("9150.5")
     assert pairing.feed(Fault("garbage", "x", "x", b"\xff", 0.0)) == []
     assert pairing.feed(timer("0001", "C1", "11:00:00.0000", "finish")) == []  # pairing off: RT only
+
+
+def test_a_record_without_bib_can_be_assigned_by_the_judge(session, store):
+    """The finish came without a valid bib: the judge gives it to C01 (station 1) and it pairs."""
+    binding = TimerBinding(session, "CNC", "B1.3", "p")
+    binding.feed(timer("0001", "C0", "09:00:00.0000", "start"))
+    binding.feed(timer("", "C1", "11:32:30.5000", "finish", ("no_bib",)))
+    [orphan] = binding.unassigned
+    [saved] = binding.assign(orphan, "C01")
+    row = store.get(saved.log_id)
+    assert row.payload["contestant"] == "C01" and D(row.payload["value"]) == D("9150.5")
+    assert binding.unassigned == []
+    with pytest.raises(MarkRefused, match="no station"):
+        binding.assign(orphan, "C99")

@@ -79,3 +79,23 @@ def test_garbage_shows_a_fault_and_makes_no_mark(ctx_for, ui_store, qtbot, sim):
         assert list(ui_store.log(("mark",))) == []
     finally:
         worker.stop()
+
+
+def test_timer_record_without_bib_is_assigned_by_the_judge(ctx_for, ui_store, qtbot, sim):
+    ctx = ctx_for("J1")
+    panel = DevicesWidget(ctx)
+    qtbot.addWidget(panel)
+    worker = panel.add(sim.path, profiles.get("alge-timy"), "CNC:B1.3")
+    try:
+        qtbot.waitUntil(lambda: panel.table.item(0, 2).text().startswith("已连接"), timeout=5000)
+        sim.send(b" 0002 C0  09:00:00.0000 00\r")
+        sim.send(b"?0000 C1  10:00:00.0000 00\r")
+        qtbot.waitUntil(lambda: panel.unassigned.count() == 1, timeout=5000)
+        panel.unassigned.setCurrentRow(0)
+        panel.assign_to.setCurrentText("C02")
+        panel.assign_selected()
+        [row] = ui_store.log(("mark",))
+        assert row.payload["contestant"] == "C02" and float(row.payload["value"]) == 3600.0
+        assert panel.unassigned.count() == 0
+    finally:
+        worker.stop()

@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QListWidget,
+    QListWidgetItem,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -110,6 +112,14 @@ class DevicesWidget(QWidget):
         self.message.setWordWrap(True)
         self.log = QListWidget()
         self.log.setObjectName("log")
+        # Timer records that came without a valid bib wait here for the judge to assign them.
+        self.unassigned = QListWidget()
+        self.unassigned.setObjectName("unassigned")
+        self.assign_to = QComboBox()
+        self.assign_to.setObjectName("assign_to")
+        assign = QPushButton(self.tr("分配给选手"))
+        assign.setObjectName("assign")
+        assign.clicked.connect(self.assign_selected)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.table)
@@ -117,6 +127,12 @@ class DevicesWidget(QWidget):
         layout.addWidget(self.message)
         layout.addWidget(QLabel(self.tr("最近的读数和故障")))
         layout.addWidget(self.log)
+        layout.addWidget(QLabel(self.tr("没有有效号码的计时记录（请分配给选手）")))
+        layout.addWidget(self.unassigned)
+        assign_row = QHBoxLayout()
+        assign_row.addWidget(self.assign_to, 1)
+        assign_row.addWidget(assign)
+        layout.addLayout(assign_row)
 
     def _fill_ports(self) -> None:
         try:
@@ -229,13 +245,46 @@ class DevicesWidget(QWidget):
                         value_text(event), f"device:{port}", event.raw, bool(worker.property("auto"))
                     )
             else:
-                for saved in self.bindings[id(worker)].feed(event):
-                    self.ctx.announce(saved)
-                    self.message.setText(
-                        self.tr("已保存计时：{0}（记录 #{1}）").format(saved.contestant, saved.log_id)
-                    )
+                self._saved(self.bindings[id(worker)].feed(event))
         except ScorerError as exc:
             self.message.setText(exc.message())
+        self._show_unassigned()
+
+    def _saved(self, saved_list: list[Any]) -> None:
+        for saved in saved_list:
+            self.ctx.announce(saved)
+            self.message.setText(
+                self.tr("已保存计时：{0}（记录 #{1}）").format(saved.contestant, saved.log_id)
+            )
+
+    def _show_unassigned(self) -> None:
+        self.unassigned.clear()
+        codes: list[str] = []
+        for binding in self.bindings.values():
+            for reading in binding.unassigned:
+                item = QListWidgetItem(
+                    f"{reading.channel} {reading.time_of_day}  [{reading.raw.decode('latin-1')}]"
+                )
+                item.setData(Qt.ItemDataRole.UserRole, (id(binding), reading))
+                self.unassigned.addItem(item)
+            codes += [c.code for c in self.ctx.session.contestants(binding.event)]
+        if [self.assign_to.itemText(i) for i in range(self.assign_to.count())] != codes:
+            self.assign_to.clear()
+            self.assign_to.addItems(codes)
+
+    def assign_selected(self) -> None:
+        """Give the selected record without a bib to the chosen contestant (by station number)."""
+        item = self.unassigned.currentItem()
+        if item is None or not self.assign_to.currentText():
+            self.message.setText(self.tr("请先选中一条记录和一名选手"))
+            return
+        binding_id, reading = item.data(Qt.ItemDataRole.UserRole)
+        binding = next(b for b in self.bindings.values() if id(b) == binding_id)
+        try:
+            self._saved(binding.assign(reading, self.assign_to.currentText()))
+        except ScorerError as exc:
+            self.message.setText(exc.message())
+        self._show_unassigned()
 
 
 def _fmt(value: Decimal | None) -> str:
