@@ -4,7 +4,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
-.PHONY: run test bench lint translations screenshots clean-demo
+.PHONY: run test bench lint translations screenshots installer clean-demo
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,11 @@ translations: $(STAMP)
 # Screenshots of each main screen in zh_CN (and en), taken on a virtual display.
 screenshots: $(STAMP)
 	xvfb-run -a -s "-screen 0 1400x900x24" $(PY) scripts/screenshots.py docs/screenshots
+
+# One-folder bundle (dist/Scorer-<version>/ with scorer-app and scorer) for venue laptops.
+installer: $(STAMP)
+	$(PY) -m pip install -q --disable-pip-version-check pyinstaller
+	$(VENV)/bin/pyinstaller --noconfirm build_installer.spec
 
 # Re-create the demo competition file in the user's data folder on the next `make run`.
 clean-demo:
