@@ -792,3 +792,27 @@ def test_tie_breaks_round_as_the_scheme_does():
     e = event([exam], ranking={"tie_breaks": ["aspect:X"]})
     result = EventRules(e).compute(people(2), {"C01": {"X": {"": "8.5"}}, "C02": {"X": {"": "8.52"}}})
     assert [r.rank for r in result.results] == [1, 1]
+
+
+def test_no_shared_places_blocks_only_ties_that_decide_something():
+    """Ratio tiers: a tie wholly inside 三等奖 decides nothing; one across the 一/二等奖 line does."""
+    e = event_from_dict(
+        {
+            **TWO_CRITERIA,
+            "ranking": {"shared_medal_places": False},
+            "awards": {
+                "basis": "ratio",
+                "tiers": [
+                    {"name": "一等奖", "ratio": "0.1"},
+                    {"name": "二等奖", "ratio": "0.2"},
+                    {"name": "三等奖", "ratio": "0.3"},
+                ],
+            },
+        }
+    )
+    inside = {f"C{i:02d}": (str(100 - i), str(100 - i)) for i in range(1, 11)}
+    inside["C05"] = inside["C04"]  # tie on places 4–5; N = 10: 一等奖 1, 二等奖 2–3, 三等奖 4–6
+    assert EventRules(e).compute(people(10), exams(inside)).problems == ()
+    across = {f"C{i:02d}": (str(100 - i), str(100 - i)) for i in range(1, 11)}
+    across["C02"] = across["C01"]  # places 1 and 2: 一等奖 and 二等奖
+    assert len(EventRules(e).compute(people(10), exams(across)).problems) == 1

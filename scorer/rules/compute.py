@@ -302,14 +302,30 @@ class EventRules:
 
 
 def _tie_problems(event: Event, ranked: list[ContestantResult], tied: list[list[str]]) -> list[Problem]:
-    """With "no shared medal places", an unresolved tie among award winners blocks the results."""
+    """With "no shared medal places", an unresolved tie blocks the results when it decides
+    something: a medal place (place-basis tiers), or an award or title boundary it straddles (ordered
+    one way, the tied contestants would get different awards). A tie wholly inside one ratio tier
+    changes nothing and does not block."""
     if event.ranking.shared_medal_places:
         return []
+    awards = event.awards
+    bounds = tier_counts(awards, len(ranked)) if awards.basis != "threshold" else []
+    medal_places = sum(t.places or 0 for t in awards.tiers) if awards.basis == "place" else 0
+
+    def tier_at(position: int) -> str:
+        return next((name for name, last in bounds if position <= last), "")
+
+    def titles_at(position: int) -> tuple[str, ...]:
+        return tuple(t.name for t in event.titles if position <= t.top)
+
     problems = []
     by_code = {r.code: r for r in ranked}
     for group in tied:
         first = by_code[group[0]]
-        if first.award or first.title:
+        assert first.rank is not None
+        low, high = first.rank, first.rank + len(group) - 1
+        straddles = tier_at(low) != tier_at(high) or titles_at(low) != titles_at(high)
+        if straddles or low <= medal_places:
             names = "、".join(group)
             problems.append(
                 Problem(
