@@ -574,7 +574,6 @@ def cmd_device_simulate(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Render one printed document of an event to a PDF file (written atomically)."""
-    import re
 
     from scorer.reports import registry
     from scorer.reports.data import event_data
@@ -601,7 +600,9 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise ScorerError(
             f"无法写入 {out}（{exc.strerror}）", f"cannot write {out} ({exc.strerror})"
         ) from None
-    pages = len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
+    from scorer.reports.printlog import page_count
+
+    pages = page_count(pdf)
     _out(_t(f"已生成 {out}（{pages} 页）", f"wrote {out} ({pages} pages)"))
     return 0
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from scorer.model import Competition
 from scorer.rules import EventResult
+from scorer.rules.rounding import round_as
 
 FORMAT = "scorer-results"
 VERSION = 1
@@ -23,12 +24,9 @@ def event_to_dict(comp: Competition, result: EventResult) -> dict[str, Any]:
     event = comp.event(result.event)
     assert event is not None
     people = {x.code: x for x in comp.contestants}
-    from scorer.rules.compute import EventRules
-
-    rnd = EventRules(event).round
 
     def r2(value: Any) -> str | None:
-        return None if value is None else _s(rnd(value))
+        return None if value is None else _s(round_as(event, value))
 
     rows = []
     for r in result.results:

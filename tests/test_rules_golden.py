@@ -816,3 +816,21 @@ def test_no_shared_places_blocks_only_ties_that_decide_something():
     across = {f"C{i:02d}": (str(100 - i), str(100 - i)) for i in range(1, 11)}
     across["C02"] = across["C01"]  # places 1 and 2: 一等奖 and 二等奖
     assert len(EventRules(e).compute(people(10), exams(across)).problems) == 1
+
+
+def test_one_rounding_for_totals_tie_breaks_json_and_print():
+    """2.125 rounds to 2.13 half up (the default) and 2.12 half even, wherever it is shown."""
+    from scorer.model import Competition
+    from scorer.reports.results import fmt
+    from scorer.results_json import event_to_dict
+    from scorer.rules.rounding import round_as
+
+    exam = {"code": "X", "name": "x", "type": "exam", "max_mark": "10", "rule": {"out_of": "40"}}
+    for mode, want in (("half_up", "2.13"), ("half_even", "2.12")):
+        e = event([exam], rounding={"mode": mode, "totals_from": "unrounded"})
+        assert str(round_as(e, D("2.125"))) == want
+        result = EventRules(e).compute(people(1), {"C01": {"X": {"": "8.5"}}})
+        assert str(result.results[0].total) == want
+        assert fmt(result.results[0].components["P"], e) == want
+        comp = Competition("c", "赛", events=(e,), contestants=tuple(people(1)))
+        assert event_to_dict(comp, result)["results"][0]["components"]["P"] == want

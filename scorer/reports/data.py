@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from scorer.errors import ScorerError
 from scorer.model import Competition, Contestant, Event
-from scorer.rules import EventResult, EventRules
+from scorer.rules import EventResult
 from scorer.store import MarkRow, Store
 
 
@@ -40,8 +40,7 @@ def event_data(store: Store, event: str) -> EventData:
     e = comp.event(event)
     if e is None:
         raise ScorerError(f"没有代码为“{event}”的项目", f"no event with code '{event}'")
-    marks, entered_by = store.event_marks(event)
-    result = EventRules(e).compute(comp.contestants, marks, store.statuses(), comp.judges, entered_by)
+    result = store.results(event)
     from scorer import locking
 
     signers: tuple[str, ...] = ()

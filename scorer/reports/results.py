@@ -21,6 +21,7 @@ from reportlab.platypus import Paragraph, Spacer, Table
 from scorer.model import Event
 from scorer.reports import fonts, page
 from scorer.reports.data import EventData
+from scorer.rules.rounding import round_as
 
 SIZE, LEADING, PAD = 8.5, 10.5, 6.0  # cell font size, leading, left + right padding (reportlab default)
 STATUS_ZH = {"dnf": "未完赛", "withdrawn": "弃权", "dq": "取消资格", "ok": ""}
@@ -95,11 +96,8 @@ def heading(data: EventData, title: str) -> page.Heading:
 
 
 def fmt(value: Decimal | None, event: Event) -> str:
-    """A score at the event's decimals."""
-    if value is None:
-        return ""
-    q = Decimal(1).scaleb(-event.rounding.decimals)
-    return str(value.quantize(q))
+    """A score at the event's decimals, rounded as the rules round (not Decimal's half-even)."""
+    return "" if value is None else str(round_as(event, value))
 
 
 def signatures(data: EventData) -> list[Any]:

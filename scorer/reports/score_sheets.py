@@ -18,7 +18,8 @@ from scorer.model import AspectType, Event
 from scorer.reports.data import EventData
 from scorer.reports.page import Heading, build, p, signature_line, table
 from scorer.rules.aspects import MISSING, RESCORE, AspectScore
-from scorer.rules.compute import ROUNDING, ContestantResult
+from scorer.rules.compute import ContestantResult
+from scorer.rules.rounding import round_as
 from scorer.store import MarkRow
 
 STATUS_ZH = {"dnf": "未完成", "withdrawn": "退赛", "dq": "取消资格"}
@@ -38,8 +39,7 @@ def fmt(value: Decimal) -> str:
 
 def rounded(event: Event, value: Decimal) -> str:
     """`value` rounded to the event's decimals, as the rules round."""
-    q = Decimal(1).scaleb(-event.rounding.decimals)
-    return fmt(value.quantize(q, rounding=ROUNDING[event.rounding.mode]))
+    return fmt(round_as(event, value))
 
 
 def show_value(kind: AspectType, value: str) -> str:

@@ -9,17 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from scorer.errors import Problem
 from scorer.model import AspectType, Contestant, Event, Judge
-from scorer.rules.aspects import MISSING, OK, RESCORE, ZERO, AspectScore, compile_aspect
+from scorer.rules.aspects import MISSING, OK, ZERO, AspectScore, compile_aspect
 from scorer.rules.awards import assign_awards, tier_counts
 from scorer.rules.ranking import rank
+from scorer.rules.rounding import MODES, quantum
 from scorer.rules.scales import standardise
 
-ROUNDING = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "down": ROUND_DOWN, "up": ROUND_UP}
 HUNDRED = Decimal(100)
 RANKED_STATUSES = ("ok",)
 
@@ -101,8 +101,8 @@ class EventRules:
 
     def __post_init__(self) -> None:
         e = self.event
-        self.quantum = Decimal(1).scaleb(-e.rounding.decimals)
-        self.rounding = ROUNDING[e.rounding.mode]
+        self.quantum = quantum(e)
+        self.rounding = MODES[e.rounding.mode]
         self.from_rounded = e.rounding.totals_from == "rounded"
         self.scorers = {a.code: compile_aspect(a) for a in e.aspects().values()}
         self.time_aspects = [a.code for a in e.aspects().values() if a.type is AspectType.TIME]
@@ -378,7 +378,3 @@ def _flags(
             )
         )
     return flags
-
-
-def status_of_aspect(score: AspectScore) -> str:
-    return {OK: "ok", MISSING: "missing", RESCORE: "rescore"}[score.status]

@@ -11,7 +11,8 @@ from decimal import Decimal
 from scorer.errors import ScorerError, language
 from scorer.model import Event
 from scorer.rules.compute import EventResult
-from scorer.rules.ranking import quantum, tie_value
+from scorer.rules.ranking import tie_value
+from scorer.rules.rounding import quantum
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,11 +5,12 @@ totals that print as 85.50 are equal here too."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal
+from decimal import Decimal
 from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
 from scorer.model import Event
+from scorer.rules.rounding import round_as
 
 if TYPE_CHECKING:
     from scorer.rules.compute import ContestantResult
@@ -17,16 +18,8 @@ if TYPE_CHECKING:
 INF = Decimal("Infinity")
 
 
-ROUNDING = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "down": ROUND_DOWN, "up": ROUND_UP}
-
-
-def quantum(event: Event) -> Decimal:
-    return Decimal(1).scaleb(-event.rounding.decimals)
-
-
 def tie_value(event: Event, r: ContestantResult, spec: str) -> Decimal | None:
     """The value a tie-break compares (None: not available, ranks last on that step)."""
-    q = quantum(event)
     if spec == "time":
         return r.time
     kind, code = spec.split(":", 1)
@@ -36,7 +29,7 @@ def tie_value(event: Event, r: ContestantResult, spec: str) -> Decimal | None:
     else:
         table = {"component": r.components, "criterion": r.criteria, "sub_criterion": r.sub_criteria}[kind]
         value = table.get(code)
-    return None if value is None else value.quantize(q, rounding=ROUNDING[event.rounding.mode])
+    return None if value is None else round_as(event, value)
 
 
 def sort_key(event: Event, r: ContestantResult) -> tuple[Any, ...]:

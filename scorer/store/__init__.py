@@ -26,7 +26,6 @@ from scorer.store.versions import SCHEMA
 from scorer.values import parse_value
 
 MARK_ROLES = {Role.JUDGE, Role.CHIEF}
-SOURCES = ("keyboard", "cli", "device", "import", "double-entry", "sync")
 
 
 @dataclass(frozen=True, slots=True)
