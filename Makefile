@@ -4,7 +4,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
-.PHONY: run test bench lint translations screenshots installer clean-demo
+.PHONY: deps run test bench lint translations screenshots installer clean-demo
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -12,10 +12,14 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
 
-run: $(STAMP)
+# Debian packages (Qt's window libraries, Xvfb, poppler, zbar) when missing; quiet when present.
+deps:
+	@bash scripts/deps.sh
+
+run: deps $(STAMP)
 	$(VENV)/bin/scorer-app
 
-test: $(STAMP)
+test: deps $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest -q
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -26,7 +30,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 
-bench: $(STAMP)
+bench: deps $(STAMP)
 	$(PY) bench/run.py
 
 # Qt Linguist sources (.ts) from every tr() in ui/, then the compiled .qm files the app loads.
@@ -37,7 +41,7 @@ translations: $(STAMP)
 	$(VENV)/bin/pyside6-lrelease resources/translations/scorer_zh_CN.ts resources/translations/scorer_en.ts
 
 # Screenshots of each main screen in zh_CN (and en), taken on a virtual display.
-screenshots: $(STAMP)
+screenshots: deps $(STAMP)
 	xvfb-run -a -s "-screen 0 1400x900x24" $(PY) scripts/screenshots.py docs/screenshots
 
 # One-folder bundle (dist/Scorer-<version>/ with scorer-app and scorer) for venue laptops.

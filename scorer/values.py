@@ -79,6 +79,88 @@ def measurement_range(rule: MeasurementRule) -> tuple[Decimal, Decimal] | None:
     return (rule.nominal + (rule.lower or 0) - margin, rule.nominal + (rule.upper or 0) + margin)
 
 
+def aspect_places(aspect: Aspect) -> int | None:
+    """Decimals an aspect's values are shown with (its step or declared decimals); None: as stored."""
+    rule = aspect.rule
+    if isinstance(rule, JudgementRule):
+        return max(_places(rule.step.normalize()), _places(rule.scale_min), _places(rule.scale_max))
+    if isinstance(rule, ExamRule):
+        return rule.decimals
+    if isinstance(rule, DeductionRule):
+        return 0
+    return None  # readings keep the precision they were taken with; times are shown as clock times
+
+
+def show_duration(seconds: Decimal) -> str:
+    """A time as a judge writes it: h:mm:ss from an hour on, else m:ss (fractions kept: 10:05.5)."""
+    sign = "-" if seconds < 0 else ""
+    seconds = abs(seconds)
+    places = _places(seconds.normalize()) if seconds != seconds.to_integral_value() else 0
+    whole = int(seconds)
+    frac = seconds - whole
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    sec_text = f"{secs:02d}" + (format(frac.quantize(Decimal(1).scaleb(-places)), "f")[1:] if places else "")
+    if hours:
+        return f"{sign}{hours}:{minutes:02d}:{sec_text}"
+    return f"{sign}{minutes}:{sec_text}"
+
+
+def show_value(aspect: Aspect, value: str, lang: str = "zh") -> str:
+    """A stored canonical value as the judge entered it: gauge words, times as h:mm:ss / m:ss.ff,
+    numbers at the aspect's own precision (so 62, 99.5 and 78.5 all read 62.0, 99.5, 78.5)."""
+    if value in ("pass", "fail"):
+        if lang == "en":
+            return value
+        return "合格" if value == "pass" else "不合格"
+    try:
+        number = Decimal(value)
+    except (InvalidOperation, ValueError):
+        return value  # a grade label
+    if not number.is_finite():
+        return value
+    if aspect.type is AspectType.TIME:
+        return show_duration(number)
+    places = aspect_places(aspect)
+    if places is None:
+        return value
+    if _places(number) > places:
+        return value  # never hide a digit that was entered
+    return fmt(number.quantize(Decimal(1).scaleb(-places)))
+
+
+def accepts(aspect: Aspect, lang: str = "zh") -> str:
+    """What the cell for `aspect` accepts, shown before the judge types (range, step, grades, format)."""
+    rule = aspect.rule
+    en = lang == "en"
+    if isinstance(rule, MeasurementRule):
+        if rule.mode is MeasureMode.GAUGE:
+            return "pass / fail" if en else "合格 / 不合格（pass / fail）"
+        if rule.mode is MeasureMode.GRADE:
+            labels = " / ".join(g.label for g in rule.grades)
+            return f"grade: {labels}" if en else f"等级：{labels}"
+        unit = f" {rule.unit}" if rule.unit else ""
+        bounds = measurement_range(rule)
+        where = f"{fmt(bounds[0])}–{fmt(bounds[1])}{unit}" if bounds else unit.strip()
+        if en:
+            return f"reading {where}, at most {rule.decimals} decimals".replace("reading ,", "reading,")
+        return f"测量值 {where}，最多 {rule.decimals} 位小数"
+    if isinstance(rule, JudgementRule):
+        r = f"{fmt(rule.scale_min)}–{fmt(rule.scale_max)}"
+        step = fmt(rule.step.normalize())
+        return f"score {r}, step {step}" if en else f"评分 {r}，步长 {step}"
+    if isinstance(rule, TimeRule):
+        return "time: m:ss or h:mm:ss (e.g. 2:25:30)" if en else "用时：分:秒 或 时:分:秒（例如 2:25:30）"
+    if isinstance(rule, DeductionRule):
+        return f"violations 0–{rule.max_count}" if en else f"违规次数 0–{rule.max_count}"
+    assert isinstance(rule, ExamRule)
+    return (
+        f"paper score 0–{fmt(rule.out_of)}, at most {rule.decimals} decimals"
+        if en
+        else f"试卷分数 0–{fmt(rule.out_of)}，最多 {rule.decimals} 位小数"
+    )
+
+
 def parse_value(aspect: Aspect, text: str) -> str:
     """Return the canonical text of a value for `aspect`, or raise MarkRefused with the reason."""
     text = (text or "").strip()

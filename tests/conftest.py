@@ -37,3 +37,12 @@ def store(tmp_path: Path, mini_comp):
     s.set_competition(mini_comp, "C1")
     yield s
     s.close()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """A skipped test is a failure here: a skip would hide a missing tool (`make deps` brings them all)."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = len(reporter.stats.get("skipped", [])) if reporter else 0
+    if skipped and not os.environ.get("SCORER_ALLOW_SKIPS") and exitstatus == 0:
+        reporter.write_line(f"{skipped} test(s) skipped: every test must run (see `make deps`)", red=True)
+        session.exitstatus = 1

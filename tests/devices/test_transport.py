@@ -319,9 +319,6 @@ def test_a_second_reader_of_one_port_is_refused(harness: Harness) -> None:
             first.stop()
 
 
-@pytest.mark.skipif(
-    not (ROOT / "scorer/devices/protocols/alge.py").exists(), reason="the ALGE parser is not there yet"
-)
 def test_alge_race_day_dump_replays_through_a_pty(harness: Harness) -> None:
     dump = ROOT / "tests" / "data" / "captures" / "alge-tdc8001-race-day.dump"
     if not dump.exists():

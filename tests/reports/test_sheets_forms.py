@@ -4,7 +4,6 @@ names only after decryption, QR payload, determinism and the draft watermark."""
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -17,8 +16,6 @@ from scorer.reports.marking_forms import form_id, judge_aspects, marking_forms_p
 from scorer.reports.page import DRAFT_MARK
 from scorer.reports.score_sheets import score_sheets_pdf, show_value
 from scorer.store import Store
-
-pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 
 
 def text(pdf: bytes, tmp: Path, first: int | None = None, last: int | None = None) -> str:
@@ -145,8 +142,8 @@ def test_marking_form_one_judge_split_and_id(cnc: EventData, tmp_path: Path) -> 
 
 
 def test_qr_decodes_to_form_id(cnc: EventData, tmp_path: Path) -> None:
-    pyzbar = pytest.importorskip("pyzbar.pyzbar")
     from PIL import Image
+    from pyzbar import pyzbar
 
     path = tmp_path / "f.pdf"
     path.write_bytes(marking_forms_pdf(cnc, ["CNC-J2"]))
