@@ -185,6 +185,7 @@ class AwardTier:
     ratio: Decimal | None = None  # by ratio of the group
     places: int | None = None  # by place
     threshold: Decimal | None = None  # by total
+    name_en: str = ""  # shown in the English interface; "" = the Chinese name
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,6 +210,8 @@ class Scale:
 class Title:
     name: str
     top: int
+    kind: str = "title"  # "title" (称号, 授予…称号) | "medal" (奖章): worded differently on certificates
+    name_en: str = ""  # shown in the English interface; "" = the Chinese name
 
 
 @dataclass(frozen=True, slots=True)

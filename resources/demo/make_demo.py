@@ -188,7 +188,7 @@ AWARDS = Awards(
         AwardTier("三等奖", ratio=d("0.3")),
     ),
 )
-TITLES = (Title("上海市五一劳动奖章", 1), Title("上海市技术能手", 3))
+TITLES = (Title("上海市五一劳动奖章", 1, kind="medal"), Title("上海市技术能手", 3))
 ROUNDING = Rounding(decimals=2, mode="half_up", totals_from="rounded")
 
 

@@ -116,6 +116,14 @@ def _put(out: dict[str, Any], key: str, value: Any, default: Any = None) -> None
     out[key] = dstr(value) if isinstance(value, Decimal) else value
 
 
+def _title_dict(t: Title) -> dict[str, Any]:
+    """A title as the package writes it: kind and name_en only when set, so older exports stay as they were."""
+    out: dict[str, Any] = {"name": t.name, "top": t.top}
+    _put(out, "kind", t.kind, "title")
+    _put(out, "name_en", t.name_en, "")
+    return out
+
+
 def rule_to_dict(rule: Rule) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if isinstance(rule, MeasurementRule):
@@ -238,11 +246,15 @@ def event_from_dict(d: dict[str, Any]) -> Event:
                     ratio=opt_dec(t.get("ratio")),
                     places=t.get("places"),
                     threshold=opt_dec(t.get("threshold")),
+                    name_en=t.get("name_en", ""),
                 )
                 for t in awards.get("tiers", ())
             ),
         ),
-        titles=tuple(Title(t["name"], int(t["top"])) for t in d.get("titles", ())),
+        titles=tuple(
+            Title(t["name"], int(t["top"]), t.get("kind", "title"), t.get("name_en", ""))
+            for t in d.get("titles", ())
+        ),
         scale=Scale(
             centre=d["scale"].get("centre", "median"),
             spread=d["scale"].get("spread", "mad_normal"),
@@ -362,10 +374,11 @@ def event_to_dict(e: Event) -> dict[str, Any]:
         _put(tier, "ratio", t.ratio)
         _put(tier, "places", t.places)
         _put(tier, "threshold", t.threshold)
+        _put(tier, "name_en", t.name_en, "")
         tiers.append(tier)
     out["awards"] = {"basis": e.awards.basis, "rounding": e.awards.rounding, "tiers": tiers}
     if e.titles:
-        out["titles"] = [{"name": t.name, "top": t.top} for t in e.titles]
+        out["titles"] = [_title_dict(t) for t in e.titles]
     if e.scale:
         out["scale"] = {
             "centre": e.scale.centre,

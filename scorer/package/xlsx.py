@@ -96,7 +96,10 @@ TIE_BREAK_WORDS = {
     "sub_criterion": ("子模块",),
     "aspect": ("评分项",),
 }
-TIER_KEYS = {"ratio": ("比例",), "places": ("place", "名次"), "threshold": ("分数线",)}
+EN_KEY = {"name_en": ("英文名", "英文", "en")}  # English name of a tier or title
+TIER_KEYS = {"ratio": ("比例",), "places": ("place", "名次"), "threshold": ("分数线",), **EN_KEY}
+TITLE_KEYS = {"kind": ("类别", "类型", "type"), **EN_KEY}
+TITLE_KIND_WORDS = {"title": ("称号",), "medal": ("奖章",)}
 BASIS_TIER_KEY = {"ratio": "ratio", "place": "places", "threshold": "threshold"}
 
 
@@ -223,7 +226,9 @@ EVENTS = SheetSpec(
           "奖项:比例（或名次、分数线，按评奖依据），分号分隔，如 一等奖:0.1; 二等奖:0.2",
           "tier:value (ratio, places or threshold by the basis), separated by ;", path="awards.tiers",
           example="一等奖:0.1; 二等奖:0.2; 三等奖:0.3"),
-        C("titles", "称号", "titles", "称号:前几名，如 技术能手:5", "title:top N, e.g. 技术能手:5",
+        C("titles", "称号", "titles",
+          "称号:前几名，如 技术能手:5；奖章再加 :奖章，英文名加 :name_en=…，如 五一劳动奖章:1:奖章",
+          "title:top N, e.g. 技术能手:5; a medal adds :medal, an English name :name_en=…",
           example="技术能手:5"),
     ),
 )
@@ -643,12 +648,54 @@ def tiers_value(text: str, basis: str) -> tuple[Any, Msg | None]:
             raw = raw if eq else part
             if not key:
                 return text, (f"“{shown}”：不认识的“{part}”", f"'{shown}': '{part}' is not understood")
+            if key == "name_en":
+                tier[key] = raw
+                continue
             value, problem = _as_int(raw) if key == "places" else _as_nonneg(raw)
             if problem:
                 return text, (f"“{shown}”：{problem[0]}", f"'{shown}': {problem[1]}")
             tier[key] = value
         tiers.append(tier)
     return tiers, None
+
+
+def titles_value(text: str) -> tuple[Any, Msg | None]:
+    """ "技术能手:5; 五一劳动奖章:1:奖章; 技术能手:3:name_en=Technical Expert" → titles: name and top N,
+    then optionally the kind (a bare 奖章/称号, or kind=…) and name_en=…."""
+    titles = []
+    for item in split_items(text):
+        shown = ":".join(item)
+        if len(item) < 2 or not item[0] or not item[1]:
+            return text, (f"“{shown}”应写成 称号:名次", f"'{shown}' should be written as title:top")
+        top, problem = _as_int(item[1])
+        if problem:
+            return text, (f"“{shown}”：{problem[0]}", f"'{shown}': {problem[1]}")
+        title: dict[str, Any] = {"name": item[0], "top": top}
+        for part in item[2:]:
+            key, eq, raw = part.partition("=")
+            canon = _lookup(TITLE_KEYS, key) if eq else "kind"
+            raw = raw if eq else part
+            if canon == "kind":
+                kind = _lookup(TITLE_KIND_WORDS, raw)
+                if kind is None:
+                    return text, (
+                        f"“{shown}”：类别应为 称号 或 奖章，不是“{raw}”",
+                        f"'{shown}': the kind is title or medal, not '{raw}'",
+                    )
+                title["kind"] = kind
+            elif canon == "name_en":
+                title["name_en"] = raw
+            else:
+                return text, (f"“{shown}”：不认识的“{part}”", f"'{shown}': '{part}' is not understood")
+        titles.append(title)
+    return titles, None
+
+
+def _key_item(key: str, value: str) -> str:
+    """A key=value field of a list cell, quoted as a whole when the value holds a separator."""
+    if value and quote_item(value) == value:
+        return f"{key}={value}"
+    return quote_item(f"{key}={value}")
 
 
 def convert(
@@ -686,7 +733,7 @@ def convert(
     if kind == "bands":
         return _pairs(text, _as_dec, _as_nonneg, ("upto", "marks"), ("上限:分数", "up-to:marks"))
     if kind == "titles":
-        return _pairs(text, _as_text, _as_int, ("name", "top"), ("称号:名次", "title:top"))
+        return titles_value(text)
     if kind == "ties":
         return _ties(text)
     if kind == "scope":
@@ -1313,10 +1360,20 @@ def _export(col: Column, value: Any) -> Any:
     if col.kind == "bands":
         return "; ".join(f"{b['upto']}:{b['marks']}" for b in value)
     if col.kind == "titles":
-        return "; ".join(f"{quote_item(t['name'])}:{t['top']}" for t in value)
+        return "; ".join(_title_text(t) for t in value)
     if col.kind in ("ties", "scope"):
         return ", ".join(value)
     return value
+
+
+def _title_text(t: Mapping[str, Any]) -> str:
+    """One title of the 称号 cell (inverse of `titles_value`): 名称:名次[:奖章][:name_en=…]."""
+    fields = [quote_item(t["name"]), str(t["top"])]
+    if "kind" in t:
+        fields.append(word_of(TITLE_KIND_WORDS, t["kind"]))
+    if "name_en" in t:
+        fields.append(_key_item("name_en", t["name_en"]))
+    return ":".join(fields)
 
 
 def _tiers_text(tiers: Sequence[Mapping[str, Any]], basis: str) -> str:
@@ -1324,12 +1381,13 @@ def _tiers_text(tiers: Sequence[Mapping[str, Any]], basis: str) -> str:
     parts = []
     for t in tiers:
         keys = [k for k in ("ratio", "places", "threshold") if k in t]
+        en = [_key_item("name_en", t["name_en"])] if "name_en" in t else []
         if not keys:
-            parts.append(quote_item(t["name"]))
+            parts.append(":".join([quote_item(t["name"]), *en]))
         elif keys == [main]:
-            parts.append(f"{quote_item(t['name'])}:{t[main]}")
+            parts.append(":".join([quote_item(t["name"]), str(t[main]), *en]))
         else:
-            parts.append(":".join([quote_item(t["name"]), *(f"{k}={t[k]}" for k in keys)]))
+            parts.append(":".join([quote_item(t["name"]), *(f"{k}={t[k]}" for k in keys), *en]))
     return "; ".join(parts)
 
 
@@ -1486,9 +1544,9 @@ def _readme(wb: Workbook) -> None:
         ),
         (
             "列表写法：等级表 0.8:4; 1.6:4; 3.2:2；分档表 1:16; 2:12; 3:8；"
-            "奖项 一等奖:0.1; 二等奖:0.2；称号 技术能手:5；"
+            "奖项 一等奖:0.1; 二等奖:0.2；称号 技术能手:5; 五一劳动奖章:1:奖章；"
             "并列规则 component:P, time；分工 A, B1.1 或 *。名称里含 ; 或 : 时用英文双引号括起来。",
-            "Lists: grades 0.8:4; 1.6:4; bands 1:16; 2:12; tiers 一等奖:0.1; titles 技术能手:5; "
+            "Lists: grades 0.8:4; 1.6:4; bands 1:16; 2:12; tiers 一等奖:0.1; titles 技术能手:5; 五一劳动奖章:1:medal; "
             "tie-breaks component:P, time; scope A, B1.1 or *. Put a name holding ; or : in double quotes.",
         ),
         (
