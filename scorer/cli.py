@@ -695,7 +695,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("status", help="did not finish / withdrew / disqualified (chief judge) / 选手状态")
     s.add_argument("db")
     s.add_argument("contestant")
-    s.add_argument("status", choices=["ok", "dnf", "withdrawn", "dq"])
+    s.add_argument("status", choices=["ok", "absent", "dnf", "withdrawn", "dq"])
     s.add_argument("--reason", required=True)
     s.add_argument("--actor", required=True)
     s.set_defaults(func=cmd_status)

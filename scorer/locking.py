@@ -8,9 +8,11 @@ encryption judge, only after the lock.
 
 from __future__ import annotations
 
+from scorer import signoff
 from scorer.errors import ScorerError
 from scorer.model import Judge, Role
 from scorer.pins import check_pin
+from scorer.rules import EventResult
 from scorer.store import LOG_ID, Store
 
 
@@ -31,7 +33,8 @@ def _judge(store: Store, code: str) -> Judge:
     return j
 
 
-def _chief_of(store: Store, code: str, event: str) -> Judge:
+def chief_of(store: Store, code: str, event: str) -> Judge:
+    """The chief judge of `event` with this code, or ScorerError."""
     j = _judge(store, code)
     if j.role is not Role.CHIEF or not any(a.event == event for a in j.assignments):
         raise ScorerError(
@@ -51,20 +54,25 @@ _UPSERT = (
 )
 
 
-def lock_event(store: Store, event: str, actor: str, signed_by: list[str]) -> int:
-    """The chief judge locks an event, naming the judges who signed its score sheets."""
+def lock_event(store: Store, event: str, actor: str, result: EventResult | None = None) -> int:
+    """The chief judge locks an event once nothing is open (scorer.signoff) and the judges have
+    signed with their own PINs; the lock row names the signatures and the accepted items."""
     _event(store, event)
-    _chief_of(store, actor, event)
+    chief_of(store, actor, event)
     if is_locked(store, event):
         raise ScorerError(f"项目 {event} 已经锁定", f"event {event} is already locked")
-    signers = [s.strip() for s in signed_by if s.strip()]
-    if not signers:
-        raise ScorerError("锁定需要列出签字的裁判", "locking needs the judges who signed")
-    for code in signers:
-        _judge(store, code)
+    if result is None:
+        result = store.results(event)
+    signed = signoff.require_closed(store, event, result)
+    accepted = sorted(i.key for i in signoff.open_items(store, event, result) if i.accepted)
     return store.append(
         "event.lock",
-        {"event": event, "signed_by": signers},
+        {
+            "event": event,
+            "signed_by": [s.judge for s in signed],
+            "signatures": [s.log_id for s in signed],
+            "accepted": accepted,
+        },
         actor,
         "keyboard",
         projection=[(_UPSERT, (event, 1, LOG_ID))],
@@ -74,7 +82,7 @@ def lock_event(store: Store, event: str, actor: str, signed_by: list[str]) -> in
 def unlock_event(store: Store, event: str, actor: str, pin: str, reason: str) -> int:
     """Unlock needs the chief judge's PIN once more and a reason; both are logged (the PIN is not)."""
     _event(store, event)
-    chief = _chief_of(store, actor, event)
+    chief = chief_of(store, actor, event)
     if not is_locked(store, event):
         raise ScorerError(f"项目 {event} 没有锁定", f"event {event} is not locked")
     if not (chief.pin_hash and check_pin(pin, chief.pin_hash)):

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scorer import double_entry, locking
-from scorer.access import Action, may, sees_names
+from scorer import double_entry, locking, signoff
+from scorer.access import Action, check_assigned, may, sees_names
 from scorer.errors import ScorerError
 from scorer.live import LiveResults
 from scorer.model import Contestant, Event, Judge
@@ -76,6 +76,7 @@ class Session:
     ) -> Saved:
         if not may(self.judge, Action.ENTER_MARKS):
             raise _denied(self.judge)
+        check_assigned(self.judge)
         log_id = self.store.record_mark(
             judge=self.judge.code, contestant=contestant, aspect=aspect, value=value, source=source, raw=raw
         )
@@ -99,6 +100,11 @@ class Session:
         """One cell of a paper form, one pass; a Saved once both passes agree."""
         if not may(self.judge, Action.DOUBLE_ENTRY):
             raise _denied(self.judge)
+        check_assigned(self.judge)
+        comp = self.store.competition
+        marker = next((j for j in comp.judges if j.code == judge), None) if comp else None
+        if marker is not None:  # an unknown code is refused by the store, with its own message
+            check_assigned(marker)
         draft, mark = double_entry.enter(
             self.store,
             clerk=self.judge.code,
@@ -119,10 +125,29 @@ class Session:
 
     # -------------------------------------------------------------- event state
 
-    def lock(self, event: str, signed_by: list[str]) -> int:
+    def open_items(self, event: str) -> list[signoff.OpenItem]:
+        """What still stands between the event and its lock (chief judge's lock tab)."""
+        return signoff.open_items(self.store, event, self.live.results(event))
+
+    def signatures(self, event: str) -> list[signoff.Signature]:
+        return signoff.signatures(self.store, event)
+
+    def sign(self, event: str, judge: str, pin: str) -> int:
+        """A judge signs at the chief judge's laptop with their own PIN."""
         if not may(self.judge, Action.LOCK):
             raise _denied(self.judge)
-        return locking.lock_event(self.store, event, self.judge.code, signed_by)
+        return signoff.sign(self.store, event, judge, pin)
+
+    def accept(self, event: str, key: str, reason: str) -> int:
+        """The chief judge decides to lock with an acceptable item open (logged with the reason)."""
+        if not may(self.judge, Action.LOCK):
+            raise _denied(self.judge)
+        return signoff.accept(self.store, event, self.judge.code, key, reason, self.live.results(event))
+
+    def lock(self, event: str) -> int:
+        if not may(self.judge, Action.LOCK):
+            raise _denied(self.judge)
+        return locking.lock_event(self.store, event, self.judge.code, self.live.results(event))
 
     def unlock(self, event: str, pin: str, reason: str) -> int:
         if not may(self.judge, Action.UNLOCK):

@@ -9,6 +9,7 @@ import pytest
 
 from scorer.cli import main
 from scorer.store import Store
+from tests.lockhelp import force_lock
 
 
 @pytest.fixture
@@ -155,9 +156,8 @@ def test_verify_never_writes(marked):
 
 def test_unlocking_behind_the_logs_back_is_detected(store, capsys):
     """An event locked in the log but unlocked in the table (to slip a mark in) fails verify."""
-    from scorer import locking
 
-    locking.lock_event(store, "CNC", "K1", ["J1"])
+    force_lock(store, "CNC", "K1", ["J1"])
     path = store.path
     store.close()
     store.conn = sqlite3.connect(":memory:")

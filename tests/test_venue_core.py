@@ -9,6 +9,7 @@ import pytest
 from scorer import access, double_entry, locking
 from scorer.errors import MarkRefused, ScorerError
 from scorer.store.verify import verify
+from tests.lockhelp import force_lock
 
 
 def test_login_and_lockout_after_five_wrong_pins(store):
@@ -62,8 +63,8 @@ def test_roles_and_names(store):
 def test_lock_refuses_marks_unlock_needs_pin_and_reason(store):
     first = store.record_mark(judge="J1", contestant="C01", aspect="A1.1", value="24.01")
     with pytest.raises(ScorerError, match="only a chief"):
-        locking.lock_event(store, "CNC", "J1", ["J1"])
-    locking.lock_event(store, "CNC", "K1", ["J1", "J2", "J3"])
+        locking.lock_event(store, "CNC", "J1")
+    force_lock(store, "CNC", "K1", ["J1", "J2", "J3"])
     assert locking.is_locked(store, "CNC")
     with pytest.raises(MarkRefused, match="locked"):
         store.record_mark(judge="J1", contestant="C02", aspect="A1.1", value="24.01")
@@ -86,7 +87,7 @@ def test_decrypt_only_after_lock_by_the_encryption_judge(store):
     judge = next(j for j in store.competition.judges if j.code == "J1")
     with pytest.raises(ScorerError, match="must be locked"):
         locking.decrypt_event(store, "CNC", "E1")
-    locking.lock_event(store, "CNC", "K1", ["J1"])
+    force_lock(store, "CNC", "K1", ["J1"])
     with pytest.raises(ScorerError, match="only the encryption judge"):
         locking.decrypt_event(store, "CNC", "K1")
     locking.decrypt_event(store, "CNC", "E1")

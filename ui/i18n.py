@@ -6,6 +6,8 @@ resources/translations/scorer_en.qm built by `make translations` from scorer_en.
 
 from __future__ import annotations
 
+import os
+
 from PySide6.QtCore import QLibraryInfo, QLocale, QSettings, QTranslator
 from PySide6.QtWidgets import QApplication
 
@@ -22,7 +24,13 @@ def preferred(cli: str | None = None) -> str:
     return value if value in LANGUAGES else "zh_CN"
 
 
+def current() -> str:
+    """ "en" or "zh": the language the UI speaks now (core messages follow SCORER_LANG, set here)."""
+    return "en" if os.environ.get("SCORER_LANG", "zh").startswith("en") else "zh"
+
+
 def install(app: QApplication, lang: str) -> None:
+    os.environ["SCORER_LANG"] = "en" if lang == "en" else "zh"
     for old in _installed:
         app.removeTranslator(old)
     _installed.clear()

@@ -601,7 +601,7 @@ class Store:
 
     # ------------------------------------------------------------ status and results
 
-    STATUSES = ("ok", "dnf", "withdrawn", "dq")
+    STATUSES = ("ok", "absent", "dnf", "withdrawn", "dq")
 
     def set_status(self, *, contestant: str, status: str, reason: str, actor: str) -> int:
         """Record that a contestant did not finish, withdrew or was disqualified (or is back to ok);

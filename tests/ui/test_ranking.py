@@ -10,6 +10,7 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from scorer.model import Ranking
 from scorer.rules import explain
 from scorer.session import Session
+from tests.lockhelp import force_lock
 from ui.models.results import (
     COL_CODE,
     COL_NAME,
@@ -159,7 +160,7 @@ def test_names_appear_for_the_chief_only_after_decryption(ctx_for, ui_store, qtb
     w = RankingWidget(ctx)
     qtbot.addWidget(w)
     assert w.model.column_of(COL_NAME) == -1
-    ctx.session.lock("CNC", ["J1"])
+    force_lock(ui_store, "CNC", "K1", ["J1"])
     Session(ui_store, _judge(ui_store, "E1")).decrypt("CNC")
     ctx.event_changed("CNC")
     qtbot.waitUntil(lambda: w.model.column_of(COL_NAME) != -1)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QAbstractItemView, QApplication
 
 from scorer import locking
 from scorer.values import parse_value
+from tests.lockhelp import force_lock
 from ui.models.score_grid import (
     CORRECTED,
     EMPTY,
@@ -224,7 +225,7 @@ def test_locked_event_refuses_marks_with_the_reason(entry, qtbot, ui_store):
     says why at once."""
     w = entry("J1")
     assert not w.banner.isVisible()
-    locking.lock_event(ui_store, EVENT, "K1", ["J1"])
+    force_lock(ui_store, EVENT, "K1", ["J1"])
     before = ui_store.count()
     type_value(qtbot, w, "24.01")
     assert "项目已锁定" in w.reason.text()
@@ -243,7 +244,7 @@ def test_locked_event_refuses_marks_with_the_reason(entry, qtbot, ui_store):
 
 def test_locked_event_shows_the_banner_from_the_start(entry, ui_store):
     """Opening a locked event: banner shown, no cell editable."""
-    locking.lock_event(ui_store, EVENT, "K1", ["J1"])
+    force_lock(ui_store, EVENT, "K1", ["J1"])
     w = entry("J1")
     assert w.banner.isVisible()
     assert not w.model.flags(w.model.index(0, 0)) & Qt.ItemFlag.ItemIsEditable
@@ -272,7 +273,7 @@ def test_a_judge_never_sees_a_name_until_decryption(entry, qtbot, ui_store):
     assert not [name for name in NAMES if name in shown]
     assert not w.model.names_visible
 
-    locking.lock_event(ui_store, EVENT, "K1", ["J1"])
+    force_lock(ui_store, EVENT, "K1", ["J1"])
     locking.decrypt_event(ui_store, EVENT, "E1")
     w.ctx.event_changed(EVENT)
     assert w.model.names_visible

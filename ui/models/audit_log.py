@@ -42,6 +42,8 @@ KINDS = {
     "event.lock": QT_TRANSLATE_NOOP("AuditModel", "锁定"),
     "event.unlock": QT_TRANSLATE_NOOP("AuditModel", "解锁"),
     "event.decrypt": QT_TRANSLATE_NOOP("AuditModel", "解密"),
+    "event.sign": QT_TRANSLATE_NOOP("AuditModel", "裁判签字"),
+    "signoff.accept": QT_TRANSLATE_NOOP("AuditModel", "裁判长确认"),
     "auth.login": QT_TRANSLATE_NOOP("AuditModel", "登录"),
     "auth.fail": QT_TRANSLATE_NOOP("AuditModel", "登录失败"),
 }
@@ -240,6 +242,10 @@ class AuditModel(SortedRowsModel[LogRow]):
             return self.tr("解锁 {0}：{1}").format(p.get("event"), p.get("reason"))
         if k == "event.decrypt":
             return self.tr("解密 {0}").format(p.get("event"))
+        if k == "event.sign":
+            return self.tr("{0} 签字确认 {1}").format(p.get("judge"), p.get("event"))
+        if k == "signoff.accept":
+            return self.tr("{0} 确认 {1}：{2}").format(p.get("event"), p.get("item"), p.get("reason"))
         if k == "definition":
             comp = p.get("competition", {})
             return self.tr("{0}：{1} 个项目，{2} 名选手，{3} 名裁判").format(

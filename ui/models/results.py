@@ -161,6 +161,7 @@ HEADERS = {
     COL_STATUS: QT_TRANSLATE_NOOP("ResultsModel", "状态"),
 }
 STATUS_TEXT = {
+    "absent": QT_TRANSLATE_NOOP("ResultsModel", "缺考"),
     "dnf": QT_TRANSLATE_NOOP("ResultsModel", "未完成"),
     "withdrawn": QT_TRANSLATE_NOOP("ResultsModel", "退赛"),
     "dq": QT_TRANSLATE_NOOP("ResultsModel", "取消资格"),
