@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 FORMAT_VERSION = 1
 """Version of the competition package format written by this program."""
@@ -83,6 +84,10 @@ class MeasurementRule:
     decimals: int = 4  # most decimals a reading may carry
 
 
+BY_SCALE: Any = object()
+"""Marks a judgement rule's spread limit as not given: `default_spread_limit` decides it."""
+
+
 @dataclass(frozen=True, slots=True)
 class JudgementRule:
     scale_min: Decimal = Decimal(0)
@@ -93,9 +98,20 @@ class JudgementRule:
     drop_low: int = 0
     combine: str = "mean"  # "mean": mean / scale_max × max_mark; "sum": sum × factor
     factor: Decimal = Decimal(1)
-    spread_limit: Decimal | None = Decimal(1)  # counting scores further apart → re-score
+    # counting scores further apart → re-score; None: no limit. Not given: default_spread_limit
+    spread_limit: Decimal | None = BY_SCALE
     on_spread: str = "rescore"  # "rescore" | "mean_all"
     missing: str = "wait"  # "wait" | "mean_of_others"
+
+    def __post_init__(self) -> None:
+        if self.spread_limit is BY_SCALE:
+            object.__setattr__(self, "spread_limit", default_spread_limit(self.scale_min, self.scale_max))
+
+
+def default_spread_limit(scale_min: Decimal, scale_max: Decimal) -> Decimal | None:
+    """The spread limit when a scheme gives none: 1 on the WorldSkills 0–3 scale (where it is the
+    rule), no limit on any other scale (a fixed 1 would send ordinary 0–10 or 0–100 panels back)."""
+    return Decimal(1) if scale_min == 0 and scale_max == 3 else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
 
 from scorer.errors import MarkRefused
-from scorer.model import Judge, Role
+from scorer.model import AspectType, Judge, JudgementRule, Role
+from scorer.package.codec import rule_from_dict, rule_to_dict
 from scorer.session import Session
 from scorer.store import Store
+from tests.test_rules_golden import judged
 
 # ------------------------------------------------------------------ a judge with no assignments
 
@@ -53,3 +56,52 @@ def test_assigned_judges_mark_as_before(unassigned):
     store, _ = unassigned
     j1 = next(j for j in store.competition.judges if j.code == "J1")
     assert Session(store, j1).record("C01", "A1.1", "24.01").contestant == "C01"
+
+
+# ------------------------------------------------------------------ the default spread limit
+
+
+def test_a_0_to_10_panel_has_no_spread_limit_unless_one_is_given():
+    """7, 8.5, 9 on 0–10 (spread 2): scored 8.1666… of 10 without a limit; a given "1" still applies."""
+    scores = ["7", "8.5", "9"]
+    s = judged(scores, judges=3, max_mark="10", scale_max="10", step="0.5")
+    assert s.status == "ok" and s.score == (D("24.5") * 10) / (3 * 10)
+    assert judged(scores, judges=3, max_mark="10", scale_max="10", step="0.5", spread_limit="1").status == (
+        "rescore"
+    )
+
+
+def test_a_0_to_100_panel_is_not_sent_back_for_ordinary_disagreement():
+    s = judged(["82", "85", "90"], judges=3, max_mark="100", scale_max="100")
+    assert s.status == "ok" and s.score == D(257) / 3
+
+
+def test_the_worldskills_0_to_3_scale_keeps_its_limit_of_1():
+    assert judged(["1", "3", "2"], judges=3).status == "rescore"  # spread 2 > 1
+    assert judged(["1", "3", "2"], judges=3, spread_limit=None).status == "ok"
+
+
+@pytest.mark.parametrize(
+    ("given", "limit", "written"),
+    [
+        ({}, D(1), "1"),  # 0–3, left out → 1
+        ({"scale_max": "10"}, None, None),  # 0–10, left out → no limit
+        ({"scale_min": "1", "scale_max": "3"}, None, None),  # not the WorldSkills 0–3 scale
+        ({"scale_max": "10", "spread_limit": "1"}, D(1), "1"),  # given: kept whatever the scale
+        ({"spread_limit": None}, None, None),  # 0–3 with null: no limit
+    ],
+)
+def test_spread_limit_default_and_round_trip(given, limit, written):
+    """The limit in force is exported explicitly, so decoding the export gives the same rule."""
+    rule = rule_from_dict(AspectType.JUDGEMENT, given)
+    assert isinstance(rule, JudgementRule) and rule.spread_limit == limit
+    out = rule_to_dict(rule)
+    assert out["spread_limit"] == written
+    assert rule_from_dict(AspectType.JUDGEMENT, out) == rule
+
+
+def test_the_model_default_follows_the_scale_too():
+    assert JudgementRule().spread_limit == 1
+    assert JudgementRule(scale_max=D(10)).spread_limit is None
+    assert JudgementRule(scale_max=D(10), spread_limit=D(2)).spread_limit == 2
+    assert JudgementRule(spread_limit=None).spread_limit is None

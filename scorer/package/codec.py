@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from scorer.model import (
+    BY_SCALE,
     FORMAT_VERSION,
     Aspect,
     AspectType,
@@ -86,7 +87,8 @@ def rule_from_dict(kind: AspectType, d: dict[str, Any]) -> Rule:
             drop_low=int(d.get("drop_low", 0)),
             combine=d.get("combine", "mean"),
             factor=dec(d.get("factor", 1)),
-            spread_limit=opt_dec(d.get("spread_limit", "1")),
+            # not given: 1 on a 0–3 scale, no limit otherwise (model.default_spread_limit)
+            spread_limit=opt_dec(d["spread_limit"]) if "spread_limit" in d else BY_SCALE,
             on_spread=d.get("on_spread", "rescore"),
             missing=d.get("missing", "wait"),
         )
