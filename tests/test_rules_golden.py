@@ -772,6 +772,27 @@ def test_cutoff_penalty_is_floored_within_an_item():
     assert score(aspect, "10801").score == 0
 
 
+@pytest.mark.parametrize(
+    ("max_mark", "max_penalty", "seconds", "expected"),
+    [
+        ("0", None, "10800", "-30"),  # 180:00, at the cut-off: 30 minutes over
+        ("0", None, "11100", "-30"),  # 185:00, past it, no maximum declared: the penalty at 180:00
+        ("0", "40", "11100", "-40"),  # a declared maximum is taken, even above the penalty at 180:00
+        ("0", "20", "10800", "-20"),  # … and caps the penalty before the cut-off too
+        ("0", "20", "11100", "-20"),
+        ("50", None, "11100", "20"),  # within a 50-mark item: 50 − 30
+        ("10", None, "11100", "0"),  # within a 10-mark item: floored at 0, never the item's maximum
+    ],
+)
+def test_cutoff_max_penalty_as_documented(max_mark, max_penalty, seconds, expected):
+    """docs/rules.md, Time: past the cut-off, taken = max_penalty if declared, else the penalty
+    reached at the cut-off (limit 150, cut-off 180, −1 per started minute → 30)."""
+    rule = {k: v for k, v in CNC_TIME["rule"].items() if k != "max_penalty"}
+    if max_penalty is not None:
+        rule["max_penalty"] = max_penalty
+    assert score({**CNC_TIME, "max_mark": max_mark, "rule": rule}, seconds).score == D(expected)
+
+
 def test_mean_of_all_on_spread_with_sum_combine():
     """{0, 2, 3, 0}, drop 1+1, limit 1: counting 0, 2 spread 2 → mean of all 1.25 × 2 counting = 2.5."""
     rule = {
