@@ -129,38 +129,6 @@ def show_value(aspect: Aspect, value: str, lang: str = "zh") -> str:
     return fmt(number.quantize(Decimal(1).scaleb(-places)))
 
 
-def accepts(aspect: Aspect, lang: str = "zh") -> str:
-    """What the cell for `aspect` accepts, shown before the judge types (range, step, grades, format)."""
-    rule = aspect.rule
-    en = lang == "en"
-    if isinstance(rule, MeasurementRule):
-        if rule.mode is MeasureMode.GAUGE:
-            return "pass / fail" if en else "合格 / 不合格（pass / fail）"
-        if rule.mode is MeasureMode.GRADE:
-            labels = " / ".join(g.label for g in rule.grades)
-            return f"grade: {labels}" if en else f"等级：{labels}"
-        unit = f" {rule.unit}" if rule.unit else ""
-        bounds = measurement_range(rule)
-        where = f"{fmt(bounds[0])}–{fmt(bounds[1])}{unit}" if bounds else unit.strip()
-        if en:
-            return f"reading {where}, at most {rule.decimals} decimals".replace("reading ,", "reading,")
-        return f"测量值 {where}，最多 {rule.decimals} 位小数"
-    if isinstance(rule, JudgementRule):
-        r = f"{fmt(rule.scale_min)}–{fmt(rule.scale_max)}"
-        step = fmt(rule.step.normalize())
-        return f"score {r}, step {step}" if en else f"评分 {r}，步长 {step}"
-    if isinstance(rule, TimeRule):
-        return "time: m:ss or h:mm:ss (e.g. 2:25:30)" if en else "用时：分:秒 或 时:分:秒（例如 2:25:30）"
-    if isinstance(rule, DeductionRule):
-        return f"violations 0–{rule.max_count}" if en else f"违规次数 0–{rule.max_count}"
-    assert isinstance(rule, ExamRule)
-    return (
-        f"paper score 0–{fmt(rule.out_of)}, at most {rule.decimals} decimals"
-        if en
-        else f"试卷分数 0–{fmt(rule.out_of)}，最多 {rule.decimals} 位小数"
-    )
-
-
 def parse_value(aspect: Aspect, text: str) -> str:
     """Return the canonical text of a value for `aspect`, or raise MarkRefused with the reason."""
     text = (text or "").strip()

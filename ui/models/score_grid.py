@@ -30,7 +30,8 @@ from scorer.model import (
 from scorer.rules import ContestantResult, EventResult
 from scorer.rules.aspects import MISSING, RESCORE, fmt
 from scorer.store import LogRow
-from scorer.values import measurement_range
+from scorer.values import measurement_range, show_value
+from ui import i18n
 
 LOG_ID_ROLE = Qt.ItemDataRole.UserRole + 1  # int: the log row that set the current value (0: none)
 STATE_ROLE = Qt.ItemDataRole.UserRole + 2  # "empty" | "saved" | "corrected"
@@ -159,6 +160,11 @@ class ScoreGridModel(QAbstractTableModel):
 
     def slot_for(self, aspect: Aspect) -> str:
         return self.ctx.judge.code if aspect.type is AspectType.JUDGEMENT else ""
+
+    def is_empty(self, row: int, column: int) -> bool:
+        """No value saved (by anyone whose value this judge's cell shows) at (row, column)."""
+        c, a = self.contestant_at(row), self.aspect_at(column)
+        return c is not None and a is not None and (c.code, a.code) not in self._cells
 
     def cell(self, index: QModelIndex | QPersistentModelIndex) -> Cell | None:
         a, c = self.aspect_at(index.column()), self.contestant_at(index.row())
@@ -304,7 +310,7 @@ class ScoreGridModel(QAbstractTableModel):
             return None
         cell = self._cells.get((c.code, a.code))
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
-            return cell.value if cell else ""
+            return show_value(a, cell.value, i18n.current()) if cell else ""  # as typed: 2:25:30, 62.0
         if role == Qt.ItemDataRole.BackgroundRole:
             if a.type is AspectType.JUDGEMENT and self.panel(c.code, a)[1]:
                 return RESCORE_BG
@@ -336,11 +342,15 @@ class ScoreGridModel(QAbstractTableModel):
         elif cell.state == CORRECTED:
             lines.append(
                 self.tr("已更正：{0}（记录 #{1}，原记录 #{2}）").format(
-                    cell.value, cell.log_id, cell.first_id
+                    show_value(a, cell.value, i18n.current()), cell.log_id, cell.first_id
                 )
             )
         else:
-            lines.append(self.tr("已保存：{0}（记录 #{1}）").format(cell.value, cell.log_id))
+            lines.append(
+                self.tr("已保存：{0}（记录 #{1}）").format(
+                    show_value(a, cell.value, i18n.current()), cell.log_id
+                )
+            )
         if cell is not None and cell.judge != self.ctx.judge.code:
             lines.append(self.tr("由 {0} 录入").format(cell.judge))
         summary = self.panel(c.code, a)[0]
@@ -370,7 +380,7 @@ class ScoreGridModel(QAbstractTableModel):
                 fmt(rule.scale_min), fmt(rule.scale_max), fmt(rule.step), rule.judges
             )
         elif isinstance(rule, TimeRule):
-            what = self.tr("用时：分:秒（mm:ss.ff）或秒")
+            what = self.tr("用时：分:秒 或 时:分:秒（例如 25:30.5、2:25:30）")
             if rule.limit_minutes is not None:
                 what += self.tr("，限时 {0} 分钟").format(fmt(rule.limit_minutes))
         elif isinstance(rule, DeductionRule):

@@ -32,6 +32,15 @@ def role_name(role: Role) -> str:
     return QCoreApplication.translate("Roles", ROLE_NAMES[role])
 
 
+def last_login(store: Store) -> str:
+    """The code of whoever last logged in to this file on this laptop (its station), or ""."""
+    last = ""
+    for row in store.log(("auth.login",)):
+        if row.station == store.station.id:
+            last = row.payload.get("judge", row.actor)
+    return last
+
+
 class LoginDialog(QDialog):
     def __init__(self, store: Store, parent: QWidget | None = None, title: str | None = None) -> None:
         super().__init__(parent)
@@ -45,6 +54,9 @@ class LoginDialog(QDialog):
         self.who.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         for j in comp.judges if comp else ():
             self.who.addItem(self.tr("{0}  {1}（{2}）").format(j.code, j.name, role_name(j.role)), j.code)
+        last = last_login(store)
+        if last and self.who.findData(last) >= 0:
+            self.who.setCurrentIndex(self.who.findData(last))  # whoever last logged in on this laptop
         self.pin = QLineEdit()
         self.pin.setObjectName("pin")
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
@@ -65,7 +77,7 @@ class LoginDialog(QDialog):
             button.setDefault(False)
         self.pin.returnPressed.connect(self.try_login)
         form = QFormLayout()
-        form.addRow(self.tr("裁判"), self.who)
+        form.addRow(self.tr("登录人"), self.who)  # judges, clerks and the coordinator alike
         form.addRow(self.tr("PIN"), self.pin)
         layout = QVBoxLayout(self)
         layout.addLayout(form)

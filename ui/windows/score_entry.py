@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QSizePolicy,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
@@ -53,7 +54,8 @@ from PySide6.QtWidgets import (
 from scorer.errors import ScorerError
 from scorer.model import Aspect
 from scorer.store import LogRow
-from scorer.values import parse_value
+from scorer.values import parse_value, show_value
+from ui import i18n
 from ui.models.score_grid import CORRECTED, STATE_ROLE, ScoreGridModel
 
 WEDGE_MAX_GAP_MS = 15.0  # people need ≥ 50 ms between keys; wedge devices send a burst
@@ -309,9 +311,12 @@ class ScoreEntryWidget(QWidget):
         self.status.setStyleSheet("color:#1d6b1d;")
         self.panel = QLabel()
         self.panel.setObjectName("panel")
+        self.hint = QLabel()
+        self.hint.setObjectName("hint")  # what the focused cell accepts, before anything is typed
+        self.hint.setStyleSheet("color:#334155;")
         self.history = QListWidget()
         self.history.setObjectName("history")
-        self.history.setMaximumHeight(150)
+        self.history.setMaximumHeight(96)
         self.history.setFocusPolicy(Qt.FocusPolicy.NoFocus)
 
         top = QHBoxLayout()
@@ -320,12 +325,16 @@ class ScoreEntryWidget(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.banner)
+        layout.addWidget(self.hint)
         layout.addWidget(self.grid, 1)
         layout.addWidget(self.reason)
         layout.addWidget(self.status)
         layout.addWidget(self.panel)
-        layout.addWidget(QLabel(self.tr("所选单元格的记录：")))
+        self.history_label = QLabel(self.tr("所选单元格的记录："))
+        layout.addWidget(self.history_label)
         layout.addWidget(self.history)
+        for label in (self.reason, self.status, self.panel, self.hint):
+            label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
 
         self.event_box.currentIndexChanged.connect(self._event_selected)
         self.grid.selectionModel().currentChanged.connect(self._current_changed)
@@ -376,7 +385,10 @@ class ScoreEntryWidget(QWidget):
         for col in range(self.model.columnCount()):
             header.resizeSection(col, max(header.minimumSectionSize(), min(220, header.sectionSizeHint(col))))
         if self.model.rowCount() and self.model.columnCount() > self.model.first_aspect_column:
-            self.grid.setCurrentIndex(self.model.index(0, self.model.first_aspect_column))
+            first = self.model.index(0, self.model.first_aspect_column)
+            target = self.next_empty(first, include=True) or first  # where the judge left off
+            self.grid.setCurrentIndex(target)
+            self._scroll_to(target)
         self._show_cell(self.grid.currentIndex())
 
     def _update_banner(self) -> None:
@@ -491,15 +503,22 @@ class ScoreEntryWidget(QWidget):
             self._move(index, move)
             return
         self._close(editor)  # before the dialog: a modal dialog takes the focus away from the editor
-        reason = self.ask_reason(cell.value, value)
+        shown_old, shown_new = (
+            show_value(aspect, cell.value, i18n.current()),
+            show_value(aspect, value, i18n.current()),
+        )
+        reason = self.ask_reason(shown_old, shown_new)
+        while reason is not None and not reason.strip():  # an empty reason keeps the value and asks again
+            self.show_reason(self.tr("更正必须写明原因：{0} 还没有保存").format(shown_new))
+            reason = self.ask_reason(shown_old, shown_new)
         if reason is None:
             self.show_reason(
                 self.tr("已取消更正：{0} {1} 仍为 {2}，未写入任何内容").format(
-                    contestant.code, aspect.code, cell.value
+                    contestant.code, aspect.code, shown_old
                 )
             )
             return
-        if self._save(lambda: self.ctx.correct(cell.log_id, value, reason), aspect, True):
+        if self._save(lambda: self.ctx.correct(cell.log_id, value, reason.strip()), aspect, True):
             self._move(index, move)
 
     def _save(self, action: Callable[[], Any], aspect: Aspect, correction: bool) -> bool:
@@ -534,10 +553,11 @@ class ScoreEntryWidget(QWidget):
         aspect = self.model.aspect_at(index.column()) if index.isValid() else None
         if cell is None or contestant is None or aspect is None:
             return False
-        reason = self.ask_void_reason(contestant.code, aspect.code, cell.value)
+        shown = show_value(aspect, cell.value, i18n.current())
+        reason = self.ask_void_reason(contestant.code, aspect.code, shown)
         if reason is None:
             self.show_reason(
-                self.tr("已取消作废：{0} {1} 仍为 {2}").format(contestant.code, aspect.code, cell.value)
+                self.tr("已取消作废：{0} {1} 仍为 {2}").format(contestant.code, aspect.code, shown)
             )
             return False
         try:
@@ -547,7 +567,7 @@ class ScoreEntryWidget(QWidget):
             return False
         self.status.setText(
             self.tr("已作废：{0} {1}（原为 {2}，记录 #{3}）").format(
-                contestant.code, aspect.code, cell.value, saved.log_id
+                contestant.code, aspect.code, shown, saved.log_id
             )
         )
         return True
@@ -583,23 +603,60 @@ class ScoreEntryWidget(QWidget):
         editor.device = (source, raw, text)
         self.validate(editor, text)
         if auto_accept:
-            self.submit(editor, self.advance(), monotonic_ms())
+            self.submit(editor, Move.NEXT, monotonic_ms())
         return True
 
     def advance(self) -> Move:
         """Where Enter moves: the "entry/advance" preference (down unless it says right)."""
         return Move.RIGHT if QSettings().value(SETTING_ADVANCE, "down") == "right" else Move.DOWN
 
-    def _move(self, index: QModelIndex, move: Move) -> None:
-        """Put the cursor on the next cell: wraps to the next column (down) or row (right) so a
-        whole event can be entered with Enter alone."""
-        if move is Move.NEXT:
-            move = self.advance()
+    def _order(self) -> list[tuple[int, int]]:
+        """Every aspect cell in the order Enter walks them: down each column, or along each row."""
         m = self.model
+        rows, cols = range(m.rowCount()), range(m.first_aspect_column, m.columnCount())
+        if self.advance() is Move.RIGHT:
+            return [(r, c) for r in rows for c in cols]
+        return [(r, c) for c in cols for r in rows]
+
+    def next_empty(self, index: QModelIndex, include: bool = False) -> QModelIndex | None:
+        """The next cell still to be entered after `index` (or at it, with `include`), in Enter's
+        order, wrapping round once; None when every cell is filled."""
+        order = self._order()
+        if not order:
+            return None
+        here = (index.row(), index.column())
+        start = order.index(here) if here in order else -1
+        for step in range(0 if include else 1, len(order) + (1 if include else 0)):
+            r, c = order[(start + step) % len(order)]
+            if self.model.is_empty(r, c):
+                return self.model.index(r, c)
+        return None
+
+    def _scroll_to(self, target: QModelIndex) -> None:
+        """Keep the cell and a couple of rows below it in view (never half-hidden at the bottom)."""
+        below = self.model.index(min(target.row() + 2, self.model.rowCount() - 1), target.column())
+        self.grid.scrollTo(below, QAbstractItemView.ScrollHint.EnsureVisible)
+        self.grid.scrollTo(target, QAbstractItemView.ScrollHint.EnsureVisible)
+
+    def _move(self, index: QModelIndex, move: Move) -> None:
+        """Put the cursor on the next cell. Enter goes to the next cell still empty (down the column
+        or along the row, wrapping once), so a whole event is entered with Enter alone and never
+        lands on a filled cell; Tab and the arrows move one cell."""
+        m = self.model
+        if move is Move.NEXT:
+            target = self.next_empty(index)
+            if target is None:
+                done = self.tr("本项目您的评分格已全部录入")
+                saved = self.status.text()
+                self.status.setText(f"{saved}  {done}" if saved and done not in saved else done)
+                return
+            self.grid.setCurrentIndex(target)
+            self._scroll_to(target)
+            return
         rows, first, last = m.rowCount(), m.first_aspect_column, m.columnCount() - 1
         row, col = index.row(), index.column()
         if move is Move.DOWN:
-            row, col = (row + 1, col) if row + 1 < rows else ((0, col + 1) if col < last else (row, col))
+            row = min(row + 1, rows - 1)
         elif move is Move.RIGHT:
             row, col = (row, col + 1) if col < last else ((row + 1, first) if row + 1 < rows else (row, col))
         elif move is Move.UP:
@@ -609,7 +666,7 @@ class ScoreEntryWidget(QWidget):
         target = m.index(row, col)
         if target.isValid():
             self.grid.setCurrentIndex(target)
-            self.grid.scrollTo(target)
+            self._scroll_to(target)
 
     # ------------------------------------------------------------------ following saves
 
@@ -630,13 +687,20 @@ class ScoreEntryWidget(QWidget):
         self.panel.clear()
         aspect = self.model.aspect_at(index.column()) if index.isValid() else None
         contestant = self.model.contestant_at(index.row()) if index.isValid() else None
+        self.hint.setText(
+            self.tr("{0} 可输入：{1}").format(
+                contestant.code, self.model.rule_summary(aspect).replace("\n", " · ")
+            )
+            if aspect is not None and contestant is not None
+            else ""
+        )
         if aspect is None or contestant is None:
             return
         summary = self.model.panel(contestant.code, aspect)[0]
         if summary:
             self.panel.setText(self.tr("评分组 {0}：{1}").format(aspect.code, summary))
         rows = self.model.history(index)
-        values = {r.id: r.payload.get("value", "") for r in rows}
+        values = {r.id: show_value(aspect, r.payload.get("value", ""), i18n.current()) for r in rows}
         for r in rows:
             self.history.addItem(self._history_line(r, values))
 
@@ -647,12 +711,12 @@ class ScoreEntryWidget(QWidget):
         source = self.tr(_SOURCE_LABELS.get(r.source, r.source))
         if r.kind == "mark":
             return self.tr("{0}  {1}  {2}  {3} · {4} · #{5}").format(
-                when, kind, p.get("value", ""), r.actor, source, r.id
+                when, kind, values.get(r.id, ""), r.actor, source, r.id
             )
         old = values.get(p.get("replaces", -1), "?")
         if r.kind == "mark.correct":
             return self.tr("{0}  {1}  {2} → {3}  原因：{4}  {5} · #{6}").format(
-                when, kind, old, p.get("value", ""), p.get("reason", ""), r.actor, r.id
+                when, kind, old, values.get(r.id, ""), p.get("reason", ""), r.actor, r.id
             )
         return self.tr("{0}  {1}  {2}  原因：{3}  {4} · #{5}").format(
             when, kind, old, p.get("reason", ""), r.actor, r.id

@@ -1,0 +1,142 @@
+"""Field trial, keyboard entry and restart: the judge comes back to where they were, Enter never
+lands on a filled cell, values read as typed, each cell says what it accepts, an empty correction
+reason is asked again, and the log-in remembers who used this laptop last."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QFormLayout, QLabel
+
+from scorer import access
+from scorer.store import Store
+from ui.context import AppContext
+from ui.windows.login import LoginDialog
+from ui.windows.score_entry import ScoreEntryWidget
+
+
+@pytest.fixture(autouse=True)
+def settings(tmp_path) -> QSettings:
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    s = QSettings()
+    s.clear()
+    return s
+
+
+def _entry(qtbot, store: Store, code: str, size: tuple[int, int] = (1000, 700)) -> ScoreEntryWidget:
+    judge = next(j for j in store.competition.judges if j.code == code)
+    w = ScoreEntryWidget(AppContext(store, judge))
+    w.clock = itertools.count(0.0, 180.0).__next__
+    qtbot.addWidget(w)
+    w.resize(*size)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def _at(w: ScoreEntryWidget) -> tuple[str, str]:
+    i = w.grid.currentIndex()
+    return w.model.contestant_at(i.row()).code, w.model.aspect_at(i.column()).code
+
+
+def _type(qtbot, w: ScoreEntryWidget, text: str) -> None:
+    qtbot.keyClicks(w.grid, text)
+    qtbot.keyClick(w.grid, Qt.Key.Key_Return)
+
+
+def test_reopening_lands_on_the_next_empty_cell(qtbot, ui_store):
+    for c in ("C01", "C02"):
+        ui_store.record_mark(judge="J1", contestant=c, aspect="A1.1", value="24.01")
+    w = _entry(qtbot, ui_store, "J1")
+    assert _at(w) == ("C03", "A1.1")  # not C01, which is filled
+
+
+def test_enter_after_the_last_row_goes_to_the_next_empty_cell(qtbot, ui_store):
+    ui_store.record_mark(judge="J1", contestant="C01", aspect="A1.2", value="1.6")  # top of the next column
+    w = _entry(qtbot, ui_store, "J1")
+    for value in ("24.01", "24.015", "24.02"):
+        _type(qtbot, w, value)
+    assert _at(w) == ("C02", "A1.2")
+    # Fill everything else: at the end Enter says so and stays.
+    values = {"A1.2": "1.6", "A1.3": "pass", "B1.1": "2", "B1.2": "0", "B1.3": "2:25:30"}
+    for _ in range(14):
+        _type(qtbot, w, values[_at(w)[1]])
+    assert "已全部录入" in w.status.text() and "已保存" in w.status.text()
+    assert len(ui_store.marks("CNC")) == 18
+    _at_end = _at(w)
+    qtbot.keyClick(w.grid, Qt.Key.Key_Return)  # nothing left: Enter stays put
+    assert _at(w) == _at_end
+
+
+def test_times_read_as_typed_everywhere_in_the_window(qtbot, ui_store):
+    w = _entry(qtbot, ui_store, "J1")
+    w.grid.setCurrentIndex(w.model.index_of("C01", "B1.3"))
+    _type(qtbot, w, "2:25:30")
+    [mark] = [m for m in ui_store.marks("CNC") if m.aspect == "B1.3"]
+    assert mark.value == "8730"  # stored in seconds…
+    cell = w.model.index_of("C01", "B1.3")
+    assert cell.data(Qt.ItemDataRole.DisplayRole) == "2:25:30"  # …shown as typed
+    assert "2:25:30" in w.status.text()
+    w.grid.setCurrentIndex(cell)
+    assert "2:25:30" in w.history.item(0).text() and "8730" not in w.history.item(0).text()
+    w.grid.setCurrentIndex(w.model.index_of("C02", "B1.3"))
+    _type(qtbot, w, "25:30.5")
+    assert w.model.index_of("C02", "B1.3").data(Qt.ItemDataRole.DisplayRole) == "25:30.5"
+
+
+def test_the_focused_cell_says_what_it_accepts(qtbot, ui_store):
+    w = _entry(qtbot, ui_store, "J1")
+    assert "C01" in w.hint.text() and "24" in w.hint.text() and "合理范围" in w.hint.text()
+    w.grid.setCurrentIndex(w.model.index_of("C02", "B1.3"))
+    assert "时:分:秒" in w.hint.text()
+    w.grid.setCurrentIndex(w.model.index_of("C02", "A1.2"))
+    assert "0.8 / 1.6 / 3.2 / 6.3" in w.hint.text()
+    w.grid.setCurrentIndex(w.model.index_of("C02", "B1.1"))
+    assert "0–3" in w.hint.text()
+
+
+def test_an_empty_correction_reason_keeps_the_value_and_asks_again(qtbot, ui_store):
+    w = _entry(qtbot, ui_store, "J1")
+    _type(qtbot, w, "24.01")
+    answers = iter(["", "  ", "读数看错"])
+    asked: list[tuple[str, str]] = []
+
+    def ask(old: str, new: str) -> str | None:
+        asked.append((old, new))
+        return next(answers)
+
+    w.ask_reason = ask  # type: ignore[method-assign]
+    w.grid.setCurrentIndex(w.model.index_of("C01", "A1.1"))
+    _type(qtbot, w, "24.015")
+    assert asked == [("24.01", "24.015")] * 3
+    [correction] = list(ui_store.log(("mark.correct",)))
+    assert correction.payload["value"] == "24.015" and correction.payload["reason"] == "读数看错"
+
+
+def test_the_row_being_entered_is_fully_in_view_and_the_grid_has_most_of_the_window(qtbot, ui_store):
+    w = _entry(qtbot, ui_store, "J1", size=(900, 700))
+    assert w.grid.height() >= 0.6 * w.height(), (w.grid.height(), w.height())
+    small = _entry(qtbot, ui_store, "J2", size=(900, 330))
+    small.grid.setCurrentIndex(small.model.index_of("C01", "B1.1"))
+    for value in ("2", "3"):
+        _type(qtbot, small, value)
+        rect = small.grid.visualRect(small.grid.currentIndex())
+        viewport = small.grid.viewport().rect()
+        assert viewport.contains(rect), (rect, viewport)
+
+
+def test_login_offers_the_last_person_on_this_laptop_and_is_labelled_for_everyone(qtbot, ui_store):
+    access.login(ui_store, "J2", "2222")
+    with Store.open(ui_store.path) as again:
+        dialog = LoginDialog(again)
+        qtbot.addWidget(dialog)
+        assert dialog.selected_code() == "J2"
+        form = dialog.findChild(QFormLayout)
+        label = form.labelForField(dialog.who)
+        assert isinstance(label, QLabel) and label.text() == "登录人"
+        qtbot.keyClicks(dialog.pin, "2222")
+        qtbot.keyClick(dialog.pin, Qt.Key.Key_Return)
+        assert dialog.judge is not None and dialog.judge.code == "J2"
