@@ -75,7 +75,7 @@
     </message>
     <message>
         <location filename="../../ui/models/audit_log.py" line="40"/>
-        <location filename="../../ui/models/audit_log.py" line="53"/>
+        <location filename="../../ui/models/audit_log.py" line="55"/>
         <source>双人录入</source>
         <translation>Double entry</translation>
     </message>
@@ -101,101 +101,121 @@
     </message>
     <message>
         <location filename="../../ui/models/audit_log.py" line="45"/>
+        <source>裁判签字</source>
+        <translation>Judge&apos;s signature</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="46"/>
+        <source>裁判长确认</source>
+        <translation>Chief judge&apos;s decision</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="47"/>
         <source>登录</source>
         <translation>Login</translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="46"/>
+        <location filename="../../ui/models/audit_log.py" line="48"/>
         <source>登录失败</source>
         <translation>Failed login</translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="49"/>
+        <location filename="../../ui/models/audit_log.py" line="51"/>
         <source>键盘</source>
         <translation>Keyboard</translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="50"/>
+        <location filename="../../ui/models/audit_log.py" line="52"/>
         <source>命令行</source>
         <translation>Command line</translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="51"/>
+        <location filename="../../ui/models/audit_log.py" line="53"/>
         <source>设备</source>
         <translation>Device</translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="52"/>
+        <location filename="../../ui/models/audit_log.py" line="54"/>
         <source>导入</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="54"/>
+        <location filename="../../ui/models/audit_log.py" line="56"/>
         <source>同步</source>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="219"/>
+        <location filename="../../ui/models/audit_log.py" line="221"/>
         <source>{0} {1} = {2}</source>
         <translation>{0} {1} = {2}</translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="221"/>
+        <location filename="../../ui/models/audit_log.py" line="223"/>
         <source>（裁判 {0}）</source>
         <translation> (judge {0})</translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="224"/>
+        <location filename="../../ui/models/audit_log.py" line="226"/>
         <source>{0} {1} → {2}（更正 #{3}：{4}）</source>
         <translation>{0} {1} → {2} (correction of #{3}: {4})</translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="228"/>
+        <location filename="../../ui/models/audit_log.py" line="230"/>
         <source>{0} {1} 作废 #{2}：{3}</source>
         <translation>{0} {1} voided #{2}: {3}</translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="232"/>
+        <location filename="../../ui/models/audit_log.py" line="234"/>
         <source>第 {0} 遍：{1} {2} = {3}（裁判 {4}）</source>
         <translation>Pass {0}: {1} {2} = {3} (judge {4})</translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="236"/>
+        <location filename="../../ui/models/audit_log.py" line="238"/>
         <source>{0} → {1}：{2}</source>
         <translation>{0} → {1}: {2}</translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="238"/>
+        <location filename="../../ui/models/audit_log.py" line="240"/>
         <source>锁定 {0}（签字：{1}）</source>
         <translation>Locked {0} (signed by: {1})</translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="240"/>
+        <location filename="../../ui/models/audit_log.py" line="242"/>
         <source>解锁 {0}：{1}</source>
         <translation>Unlocked {0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="242"/>
+        <location filename="../../ui/models/audit_log.py" line="244"/>
         <source>解密 {0}</source>
         <translation>Decrypted {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="245"/>
+        <location filename="../../ui/models/audit_log.py" line="246"/>
+        <source>{0} 签字确认 {1}</source>
+        <translation>{0} signed {1}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="248"/>
+        <source>{0} 确认 {1}：{2}</source>
+        <translation>{0}: accepted {1}: {2}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="251"/>
         <source>{0}：{1} 个项目，{2} 名选手，{3} 名裁判</source>
         <translation>{0}: {1} events, {2} contestants, {3} judges</translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="252"/>
+        <location filename="../../ui/models/audit_log.py" line="258"/>
         <source>站点 {0} {1}</source>
         <translation>Station {0} {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="254"/>
+        <location filename="../../ui/models/audit_log.py" line="260"/>
         <source>{0} 登录</source>
         <translation>{0} logged in</translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="256"/>
+        <location filename="../../ui/models/audit_log.py" line="262"/>
         <source>{0} PIN 错误（连续第 {1} 次）</source>
         <translation>{0}: wrong PIN ({1} in a row)</translation>
     </message>
@@ -601,117 +621,284 @@
 <context>
     <name>LockWidget</name>
     <message>
-        <location filename="../../ui/windows/lock.py" line="52"/>
         <source>锁定并签字确认</source>
-        <translation>Lock and sign off</translation>
+        <translation type="vanished">Lock and sign off</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="54"/>
+        <location filename="../../ui/windows/lock.py" line="77"/>
         <source>解锁…</source>
         <translation>Unlock…</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="56"/>
+        <location filename="../../ui/windows/lock.py" line="79"/>
         <source>解密（加密号 → 姓名）…</source>
         <translation>Decrypt (code → name)…</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="61"/>
         <source>已签字的裁判（至少一名）</source>
-        <translation>Judges who signed (at least one)</translation>
+        <translation type="vanished">Judges who signed (at least one)</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="64"/>
+        <location filename="../../ui/windows/lock.py" line="86"/>
         <source>项目</source>
         <translation>Event</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="65"/>
+        <location filename="../../ui/windows/lock.py" line="87"/>
+        <location filename="../../ui/windows/lock.py" line="340"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="129"/>
+        <location filename="../../ui/windows/lock.py" line="173"/>
         <source>已解密</source>
         <translation>Decrypted</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="131"/>
+        <location filename="../../ui/windows/lock.py" line="175"/>
         <source>已锁定</source>
         <translation>Locked</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="133"/>
+        <location filename="../../ui/windows/lock.py" line="177"/>
         <source>未锁定（已解密）</source>
         <translation>Not locked (decrypted)</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="135"/>
+        <location filename="../../ui/windows/lock.py" line="179"/>
         <source>未锁定</source>
         <translation>Not locked</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="167"/>
+        <location filename="../../ui/windows/lock.py" line="368"/>
         <source>解锁项目 {0}</source>
         <translation>Unlock event {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="173"/>
+        <location filename="../../ui/windows/lock.py" line="366"/>
         <source>例如：申诉复核，需更正分数</source>
         <translation>e.g. appeal review, a mark must be corrected</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="178"/>
+        <location filename="../../ui/windows/lock.py" line="369"/>
         <source>解锁需要裁判长再次输入 PIN 并写明原因，均记入日志。</source>
         <translation>Unlocking needs the chief judge&apos;s PIN again and a reason; both are logged.</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="179"/>
+        <location filename="../../ui/windows/lock.py" line="370"/>
         <source>裁判长 PIN</source>
         <translation>Chief judge PIN</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="180"/>
+        <location filename="../../ui/windows/lock.py" line="340"/>
+        <location filename="../../ui/windows/lock.py" line="370"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="190"/>
+        <location filename="../../ui/windows/lock.py" line="378"/>
         <source>解密</source>
         <translation>Decrypt</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="191"/>
+        <location filename="../../ui/windows/lock.py" line="379"/>
         <source>解密后项目 {0} 的选手姓名将对所有裁判可见，且不能撤销。确定解密？</source>
         <translation>After decryption the contestants&apos; names in event {0} are visible to all judges. This cannot be undone. Decrypt?</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="208"/>
+        <location filename="../../ui/windows/lock.py" line="458"/>
         <source>项目 {0} 已锁定（记录 #{1}），签字裁判：{2}</source>
         <translation>Event {0} locked (record #{1}); signed by: {2}</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="209"/>
+        <location filename="../../ui/windows/lock.py" line="255"/>
+        <location filename="../../ui/windows/lock.py" line="459"/>
         <source>、</source>
         <translation>, </translation>
     </message>
     <message>
+        <location filename="../../ui/windows/lock.py" line="63"/>
+        <source>锁定前待处理事项</source>
+        <translation>Open items before the lock</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="66"/>
+        <source>登记选手状态（缺考/弃权…）…</source>
+        <translation>Record contestant status (absent / withdrawn…)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="68"/>
+        <source>裁判长确认…</source>
+        <translation>Chief judge accepts…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="70"/>
+        <source>裁判签字（每名裁判用自己的 PIN）</source>
+        <translation>Judges&apos; signatures (each with their own PIN)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="73"/>
+        <source>签字…</source>
+        <translation>Sign…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="75"/>
+        <source>锁定</source>
+        <translation>Lock</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="88"/>
+        <source>下一步</source>
+        <translation>Next step</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="195"/>
+        <source>  ✔ 裁判长已确认（{0}，{1}）：{2}</source>
+        <translation>  ✔ accepted by the chief judge ({0}, {1}): {2}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="217"/>
+        <source>已签字 {0}</source>
+        <translation>signed {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="217"/>
+        <source>未签字</source>
+        <translation>not signed</translation>
+    </message>
+    <message>
         <location filename="../../ui/windows/lock.py" line="218"/>
+        <source>裁判长</source>
+        <translation>chief judge</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="218"/>
+        <source>评分裁判</source>
+        <translation>scoring judge</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="235"/>
+        <source>等待裁判长处理待办事项、组织裁判签字并锁定</source>
+        <translation>Waiting for the chief judge to settle open items, collect signatures and lock</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="238"/>
+        <source>先处理 {0} 项待办事项（补录、重评、核对纸质表，或登记选手状态、裁判长确认）</source>
+        <translation>Settle {0} open item(s) first (enter, re-score, agree paper forms, or record a status / accept)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="241"/>
+        <source>请 {0} 名裁判依次签字（选中姓名，点“签字…”，由本人输入 PIN）</source>
+        <translation>{0} judge(s) to sign, one after another (select the name, click Sign…, the judge types their own PIN)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="244"/>
+        <source>可以锁定</source>
+        <translation>Ready to lock</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="246"/>
+        <source>已解密：可以打印正式成绩、获奖名单和证书</source>
+        <translation>Decrypted: final results, award lists and certificates can be printed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="254"/>
+        <source>由加密裁判（{0}）在本机登录并解密；解密前打印的成绩和证书只是草稿</source>
+        <translation>The encryption judge ({0}) logs in on this laptop and decrypts; until then results and certificates print as drafts</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="255"/>
+        <source>未指定</source>
+        <translation>not named</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="320"/>
+        <source>{0} {1} 签字</source>
+        <translation>{0} {1} signs</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="321"/>
+        <source>请 {0} {1} 本人输入自己的 PIN，确认项目 {2} 的评分。</source>
+        <translation>{0} {1}: type your own PIN to confirm the marks of event {2}.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="324"/>
+        <source>PIN</source>
+        <translation>PIN</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="336"/>
+        <source>例如：未到场 / 本人申请退赛</source>
+        <translation>e.g. did not show up / asked to withdraw</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="338"/>
+        <source>登记 {0} 的状态</source>
+        <translation>Status of {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="351"/>
+        <source>例如：已由其他裁判复核，评分无误</source>
+        <translation>e.g. re-checked by another judge, marks correct</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="353"/>
+        <source>裁判长确认</source>
+        <translation>Chief judge&apos;s decision</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="354"/>
+        <source>确认后可带着此事项锁定，确认与理由记入日志：</source>
+        <translation>Accepting lets the event lock with this item open; the decision and reason are logged:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="355"/>
+        <source>理由</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="406"/>
+        <source>已取消，{0} 未签字</source>
+        <translation>Cancelled: {0} has not signed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="411"/>
+        <source>{0} 已签字（记录 #{1}）</source>
+        <translation>{0} signed (record #{1})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="421"/>
+        <location filename="../../ui/windows/lock.py" line="444"/>
+        <source>已取消</source>
+        <translation>Cancelled</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="432"/>
+        <source>已登记 {0}：{1}（记录 #{2}）</source>
+        <translation>Recorded {0}: {1} (record #{2})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="449"/>
+        <source>已确认（记录 #{0}）</source>
+        <translation>Accepted (record #{0})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="468"/>
         <source>已取消，项目仍锁定</source>
         <translation>Cancelled; the event is still locked</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="228"/>
+        <location filename="../../ui/windows/lock.py" line="473"/>
         <source>项目 {0} 已解锁（记录 #{1}），原因：{2}</source>
         <translation>Event {0} unlocked (record #{1}); reason: {2}</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="234"/>
+        <location filename="../../ui/windows/lock.py" line="480"/>
         <source>已取消，未解密</source>
         <translation>Cancelled; not decrypted</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="243"/>
+        <location filename="../../ui/windows/lock.py" line="484"/>
         <source>项目 {0} 已解密（记录 #{1}），选手姓名现已可见</source>
         <translation>Event {0} decrypted (record #{1}); contestant names are now visible</translation>
     </message>
@@ -719,22 +906,26 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../ui/windows/login.py" line="41"/>
+        <location filename="../../ui/windows/login.py" line="50"/>
         <source>登录 — {0}</source>
         <translation>Log in — {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/login.py" line="47"/>
+        <location filename="../../ui/windows/login.py" line="56"/>
         <source>{0}  {1}（{2}）</source>
         <translation>{0}  {1} ({2})</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/login.py" line="68"/>
-        <source>裁判</source>
-        <translation>Judge</translation>
+        <location filename="../../ui/windows/login.py" line="80"/>
+        <source>登录人</source>
+        <translation>Who</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/login.py" line="69"/>
+        <source>裁判</source>
+        <translation type="vanished">Judge</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/login.py" line="81"/>
         <source>PIN</source>
         <translation>PIN</translation>
     </message>
@@ -742,130 +933,129 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="128"/>
+        <location filename="../../ui/windows/main_window.py" line="130"/>
         <source>文件(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="129"/>
+        <location filename="../../ui/windows/main_window.py" line="131"/>
         <source>打开其他竞赛文件…</source>
         <translation>Open another competition file…</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="133"/>
+        <location filename="../../ui/windows/main_window.py" line="135"/>
         <source>导入竞赛数据包或名单…</source>
         <translation>Import competition package or list…</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="136"/>
+        <location filename="../../ui/windows/main_window.py" line="138"/>
         <source>切换裁判…</source>
         <translation>Switch judge…</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="146"/>
+        <location filename="../../ui/windows/main_window.py" line="148"/>
         <source>退出</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="156"/>
+        <location filename="../../ui/windows/main_window.py" line="158"/>
         <source>Scorer — {0}</source>
         <translation>Scorer — {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="158"/>
+        <location filename="../../ui/windows/main_window.py" line="160"/>
         <source>{0} {1}（{2}） · 站点 {3}</source>
         <translation>{0} {1} ({2}) · Station {3}</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="175"/>
+        <location filename="../../ui/windows/main_window.py" line="177"/>
         <source>评分录入</source>
         <translation>Score entry</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="176"/>
+        <location filename="../../ui/windows/main_window.py" line="178"/>
         <source>设备</source>
         <translation>Devices</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="177"/>
+        <location filename="../../ui/windows/main_window.py" line="179"/>
         <source>纸质评分表录入</source>
         <translation>Paper forms (double entry)</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="178"/>
+        <location filename="../../ui/windows/main_window.py" line="180"/>
         <source>竞赛概况</source>
         <translation>Overview</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="179"/>
+        <location filename="../../ui/windows/main_window.py" line="181"/>
         <source>打印中心</source>
         <translation>Print centre</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="180"/>
+        <location filename="../../ui/windows/main_window.py" line="182"/>
         <source>进度与检查</source>
-        <translation>Progress &amp; checks</translation>
+        <translation>Progress and checks</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="181"/>
+        <location filename="../../ui/windows/main_window.py" line="183"/>
         <source>实时排名</source>
         <translation>Live ranking</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="182"/>
+        <location filename="../../ui/windows/main_window.py" line="184"/>
         <source>锁定与签字</source>
-        <translation>Lock &amp; sign-off</translation>
+        <translation>Lock and sign-off</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="183"/>
+        <location filename="../../ui/windows/main_window.py" line="185"/>
         <source>解密</source>
         <translation>Decryption</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="184"/>
+        <location filename="../../ui/windows/main_window.py" line="186"/>
         <source>审计日志</source>
         <translation>Audit log</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="189"/>
+        <location filename="../../ui/windows/main_window.py" line="191"/>
         <source>切换裁判</source>
         <translation>Switch judge</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="205"/>
+        <location filename="../../ui/windows/main_window.py" line="207"/>
         <source>无法打开</source>
         <translation>Cannot open</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="223"/>
+        <location filename="../../ui/windows/main_window.py" line="225"/>
         <source>导入竞赛数据包或名单</source>
         <translation>Import competition package or list</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="225"/>
+        <location filename="../../ui/windows/main_window.py" line="227"/>
         <source>竞赛数据包 (*.json *.xlsx);;选手或裁判名单 (*.csv)</source>
         <translation>Competition packages (*.json *.xlsx);;Contestant or judge lists (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="230"/>
+        <location filename="../../ui/windows/main_window.py" line="232"/>
         <source>导入完成</source>
         <translation>Import complete</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="230"/>
+        <location filename="../../ui/windows/main_window.py" line="232"/>
         <source>已导入 {0}</source>
         <translation>Imported {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="235"/>
         <source>语言设置将在下次启动时生效 / Takes effect on the next start</source>
-        <translation>Takes effect on the next start / 语言设置将在下次启动时生效</translation>
+        <translation type="vanished">Takes effect on the next start / 语言设置将在下次启动时生效</translation>
     </message>
 </context>
 <context>
     <name>OverviewWidget</name>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="61"/>
+        <location filename="../../ui/windows/main_window.py" line="63"/>
         <source>{0} {1}（{2} 人）</source>
         <translation>{0} {1} ({2} contestants)</translation>
     </message>
@@ -1081,67 +1271,67 @@
 <context>
     <name>RankingWidget</name>
     <message>
-        <location filename="../../ui/windows/ranking.py" line="75"/>
+        <location filename="../../ui/windows/ranking.py" line="77"/>
         <source>筛选：加密号、姓名或单位</source>
         <translation>Filter: code, name or organisation</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/ranking.py" line="102"/>
+        <location filename="../../ui/windows/ranking.py" line="104"/>
         <source>点击一名选手查看其每一项分数；选中两名选手可比较名次</source>
-        <translation>Click a contestant to see each of their marks; select two contestants to compare their ranks</translation>
+        <translation>Click a contestant for every mark; select two to compare</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/ranking.py" line="103"/>
+        <location filename="../../ui/windows/ranking.py" line="105"/>
         <source>比较所选两名选手</source>
         <translation>Compare the two selected contestants</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/ranking.py" line="108"/>
+        <location filename="../../ui/windows/ranking.py" line="110"/>
         <source>项目</source>
         <translation>Event</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/ranking.py" line="162"/>
+        <location filename="../../ui/windows/ranking.py" line="164"/>
         <source>没有可显示的项目</source>
         <translation>No events to show</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/ranking.py" line="285"/>
+        <location filename="../../ui/windows/ranking.py" line="287"/>
         <source>{0} 与 {1} 的名次比较</source>
         <translation>Ranks compared: {0} and {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/ranking.py" line="304"/>
+        <location filename="../../ui/windows/ranking.py" line="306"/>
         <source>名次 {0} · 总分 {1} · {2}</source>
         <translation>Rank {0} · Total {1} · {2}</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/ranking.py" line="332"/>
+        <location filename="../../ui/windows/ranking.py" line="333"/>
         <source>缺分</source>
         <translation>Missing</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/ranking.py" line="334"/>
+        <location filename="../../ui/windows/ranking.py" line="335"/>
         <source>需重评</source>
         <translation>Re-score needed</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/ranking.py" line="336"/>
+        <location filename="../../ui/windows/ranking.py" line="337"/>
         <source>得分 {0}</source>
         <translation>Score {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/ranking.py" line="343"/>
+        <location filename="../../ui/windows/ranking.py" line="344"/>
         <source>计入：{0}；去掉：{1}</source>
         <translation>Counted: {0}; dropped: {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/ranking.py" line="345"/>
+        <location filename="../../ui/windows/ranking.py" line="347"/>
         <source>{0}：{1}（记录 #{2}）</source>
         <translation>{0}: {1} (record #{2})</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/ranking.py" line="347"/>
+        <location filename="../../ui/windows/ranking.py" line="349"/>
         <source>，更正自 #{0}</source>
         <translation>, corrected from #{0}</translation>
     </message>
@@ -1149,82 +1339,87 @@
 <context>
     <name>ResultsModel</name>
     <message>
-        <location filename="../../ui/models/results.py" line="154"/>
+        <location filename="../../ui/models/results.py" line="155"/>
         <source>名次</source>
         <translation>Rank</translation>
     </message>
     <message>
-        <location filename="../../ui/models/results.py" line="155"/>
+        <location filename="../../ui/models/results.py" line="156"/>
         <source>加密号</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../ui/models/results.py" line="156"/>
+        <location filename="../../ui/models/results.py" line="157"/>
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/models/results.py" line="157"/>
+        <location filename="../../ui/models/results.py" line="158"/>
         <source>单位</source>
         <translation>Organisation</translation>
     </message>
     <message>
-        <location filename="../../ui/models/results.py" line="158"/>
+        <location filename="../../ui/models/results.py" line="159"/>
         <source>总分</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../ui/models/results.py" line="159"/>
+        <location filename="../../ui/models/results.py" line="160"/>
         <source>奖项</source>
         <translation>Award</translation>
     </message>
     <message>
-        <location filename="../../ui/models/results.py" line="160"/>
+        <location filename="../../ui/models/results.py" line="161"/>
         <source>称号</source>
         <translation>Title</translation>
     </message>
     <message>
-        <location filename="../../ui/models/results.py" line="161"/>
+        <location filename="../../ui/models/results.py" line="162"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/models/results.py" line="164"/>
+        <location filename="../../ui/models/results.py" line="165"/>
+        <source>缺考</source>
+        <translation>Absent</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/results.py" line="166"/>
         <source>未完成</source>
         <translation>Did not finish</translation>
     </message>
     <message>
-        <location filename="../../ui/models/results.py" line="165"/>
+        <location filename="../../ui/models/results.py" line="167"/>
         <source>退赛</source>
         <translation>Withdrawn</translation>
     </message>
     <message>
-        <location filename="../../ui/models/results.py" line="166"/>
+        <location filename="../../ui/models/results.py" line="168"/>
         <source>取消资格</source>
         <translation>Disqualified</translation>
     </message>
     <message>
-        <location filename="../../ui/models/results.py" line="363"/>
+        <location filename="../../ui/models/results.py" line="368"/>
         <source>缺 {0} 项</source>
         <translation>{0} missing</translation>
     </message>
     <message>
-        <location filename="../../ui/models/results.py" line="365"/>
+        <location filename="../../ui/models/results.py" line="370"/>
         <source>需重评 {0} 项</source>
         <translation>{0} to re-score</translation>
     </message>
     <message>
-        <location filename="../../ui/models/results.py" line="366"/>
+        <location filename="../../ui/models/results.py" line="371"/>
         <source>完整</source>
         <translation>Complete</translation>
     </message>
     <message>
-        <location filename="../../ui/models/results.py" line="371"/>
+        <location filename="../../ui/models/results.py" line="376"/>
         <source>缺分：{0}</source>
         <translation>Missing: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/models/results.py" line="373"/>
+        <location filename="../../ui/models/results.py" line="378"/>
         <source>需重评：{0}</source>
         <translation>To re-score: {0}</translation>
     </message>
@@ -1239,12 +1434,12 @@
     <message>
         <location filename="../../ui/windows/login.py" line="24"/>
         <source>裁判长</source>
-        <translation>Chief judge</translation>
+        <translation>chief judge</translation>
     </message>
     <message>
         <location filename="../../ui/windows/login.py" line="25"/>
         <source>评分裁判</source>
-        <translation>Scoring judge</translation>
+        <translation>scoring judge</translation>
     </message>
     <message>
         <location filename="../../ui/windows/login.py" line="26"/>
@@ -1260,166 +1455,181 @@
 <context>
     <name>ScoreEntryWidget</name>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="249"/>
+        <location filename="../../ui/windows/score_entry.py" line="251"/>
         <source>录入</source>
         <translation>Entry</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="250"/>
+        <location filename="../../ui/windows/score_entry.py" line="252"/>
         <source>更正</source>
         <translation>Correction</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="251"/>
+        <location filename="../../ui/windows/score_entry.py" line="253"/>
         <source>作废</source>
         <translation>Void</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="254"/>
+        <location filename="../../ui/windows/score_entry.py" line="256"/>
         <source>键盘</source>
         <translation>Keyboard</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="255"/>
+        <location filename="../../ui/windows/score_entry.py" line="257"/>
         <source>仪器（键盘输入）</source>
         <translation>Instrument (keyboard wedge)</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="256"/>
+        <location filename="../../ui/windows/score_entry.py" line="258"/>
         <source>仪器</source>
         <translation>Instrument</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="257"/>
+        <location filename="../../ui/windows/score_entry.py" line="259"/>
         <source>双人录入</source>
         <translation>Double entry</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="258"/>
+        <location filename="../../ui/windows/score_entry.py" line="260"/>
         <source>导入</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="259"/>
+        <location filename="../../ui/windows/score_entry.py" line="261"/>
         <source>命令行</source>
         <translation>Command line</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="260"/>
+        <location filename="../../ui/windows/score_entry.py" line="262"/>
         <source>同步</source>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="318"/>
+        <location filename="../../ui/windows/score_entry.py" line="323"/>
         <source>项目：</source>
         <translation>Event:</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="327"/>
+        <location filename="../../ui/windows/score_entry.py" line="333"/>
         <source>所选单元格的记录：</source>
         <translation>History of the selected cell:</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="355"/>
+        <location filename="../../ui/windows/score_entry.py" line="364"/>
         <source>{0} 没有可以评分的项目</source>
         <translation>{0} has no events to mark</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="388"/>
+        <location filename="../../ui/windows/score_entry.py" line="400"/>
         <source>项目 {0} 已锁定：分数不能再录入或修改（需裁判长解锁）</source>
         <translation>Event {0} is locked: marks can no longer be entered or changed (the chief judge must unlock it)</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="406"/>
+        <location filename="../../ui/windows/score_entry.py" line="418"/>
         <source>项目已锁定，不能再录入或修改分数（需裁判长解锁）</source>
         <translation>The event is locked: marks can no longer be entered or changed (the chief judge must unlock it)</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="439"/>
+        <location filename="../../ui/windows/score_entry.py" line="451"/>
         <source>{0} {1}：“{2}”没有保存（按 Enter 键才保存）</source>
         <translation>{0} {1}: “{2}” was not saved (press Enter to save)</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="448"/>
+        <location filename="../../ui/windows/score_entry.py" line="460"/>
         <source>更正分数</source>
         <translation>Correct mark</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="449"/>
+        <location filename="../../ui/windows/score_entry.py" line="461"/>
         <source>把已保存的分数 {0} 改为 {1}。
 请写明更正原因：</source>
         <translation>Change the saved mark {0} to {1}.
 Reason for the correction:</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="472"/>
+        <location filename="../../ui/windows/score_entry.py" line="484"/>
         <source>已保存的分数不能清空；要更改请输入新的分数</source>
         <translation>A saved mark cannot be cleared; type a new mark to change it</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="497"/>
+        <location filename="../../ui/windows/score_entry.py" line="512"/>
+        <source>更正必须写明原因：{0} 还没有保存</source>
+        <translation>A correction needs a reason: {0} is not saved yet</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="516"/>
         <source>已取消更正：{0} {1} 仍为 {2}，未写入任何内容</source>
         <translation>Correction cancelled: {0} {1} is still {2}; nothing was written</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="514"/>
+        <location filename="../../ui/windows/score_entry.py" line="533"/>
         <source>保存失败，未写入：{0}</source>
         <translation>Save failed, nothing was written: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="519"/>
+        <location filename="../../ui/windows/score_entry.py" line="538"/>
         <source>已更正：{0} {1} = {2}（记录 #{3}）</source>
         <translation>Corrected: {0} {1} = {2} (record #{3})</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="521"/>
+        <location filename="../../ui/windows/score_entry.py" line="540"/>
         <source>已保存：{0} {1} = {2}（记录 #{3}）</source>
         <translation>Saved: {0} {1} = {2} (record #{3})</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="540"/>
+        <location filename="../../ui/windows/score_entry.py" line="560"/>
         <source>已取消作废：{0} {1} 仍为 {2}</source>
         <translation>Void cancelled: {0} {1} is still {2}</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="549"/>
+        <location filename="../../ui/windows/score_entry.py" line="569"/>
         <source>已作废：{0} {1}（原为 {2}，记录 #{3}）</source>
         <translation>Voided: {0} {1} (was {2}, record #{3})</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="559"/>
+        <location filename="../../ui/windows/score_entry.py" line="579"/>
         <source>作废分数</source>
         <translation>Void mark</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="560"/>
+        <location filename="../../ui/windows/score_entry.py" line="580"/>
         <source>作废 {0} {1} 的分数 {2}（记录保留在日志中）。
 请写明原因：</source>
         <translation>Void the mark {2} of {0} {1} (the record stays in the log).
 Reason:</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="574"/>
+        <location filename="../../ui/windows/score_entry.py" line="594"/>
         <source>收到设备读数 {0}，但没有选中评分格</source>
         <translation>Device reading {0} received, but no cell is selected</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="637"/>
+        <location filename="../../ui/windows/score_entry.py" line="649"/>
+        <source>本项目您的评分格已全部录入</source>
+        <translation>All your cells of this event are entered</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="691"/>
+        <source>{0} 可输入：{1}</source>
+        <translation>{0} accepts: {1}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="701"/>
         <source>评分组 {0}：{1}</source>
         <translation>Panel {0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="649"/>
+        <location filename="../../ui/windows/score_entry.py" line="713"/>
         <source>{0}  {1}  {2}  {3} · {4} · #{5}</source>
         <translation>{0}  {1}  {2}  {3} · {4} · #{5}</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="654"/>
+        <location filename="../../ui/windows/score_entry.py" line="718"/>
         <source>{0}  {1}  {2} → {3}  原因：{4}  {5} · #{6}</source>
         <translation>{0}  {1}  {2} → {3}  Reason: {4}  {5} · #{6}</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="657"/>
+        <location filename="../../ui/windows/score_entry.py" line="721"/>
         <source>{0}  {1}  {2}  原因：{3}  {4} · #{5}</source>
         <translation>{0}  {1}  {2}  Reason: {3}  {4} · #{5}</translation>
     </message>
@@ -1427,112 +1637,116 @@ Reason:</translation>
 <context>
     <name>ScoreGridModel</name>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="204"/>
+        <location filename="../../ui/models/score_grid.py" line="210"/>
         <source>裁判分差超限，需要重新评分（请与裁判长联系）</source>
         <translation>The judges&apos; scores are too far apart: re-score (see the chief judge)</translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="207"/>
+        <location filename="../../ui/models/score_grid.py" line="213"/>
         <source>评分未齐</source>
         <translation>Panel incomplete</translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="210"/>
+        <location filename="../../ui/models/score_grid.py" line="216"/>
         <source>（去掉 {0}）</source>
         <translation> (dropped {0})</translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="213"/>
+        <location filename="../../ui/models/score_grid.py" line="219"/>
         <source>{0}：分差 {1} 超限，需要重新评分</source>
         <translation>{0}: spread {1} over the limit, re-score needed</translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="215"/>
+        <location filename="../../ui/models/score_grid.py" line="221"/>
         <source>{0} → {1}</source>
         <translation>{0} → {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="284"/>
+        <location filename="../../ui/models/score_grid.py" line="290"/>
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="335"/>
+        <location filename="../../ui/models/score_grid.py" line="341"/>
         <source>未录入</source>
         <translation>Not entered</translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="338"/>
+        <location filename="../../ui/models/score_grid.py" line="344"/>
         <source>已更正：{0}（记录 #{1}，原记录 #{2}）</source>
         <translation>Corrected: {0} (record #{1}, original #{2})</translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="343"/>
+        <location filename="../../ui/models/score_grid.py" line="350"/>
         <source>已保存：{0}（记录 #{1}）</source>
         <translation>Saved: {0} (record #{1})</translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="345"/>
+        <location filename="../../ui/models/score_grid.py" line="355"/>
         <source>由 {0} 录入</source>
         <translation>Entered by {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="348"/>
+        <location filename="../../ui/models/score_grid.py" line="358"/>
         <source>评分组：{0}</source>
         <translation>Panel: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="356"/>
+        <location filename="../../ui/models/score_grid.py" line="366"/>
         <source>量规检测：合格 / 不合格（pass / fail）</source>
         <translation>Gauge check: pass / fail</translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="358"/>
+        <location filename="../../ui/models/score_grid.py" line="368"/>
         <source>等级：{0}</source>
         <translation>Grades: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="360"/>
+        <location filename="../../ui/models/score_grid.py" line="370"/>
         <source>公差测量：{0} {1}/{2} {3}</source>
         <translation>Tolerance: {0} {1}/{2} {3}</translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="364"/>
+        <location filename="../../ui/models/score_grid.py" line="374"/>
         <source>测量值（{0}）</source>
         <translation>Measured value ({0})</translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="367"/>
+        <location filename="../../ui/models/score_grid.py" line="377"/>
         <source>，合理范围 {0}–{1}</source>
         <translation>, plausible range {0}–{1}</translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="369"/>
+        <location filename="../../ui/models/score_grid.py" line="379"/>
         <source>评价分 {0}–{1}，步长 {2}，{3} 名裁判</source>
         <translation>Judgement score {0}–{1}, step {2}, {3} judges</translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="373"/>
-        <source>用时：分:秒（mm:ss.ff）或秒</source>
-        <translation>Time: min:sec (mm:ss.ff) or seconds</translation>
+        <location filename="../../ui/models/score_grid.py" line="383"/>
+        <source>用时：分:秒 或 时:分:秒（例如 25:30.5、2:25:30）</source>
+        <translation>Time: m:ss or h:mm:ss (e.g. 25:30.5, 2:25:30)</translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="375"/>
+        <source>用时：分:秒（mm:ss.ff）或秒</source>
+        <translation type="vanished">Time: min:sec (mm:ss.ff) or seconds</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/score_grid.py" line="385"/>
         <source>，限时 {0} 分钟</source>
         <translation>, time limit {0} min</translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="377"/>
+        <location filename="../../ui/models/score_grid.py" line="387"/>
         <source>违规次数：每次扣 {0} 分，最多 {1} 次</source>
         <translation>Number of violations: {0} points off each, at most {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="379"/>
+        <location filename="../../ui/models/score_grid.py" line="389"/>
         <source>试卷成绩 0–{0}</source>
         <translation>Exam score 0–{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="382"/>
+        <location filename="../../ui/models/score_grid.py" line="392"/>
         <source>{0} {1}
 {2}
 满分 {3}</source>

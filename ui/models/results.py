@@ -32,6 +32,7 @@ from PySide6.QtCore import (
 
 from scorer.model import Contestant, Event
 from scorer.rules import ContestantResult, EventResult
+from ui import i18n
 
 SORT_ROLE = Qt.ItemDataRole.UserRole  # native value for sorting (int, Decimal, str; None sorts last)
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1  # the row's identity: contestant code, log id
@@ -189,6 +190,7 @@ class ResultsModel(SortedRowsModel[ContestantResult]):
         self._names = False
         self._columns: list[tuple[int, str]] = []  # (column kind, component code or "")
         self._haystacks: dict[str, str] = {}  # code → filter text (cached: names do not change)
+        self._english: dict[str, str] = {}  # award / title name → its English name
         self.event_code = ""
         self.result: EventResult | None = None
 
@@ -205,6 +207,8 @@ class ResultsModel(SortedRowsModel[ContestantResult]):
         organisations) are kept from the previous call when not given."""
         quantum: Decimal | None
         if event is not None:
+            # English names of awards and titles where the package gives them (shown in English mode)
+            self._english = {t.name: t.name_en for t in (*event.awards.tiers, *event.titles) if t.name_en}
             components = [(c.code, c.name) for c in event.components]
             quantum = Decimal(1).scaleb(-event.rounding.decimals)
         elif result.event == self.event_code:
@@ -326,9 +330,9 @@ class ResultsModel(SortedRowsModel[ContestantResult]):
         if kind == COL_TOTAL:
             return fmt_decimal(r.total, self._quantum)
         if kind == COL_AWARD:
-            return r.award
+            return self._english.get(r.award, r.award) if i18n.current() == "en" else r.award
         if kind == COL_TITLE:
-            return r.title
+            return self._english.get(r.title, r.title) if i18n.current() == "en" else r.title
         return self.status_text(r)
 
     def sort_getter(self, column: int) -> Callable[[ContestantResult], Any]:

@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
     QLabel,
     QListWidget,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from scorer.access import Action
+from ui import i18n
 from ui.context import AppContext
 from ui.models.contestants import ContestantsModel
 from ui.windows.login import LoginDialog, role_name
@@ -230,10 +232,18 @@ class MainWindow(QMainWindow):
             QMessageBox.information(self, self.tr("导入完成"), self.tr("已导入 {0}").format(Path(name).name))
 
     def set_language(self, lang: str) -> None:
+        """Switch language at once: the translators change, then the menus and tabs are rebuilt
+        (every view builds its texts with tr(); nothing typed is lost: values are saved on Enter)."""
         QSettings().setValue("ui/language", lang)
-        QMessageBox.information(
-            self, "Scorer", self.tr("语言设置将在下次启动时生效 / Takes effect on the next start")
-        )
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            i18n.install(app, lang)
+        current = self.tabs.currentIndex()
+        self.menuBar().clear()
+        self._menus()
+        self.build()
+        if 0 <= current < self.tabs.count():
+            self.tabs.setCurrentIndex(current)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         QSettings().setValue("window/geometry", self.saveGeometry())

@@ -27,10 +27,12 @@ from PySide6.QtWidgets import (
 )
 
 from scorer.errors import ScorerError, language
-from scorer.model import Event
+from scorer.model import Aspect, Event
 from scorer.rules import ContestantResult, EventResult, explain
 from scorer.rules.aspects import MISSING, RESCORE
 from scorer.store import MarkRow
+from scorer.values import show_value
+from ui import i18n
 from ui.context import AppContext
 from ui.models.results import COL_RANK, KEY_ROLE, ResultsModel, RowFilterProxy, fmt_decimal
 
@@ -317,15 +319,14 @@ class RankingWidget(QWidget):
             for crit in comp.criteria:
                 for sub in crit.sub_criteria:
                     for aspect in sub.aspects:
-                        out.append(
-                            self._aspect_html(r, aspect.code, aspect.name, by_aspect.get(aspect.code, []), q)
-                        )
+                        out.append(self._aspect_html(r, aspect, by_aspect.get(aspect.code, []), q))
             out.append("</ul>")
         return "".join(out)
 
     def _aspect_html(
-        self, r: ContestantResult, code: str, name: str, marks: list[MarkRow], q: Decimal | None
+        self, r: ContestantResult, aspect: Aspect, marks: list[MarkRow], q: Decimal | None
     ) -> str:
+        code, name = aspect.code, aspect.name
         s = r.aspects.get(code)
         head = f"<b>{escape(code)}</b> {escape(name)}："
         if s is None or s.status == MISSING:
@@ -342,7 +343,8 @@ class RankingWidget(QWidget):
             dropped = "、".join(str(v) for v in s.dropped) or "—"
             lines.append(escape(self.tr("计入：{0}；去掉：{1}").format(counted, dropped)))
         for m in marks:
-            text = self.tr("{0}：{1}（记录 #{2}）").format(m.judge, m.value, m.log_id)
+            shown = show_value(aspect, m.value, i18n.current())
+            text = self.tr("{0}：{1}（记录 #{2}）").format(m.judge, shown, m.log_id)
             if m.first_id != m.log_id:
                 text += self.tr("，更正自 #{0}").format(m.first_id)
             lines.append(escape(text))
