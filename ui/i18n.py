@@ -29,6 +29,11 @@ def current() -> str:
     return "en" if os.environ.get("SCORER_LANG", "zh").startswith("en") else "zh"
 
 
+def named(name: str, name_en: str = "") -> str:
+    """A package name in the UI's language: its English name in English mode when the package gives one."""
+    return name_en if name_en and current() == "en" else name
+
+
 def install(app: QApplication, lang: str) -> None:
     os.environ["SCORER_LANG"] = "en" if lang == "en" else "zh"
     for old in _installed:

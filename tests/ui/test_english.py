@@ -38,3 +38,36 @@ def test_language_changes_at_once_and_tab_labels_are_clean(window):
     assert i18n.current() == "en"
     window.set_language("zh_CN")
     assert "进度与检查" in _tabs(window) and i18n.current() == "zh"
+
+
+def test_english_mode_shows_the_packages_english_names(qtbot, tmp_path):
+    """Event names (and award/title names) come in English where the package gives them."""
+    from dataclasses import replace
+
+    from scorer.demo import ensure_demo
+    from scorer.store import Store
+    from ui.models.results import COL_AWARD, KEY_ROLE, ResultsModel
+    from ui.windows.score_entry import ScoreEntryWidget
+
+    store = Store.open(ensure_demo())
+    comp = store.competition
+    try:
+        i18n.install(QApplication.instance(), "en")
+        judge = next(j for j in comp.judges if j.code == "CNC-J2")
+        w = ScoreEntryWidget(AppContext(store, judge))
+        qtbot.addWidget(w)
+        assert w.event_box.currentText() == "CNC CNC lathe operator"
+        event = comp.event("CNC")
+        tiers = tuple(replace(t, name_en=f"EN-{i}") for i, t in enumerate(event.awards.tiers))
+        event = replace(event, awards=replace(event.awards, tiers=tiers))
+        result = store.results("CNC")
+        model = ResultsModel()
+        model.set_result(result, False, event, comp.contestants)
+        awarded = [r for r in result.results if r.award]
+        assert awarded
+        row = next(i for i in range(model.rowCount()) if model.index(i, 0).data(KEY_ROLE) == awarded[0].code)
+        column = model.column_of(COL_AWARD)
+        assert model.index(row, column).data().startswith("EN-")
+    finally:
+        i18n.install(QApplication.instance(), "zh_CN")
+        store.close()

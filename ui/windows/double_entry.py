@@ -44,6 +44,7 @@ from scorer.errors import ScorerError
 from scorer.model import Aspect, AspectType, Judge, Role
 from scorer.store import Store
 from scorer.values import parse_value
+from ui import i18n
 from ui.context import AppContext
 
 # Item role holding a cell's state (one of the constants below), for the view and for tests.
@@ -250,7 +251,7 @@ class DoubleEntryWidget(QWidget):
         self.event_combo.blockSignals(True)
         self.event_combo.clear()
         for e in self.ctx.session.events():
-            self.event_combo.addItem(f"{e.code} {e.name}", e.code)
+            self.event_combo.addItem(f"{e.code} {i18n.named(e.name, e.name_en)}", e.code)
         self.event_combo.blockSignals(False)
         self._event_chosen()
         if not self.ctx.session.may(Action.DOUBLE_ENTRY):

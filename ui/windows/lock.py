@@ -148,7 +148,7 @@ class LockWidget(QWidget):
         self.event_combo.blockSignals(True)
         self.event_combo.clear()
         for e in self.ctx.session.events():
-            self.event_combo.addItem(f"{e.code} {e.name}", e.code)
+            self.event_combo.addItem(f"{e.code} {i18n.named(e.name, e.name_en)}", e.code)
         self.event_combo.blockSignals(False)
         self._event_chosen()
 

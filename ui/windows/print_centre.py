@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from scorer.errors import ScorerError, language
 from scorer.reports.data import event_data
 from scorer.reports.printlog import printed, record_print
+from ui import i18n
 from ui.context import AppContext
 
 FALLBACK_KINDS: dict[str, tuple[str, str, str]] = {
@@ -121,7 +122,7 @@ class PrintCentreWidget(QWidget):
         for kind, (_, zh, en) in document_kinds().items():
             self.kind_box.addItem(en if english and en else zh, kind)
         for e in ctx.session.events():
-            self.event_box.addItem(f"{e.code} {e.name}", e.code)
+            self.event_box.addItem(f"{e.code} {i18n.named(e.name, e.name_en)}", e.code)
 
         self.preview_button = QPushButton(self.tr("预览"), objectName="preview")
         self.save_button = QPushButton(self.tr("保存PDF…"), objectName="save")

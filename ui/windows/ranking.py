@@ -52,7 +52,7 @@ def fill_event_box(box: QComboBox, events: Iterable[Event]) -> None:
     try:
         box.clear()
         for e in events:
-            box.addItem(f"{e.code} {e.name}", e.code)
+            box.addItem(f"{e.code} {i18n.named(e.name, e.name_en)}", e.code)
         index = box.findData(current) if current else -1
         box.setCurrentIndex(max(index, 0) if box.count() else -1)
     finally:

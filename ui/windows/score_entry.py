@@ -316,7 +316,7 @@ class ScoreEntryWidget(QWidget):
         self.hint.setStyleSheet("color:#334155;")
         self.history = QListWidget()
         self.history.setObjectName("history")
-        self.history.setMaximumHeight(96)
+        self.history.setMaximumHeight(84)
         self.history.setFocusPolicy(Qt.FocusPolicy.NoFocus)
 
         top = QHBoxLayout()
@@ -327,11 +327,17 @@ class ScoreEntryWidget(QWidget):
         layout.addWidget(self.banner)
         layout.addWidget(self.hint)
         layout.addWidget(self.grid, 1)
-        layout.addWidget(self.reason)
-        layout.addWidget(self.status)
-        layout.addWidget(self.panel)
+        # One line for the refusal (red) and the last save (green), one for the panel: the grid
+        # keeps most of the window.
+        messages = QHBoxLayout()
+        messages.addWidget(self.reason, 3)
+        messages.addWidget(self.status, 2)
+        layout.addLayout(messages)
         self.history_label = QLabel(self.tr("所选单元格的记录："))
-        layout.addWidget(self.history_label)
+        below = QHBoxLayout()
+        below.addWidget(self.history_label)
+        below.addWidget(self.panel, 1)
+        layout.addLayout(below)
         layout.addWidget(self.history)
         for label in (self.reason, self.status, self.panel, self.hint):
             label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
@@ -356,7 +362,7 @@ class ScoreEntryWidget(QWidget):
         self.event_box.clear()
         for e in session.events():
             if session.my_aspects(e.code):
-                self.event_box.addItem(f"{e.code} {e.name}", e.code)
+                self.event_box.addItem(f"{e.code} {i18n.named(e.name, e.name_en)}", e.code)
         self.event_box.blockSignals(False)
         if self.event_box.count() == 0:
             self.model.set_event("")
