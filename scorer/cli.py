@@ -573,10 +573,12 @@ def cmd_device_simulate(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    """Render one printed document of an event to a PDF file (written atomically)."""
+    """Render one printed document of an event to a PDF file (written atomically), recorded in the
+    print log (打印记录) like the print centre's saves."""
 
     from scorer.reports import registry
     from scorer.reports.data import event_data
+    from scorer.reports.printlog import page_count, record_print
 
     with Store.open(args.db) as store:
         comp = store.competition
@@ -589,19 +591,18 @@ def cmd_report(args: argparse.Namespace) -> int:
                 raise ScorerError(f"请用 --event 指定项目：{codes}", f"choose an event with --event: {codes}")
             event = comp.events[0].code
         data = event_data(store, event)
-    pdf = registry.render(args.kind, data)
-    out = Path(args.output)
-    tmp = out.with_name(out.name + ".tmp")
-    try:
-        tmp.write_bytes(pdf)
-        os.replace(tmp, out)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise ScorerError(
-            f"无法写入 {out}（{exc.strerror}）", f"cannot write {out} ({exc.strerror})"
-        ) from None
-    from scorer.reports.printlog import page_count
-
+        pdf = registry.render(args.kind, data)
+        out = Path(args.output)
+        tmp = out.with_name(out.name + ".tmp")
+        try:
+            tmp.write_bytes(pdf)
+            os.replace(tmp, out)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise ScorerError(
+                f"无法写入 {out}（{exc.strerror}）", f"cannot write {out} ({exc.strerror})"
+            ) from None
+        record_print(store, getattr(args, "actor", None) or "coordinator", args.kind, event, pdf, "cli")
     pages = page_count(pdf)
     _out(_t(f"已生成 {out}（{pages} 页）", f"wrote {out} ({pages} pages)"))
     return 0
@@ -707,6 +708,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("kind", choices=list(KINDS), help=", ".join(f"{k} ({v[1]})" for k, v in KINDS.items()))
     s.add_argument("--event", help="event code (needed when the competition has several events)")
     s.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
+    s.add_argument("--actor", default="coordinator", help="who prints, for the print log / 打印人")
     s.set_defaults(func=cmd_report)
 
     s = sub.add_parser("demo", help="create the demo competition file (if missing); prints its path")

@@ -17,15 +17,18 @@ def page_count(pdf: bytes) -> int:
     return len(_PAGE.findall(pdf))
 
 
-def record_print(store: Store, actor: str, kind: str, event: str, pdf: bytes) -> int:
-    """Log that `actor` printed or saved document `kind` of `event`; the log id."""
+def record_print(
+    store: Store, actor: str, kind: str, event: str, pdf: bytes, source: str = "keyboard"
+) -> int:
+    """Log that `actor` printed or saved document `kind` of `event` (from `source`: the print
+    centre, or "cli" for `scorer report`); the log id."""
     payload = {
         "kind": kind,
         "event": event,
         "pages": page_count(pdf),
         "sha256": hashlib.sha256(pdf).hexdigest(),
     }
-    return store.append(KIND, payload, actor, "keyboard")
+    return store.append(KIND, payload, actor, source)
 
 
 def printed(store: Store) -> list[dict[str, Any]]:
