@@ -52,4 +52,4 @@ def awards_pdf(data: EventData) -> bytes:
         for t in e.titles:
             story += _section(data, t.name, [r for r in ranked if t.name in r.title.split("、")])
     story += signatures(data)
-    return page.build(story, heading(data, "获奖名单"), draft=not data.locked)
+    return page.build(story, heading(data, "获奖名单"), draft=page.draft_of(data, final=True))

@@ -1,10 +1,13 @@
 """获奖证书: one certificate page per winner (every ranked contestant with an award or a title).
 
 Drawn directly on a reportlab canvas (no platypus): an optional background image, positioned
-fields (name, organisation, event, award, title, contest, date, verification code) and a QR code
-carrying "SCORER-CERT|<competition id>|<event>|<contestant code>|<award>|<verification code>".
-Until the event is decrypted, the contestant's code is printed instead of the name ("待解密"); until
-it is locked, every page carries the draft watermark. Same input, same bytes (fonts.register()).
+fields (name, organisation, event, award, title, medal, contest, date, verification code), a seal
+area (盖章处) over the issuer and date, and a QR code carrying
+"SCORER-CERT|<competition id>|<event>|<contestant code>|<award>|<verification code>" (only the
+verification code is printed as text). Titles (称号) and medals (奖章) are worded apart: 授予“…”称号,
+授予…奖章. A certificate is final only when the event is locked and decrypted: before that every page
+carries the draft watermark with its reason, and before decryption the contestant's code stands where
+the name goes ("待解密"). Same input, same bytes (fonts.register()).
 """
 
 from __future__ import annotations
@@ -27,11 +30,23 @@ from reportlab.pdfgen.canvas import Canvas
 
 from scorer.reports import fonts
 from scorer.reports.data import EventData
-from scorer.reports.page import DRAFT_MARK
+from scorer.reports.page import (
+    DRAFT_MARK,
+    UNDECRYPTED,
+    UNLOCKED,
+    Draft,
+    date_range,
+    draft_of,
+    draw_seal_area,
+)
 from scorer.rules.compute import ContestantResult
 
 QR_PREFIX = "SCORER-CERT"
 PENDING = "待解密"
+CERT_DRAFTS = {  # a certificate is handed over, so the reason says it must not be
+    UNLOCKED: Draft(DRAFT_MARK, f"{DRAFT_MARK}：项目未锁定，不可颁发"),
+    UNDECRYPTED: Draft(UNDECRYPTED.mark, "姓名未解密：草稿，不可颁发"),
+}
 
 
 def verification_code(competition_id: str, event: str, code: str, award: str, total: Decimal | str) -> str:
@@ -49,7 +64,7 @@ def verification_code(competition_id: str, event: str, code: str, award: str, to
 
 
 def qr_payload(competition_id: str, event: str, code: str, award: str, check: str) -> str:
-    """What the QR code carries (and what is printed under it)."""
+    """What the QR code carries (only its verification code is printed as text)."""
     return "|".join([QR_PREFIX, competition_id, event, code, award, check])
 
 
@@ -72,6 +87,7 @@ DEFAULT_FIELDS: tuple[Field, ...] = (
     Field("event", 148.5, 108, 15),
     Field("award", 148.5, 90, 24, bold=True),
     Field("title", 148.5, 77, 14),
+    Field("medal", 148.5, 67, 14),
     Field("contest", 200, 45, 12),
     Field("date", 200, 37, 12),
     Field("verification", 22, 20, 9, align="left"),
@@ -97,11 +113,15 @@ def winners(data: EventData) -> list[ContestantResult]:
     return [r for r in data.result.results if r.rank is not None and (r.award or r.title)]
 
 
-def _date(comp_date: str) -> str:
-    parts = comp_date.split("-")
-    if len(parts) == 3 and all(p.isdigit() for p in parts):
-        return f"{int(parts[0])}年{int(parts[1])}月{int(parts[2])}日"
-    return comp_date
+def honours(data: EventData, r: ContestantResult) -> tuple[str, str]:
+    """(title line, medal line): a title is 授予“…”称号, a medal 授予…奖章 (Title.kind); the rules
+    join a contestant's titles with "、"."""
+    kinds = {t.name: t.kind for t in data.event.titles}
+    names = [n for n in r.title.split("、") if n]
+    titles = [n for n in names if kinds.get(n, "title") != "medal"]
+    medals = [n for n in names if kinds.get(n) == "medal"]
+    title = f"授予{'、'.join(f'“{n}”' for n in titles)}称号" if titles else ""
+    return title, f"授予{'、'.join(medals)}" if medals else ""
 
 
 def field_texts(data: EventData, r: ContestantResult, heading: str = "荣誉证书") -> dict[str, str]:
@@ -110,6 +130,7 @@ def field_texts(data: EventData, r: ContestantResult, heading: str = "荣誉证�
     person = data.contestants.get(r.code)
     check = verification_code(comp.id, event.code, r.code, r.award, r.total)
     named = data.names and person is not None
+    title, medal = honours(data, r)
     return {
         "heading": heading,
         "name": person.name if named and person else r.code,
@@ -117,9 +138,10 @@ def field_texts(data: EventData, r: ContestantResult, heading: str = "荣誉证�
         "pending": "" if named else f"（参赛编号，姓名{PENDING}）",
         "event": f"在{comp.name}“{event.name}”项目中",
         "award": f"荣获{r.award}" if r.award else "",
-        "title": f"获得“{r.title}”称号" if r.title else "",
+        "title": title,
+        "medal": medal,
         "contest": comp.organiser or comp.name,
-        "date": _date(comp.end_date or comp.start_date),
+        "date": date_range(comp.end_date or comp.start_date),
         "verification": f"验证码：{check}",
         "qr": qr_payload(comp.id, event.code, r.code, r.award, check),
     }
@@ -190,15 +212,24 @@ def _draw_qr(canvas: Canvas, value: str, x: float, y: float, size: float) -> Non
     canvas.restoreState()
 
 
-def _watermark(canvas: Canvas, w: float, h: float) -> None:
+def _watermark(canvas: Canvas, w: float, h: float, draft: Draft) -> None:
     canvas.saveState()
     canvas.setFillColor(colors.Color(0.85, 0.1, 0.1, alpha=0.15))
     canvas.translate(w / 2, h / 2)
     canvas.rotate(30)
-    fonts.draw(canvas, 0, 0, DRAFT_MARK, 72, align="centre")
+    fonts.draw(canvas, 0, 0, draft.mark, 72, align="centre")
     canvas.restoreState()
     canvas.setFillColor(colors.Color(0.75, 0.1, 0.1))
-    fonts.draw(canvas, w - 16 * mm, h - 17 * mm, f"{DRAFT_MARK}：项目未锁定，不可颁发", 8, align="right")
+    fonts.draw(canvas, w - 16 * mm, h - 17 * mm, draft.reason, 8, align="right")
+
+
+def _draft(draft: bool | Draft | None) -> Draft | None:
+    """True (the old flag) is the unlocked draft; a page Draft gets the certificate's wording."""
+    if draft is True:
+        draft = UNLOCKED
+    if not draft:
+        return None
+    return CERT_DRAFTS.get(draft, draft)
 
 
 def _frame(canvas: Canvas, w: float, h: float) -> None:
@@ -209,8 +240,16 @@ def _frame(canvas: Canvas, w: float, h: float) -> None:
     canvas.rect(11 * mm, 11 * mm, w - 22 * mm, h - 22 * mm)
 
 
+def _seal_centre(template: CertificateTemplate) -> tuple[float, float] | None:
+    """Where the seal goes: over the issuer (contest) and date fields."""
+    at = [f for f in template.fields if f.name in ("contest", "date")]
+    if not at:
+        return None
+    return sum(f.x_mm for f in at) / len(at) * mm, sum(f.y_mm for f in at) / len(at) * mm + 2 * mm
+
+
 def draw_certificate(
-    canvas: Canvas, texts: dict[str, str], template: CertificateTemplate, draft: bool
+    canvas: Canvas, texts: dict[str, str], template: CertificateTemplate, draft: bool | Draft | None
 ) -> None:
     """One certificate page (without showPage)."""
     w, h = template.pagesize
@@ -218,6 +257,9 @@ def draw_certificate(
         canvas.drawImage(str(template.background), 0, 0, w, h, preserveAspectRatio=False)
     else:
         _frame(canvas, w, h)
+    seal = _seal_centre(template)
+    if seal is not None:
+        draw_seal_area(canvas, *seal)
     canvas.setFillColor(colors.black)
     for f in template.fields:
         text = texts.get(f.name, "")
@@ -225,14 +267,15 @@ def draw_certificate(
             fonts.draw(canvas, f.x_mm * mm, f.y_mm * mm, text, f.size, align=f.align, bold=f.bold)
     size = template.qr_size_mm * mm
     _draw_qr(canvas, texts["qr"], template.qr_x_mm * mm, template.qr_y_mm * mm, size)
-    canvas.setFillColor(colors.Color(0.3, 0.3, 0.3))
-    fonts.draw(canvas, template.qr_x_mm * mm, 13 * mm, texts["qr"], 6)
-    if draft:
-        _watermark(canvas, w, h)
+    shown = _draft(draft)
+    if shown is not None:
+        _watermark(canvas, w, h, shown)
 
 
-def render(pages: Sequence[dict[str, str]], template: CertificateTemplate, draft: bool, title: str) -> bytes:
-    """Certificates from prepared field texts (one dict per page)."""
+def render(
+    pages: Sequence[dict[str, str]], template: CertificateTemplate, draft: bool | Draft | None, title: str
+) -> bytes:
+    """Certificates from prepared field texts (one dict per page); `draft` as page.build's."""
     fonts.register()
     buf = io.BytesIO()
     canvas = Canvas(buf, pagesize=template.pagesize, invariant=1)
@@ -253,7 +296,8 @@ def certificates_pdf(data: EventData, template: CertificateTemplate | None = Non
     """获奖证书 for every award or title holder of the event, one page each; PDF bytes."""
     template = template or CertificateTemplate()
     pages = [field_texts(data, r, template.heading) for r in winners(data)]
-    return render(pages, template, draft=not data.locked, title=f"获奖证书 {data.event.name}")
+    draft = draft_of(data, final=True)  # never final before decryption: see docs/printing.md
+    return render(pages, template, draft=draft, title=f"获奖证书 {data.event.name}")
 
 
 __all__ = [
@@ -261,6 +305,7 @@ __all__ = [
     "Field",
     "certificates_pdf",
     "field_texts",
+    "honours",
     "qr_payload",
     "verification_code",
     "winners",

@@ -1,5 +1,6 @@
 """What every printed document shares: fonts, styles, the page frame (header with contest, event,
-venue and date; "第 x 页 共 y 页"), the draft watermark for unlocked events, and PDF bytes out.
+venue and date; "第 x 页 共 y 页"), the draft watermark (unlocked events; final documents of events not
+yet decrypted), one way of writing dates, and PDF bytes out.
 
 Documents are deterministic: reportlab runs in invariant mode (fonts.register), so the same input
 gives byte-identical PDFs, which the tests check.
@@ -8,9 +9,10 @@ gives byte-identical PDFs, which the tests check.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
@@ -18,11 +20,59 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, Table, TableStyle
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Table, TableStyle
 
 from scorer.reports import fonts
 
+if TYPE_CHECKING:
+    from scorer.reports.data import EventData
+
 DRAFT_MARK = "未锁定 草稿"
+UNDECRYPTED_MARK = "未解密 草稿"
+
+
+@dataclass(frozen=True)
+class Draft:
+    """Why a document is not final: the large diagonal mark and the reason printed at the top."""
+
+    mark: str
+    reason: str
+
+
+UNLOCKED = Draft(DRAFT_MARK, f"{DRAFT_MARK}：项目未锁定，成绩可能变动")
+UNDECRYPTED = Draft(UNDECRYPTED_MARK, "姓名未解密：草稿，不得作为正式文件公布")
+
+
+def draft_of(data: EventData, final: bool = False) -> Draft | None:
+    """The draft state of an event's document: unlocked → draft; a final document (results list,
+    award list, notice, certificates) also needs the names, i.e. decryption; else None (final)."""
+    if not data.locked:
+        return UNLOCKED
+    if final and not data.names:
+        return UNDECRYPTED
+    return None
+
+
+_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def date_range(start: str, end: str = "") -> str:
+    """The one way documents write a date or a span of dates: 2026年11月21日, 2026年11月21日—22日,
+    2026年11月30日—12月1日, 2026年12月31日—2027年1月1日 (text that is not an ISO date is kept)."""
+    end = "" if end == start else end
+    a, b = _ISO.match(start or ""), _ISO.match(end or "")
+    if not (a and (b or not end)):
+        return " 至 ".join(x for x in (start, end) if x)
+    y, m, d = (int(x) for x in a.groups())
+    text = f"{y}年{m}月{d}日"
+    if b is None:
+        return text
+    y2, m2, d2 = (int(x) for x in b.groups())
+    if y2 != y:
+        return f"{text}—{y2}年{m2}月{d2}日"
+    if m2 != m:
+        return f"{text}—{m2}月{d2}日"
+    return f"{text}—{d2}日"
 
 
 @dataclass(frozen=True)
@@ -37,6 +87,18 @@ class Heading:
     extra: tuple[str, ...] = field(default_factory=tuple)
 
 
+def event_heading(data: EventData, title: str) -> Heading:
+    """The page heading of every document about one event (contest, event, venue, dates)."""
+    comp = data.competition
+    return Heading(
+        title=title,
+        contest=comp.name,
+        event=data.event.name,
+        venue=comp.venue,
+        date=date_range(comp.start_date, comp.end_date),
+    )
+
+
 def styles() -> dict[str, ParagraphStyle]:
     fonts.register()
     base = ParagraphStyle("base", fontName=fonts.LATIN, fontSize=9, leading=12, wordWrap="CJK")
@@ -46,6 +108,7 @@ def styles() -> dict[str, ParagraphStyle]:
         "cell": ParagraphStyle("cell", parent=base, fontSize=8.5, leading=10.5),
         "title": ParagraphStyle("title", parent=base, fontSize=16, leading=20, alignment=TA_CENTER),
         "centre": ParagraphStyle("centre", parent=base, alignment=TA_CENTER),
+        "body": ParagraphStyle("body", parent=base, fontSize=10.5, leading=17, firstLineIndent=21),
     }
 
 
@@ -78,7 +141,7 @@ class _NumberedCanvas(Canvas):
     """Two passes: pages are kept until the end, when "共 y 页" (the page count) is known."""
 
     heading: Heading
-    draft: bool
+    draft: Draft | None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -100,17 +163,15 @@ class _NumberedCanvas(Canvas):
         w, h = self._pagesize
         h_ = self.heading
         self.saveState()
-        if self.draft:
+        if self.draft is not None:
             self.setFillColor(colors.Color(0.85, 0.1, 0.1, alpha=0.18))
             self.translate(w / 2, h / 2)
             self.rotate(35)
-            fonts.draw(self, 0, 0, DRAFT_MARK, 64, align="centre")
+            fonts.draw(self, 0, 0, self.draft.mark, 64, align="centre")
             self.rotate(-35)
             self.translate(-w / 2, -h / 2)
             self.setFillColor(colors.Color(0.75, 0.1, 0.1))
-            fonts.draw(
-                self, w - 15 * mm, h - 12 * mm, f"{DRAFT_MARK}：项目未锁定，成绩可能变动", 8, align="right"
-            )
+            fonts.draw(self, w - 15 * mm, h - 12 * mm, self.draft.reason, 8, align="right")
         self.setFillColor(colors.black)
         fonts.draw(self, w / 2, h - 14 * mm, h_.title, 15, align="centre", bold=True)
         line = "　".join(x for x in (h_.contest, h_.event, h_.venue, h_.date, *h_.extra) if x)
@@ -122,11 +183,12 @@ class _NumberedCanvas(Canvas):
 def build(
     story: list[Any],
     heading: Heading,
-    draft: bool = False,
+    draft: bool | Draft | None = False,
     wide: bool = False,
     top: float = 26 * mm,
 ) -> bytes:
-    """Lay out `story` under `heading` on A4 (landscape if `wide`); the PDF bytes."""
+    """Lay out `story` under `heading` on A4 (landscape if `wide`); the PDF bytes. `draft`: a Draft
+    (its mark and reason on every page), True for UNLOCKED, False or None for a final document."""
     fonts.register()
     pagesize = landscape(A4) if wide else A4
     out = io.BytesIO()
@@ -150,7 +212,7 @@ def build(
         pass
 
     Maker.heading = heading
-    Maker.draft = draft
+    Maker.draft = UNLOCKED if draft is True else (draft or None)
     doc.build(story, canvasmaker=Maker)
     return out.getvalue()
 
@@ -169,3 +231,40 @@ def signature_line(labels: Sequence[str]) -> Table:
         )
     )
     return t
+
+
+SEAL_LABEL = "盖章处"
+
+
+def draw_seal_area(canvas: Canvas, cx: float, cy: float, radius: float = 21 * mm) -> None:
+    """A dashed circle labelled 盖章处 where the issuing body stamps its seal (over its name and the
+    date, as Chinese documents are sealed); light grey so a red seal covers it."""
+    canvas.saveState()
+    canvas.setStrokeColor(colors.Color(0.6, 0.6, 0.6))
+    canvas.setFillColor(colors.Color(0.55, 0.55, 0.55))
+    canvas.setLineWidth(0.6)
+    canvas.setDash(3, 2)
+    canvas.circle(cx, cy, radius, stroke=1, fill=0)
+    fonts.draw(canvas, cx, cy + radius - 5 * mm, f"（{SEAL_LABEL}）", 7.5, align="centre")
+    canvas.restoreState()
+
+
+class IssuerBlock(Flowable):
+    """The issuing body and the date at the right, with the seal area over them."""
+
+    def __init__(self, issuer: str, date: str, height: float = 46 * mm) -> None:
+        super().__init__()
+        self.issuer, self.date, self.height = issuer, date, height
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.width = avail_width
+        return avail_width, self.height
+
+    def draw(self) -> None:
+        c = self.canv
+        right = self.width - 10 * mm
+        width = max(fonts.width(self.issuer, 11), fonts.width(self.date, 11))
+        centre = right - width / 2
+        fonts.draw(c, centre, self.height / 2 + 2 * mm, self.issuer, 11, align="centre")
+        fonts.draw(c, centre, self.height / 2 - 5 * mm, self.date, 11, align="centre")
+        draw_seal_area(c, centre, self.height / 2)

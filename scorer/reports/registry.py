@@ -14,6 +14,7 @@ from scorer.reports.data import EventData
 KINDS: dict[str, tuple[str, str, str]] = {
     "results": ("scorer.reports.results:results_pdf", "成绩排名表", "results list"),
     "awards": ("scorer.reports.awards:awards_pdf", "获奖名单", "award list"),
+    "notice": ("scorer.reports.notice:notice_pdf", "成绩公示", "results notice"),
     "progress": ("scorer.reports.progress:progress_pdf", "进度报告", "progress report"),
     "sheets": ("scorer.reports.score_sheets:score_sheets_pdf", "评分表", "score sheets"),
     "forms": ("scorer.reports.marking_forms:marking_forms_pdf", "空白评分记录表", "blank marking forms"),

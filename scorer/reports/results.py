@@ -18,12 +18,12 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer, Table
 
-from scorer.model import Event
+from scorer.model import Event, Role
 from scorer.reports import fonts, page
 from scorer.reports.data import EventData
 from scorer.rules.rounding import round_as
 
-SIZE, LEADING, PAD = 8.5, 10.5, 6.0  # cell font size, leading, left + right padding (reportlab default)
+SIZE, LEADING, PAD = 8.5, 10.5, 12.0  # cell font size, leading, left + right padding (reportlab: 6 each)
 STATUS_ZH = {"dnf": "未完赛", "withdrawn": "弃权", "dq": "取消资格", "ok": ""}
 INCOMPLETE = "未完成"
 
@@ -87,12 +87,56 @@ def grid(
     return t
 
 
-def heading(data: EventData, title: str) -> page.Heading:
-    comp = data.competition
-    date = comp.start_date
-    if comp.end_date and comp.end_date != comp.start_date:
-        date = f"{comp.start_date} 至 {comp.end_date}"
-    return page.Heading(title=title, contest=comp.name, event=data.event.name, venue=comp.venue, date=date)
+heading = page.event_heading  # kept: awards, progress and the notice import it from here
+
+
+MIN_WIDTH = 3 * SIZE + PAD  # three Chinese characters
+
+
+def natural_widths(
+    texts: Sequence[Sequence[str]], header_rows: int = 1, skip: Sequence[int] = ()
+) -> list[float]:
+    """Each column as wide as its widest text on one line (the fonts' metrics; header rows bold;
+    rows in `skip`, such as a spanning band, not counted)."""
+    if not texts:
+        return []
+    natural: list[float] = []
+    for c in range(len(texts[0])):
+        seen: set[str] = set()
+        widest = 0.0
+        for r, line in enumerate(texts):
+            text = line[c] if c < len(line) else ""
+            if r in skip or not text or (r >= header_rows and text in seen):
+                continue
+            seen.add(text)
+            widest = max(widest, fonts.width(text, SIZE, bold=r < header_rows) + PAD + 1)
+        natural.append(widest)
+    return natural
+
+
+def fit_widths(natural: Sequence[float], avail: float, minimum: float = MIN_WIDTH) -> list[float]:
+    """Column widths from their content, so a short 称号 is not squeezed into three lines while 单位
+    has room to spare. Too wide for `avail`: the widest columns share one width (and wrap), narrow
+    ones keep theirs. Narrower: the spare width goes to the widest columns (at least half the widest)."""
+    natural = list(natural)
+    if not natural:
+        return []
+    total = sum(natural)
+    if total <= avail:
+        top = max(natural)
+        wide = [c for c, w in enumerate(natural) if w >= top / 2]
+        share = sum(natural[c] for c in wide)
+        spare = avail - total
+        return [w + (spare * w / share if c in wide else 0) for c, w in enumerate(natural)]
+    cap = max(natural)  # lower the common width of the widest columns until the row fits
+    for w in sorted(natural, reverse=True):
+        wider = [x for x in natural if x >= w]
+        rest = sum(x for x in natural if x < w)
+        cap = (avail - rest) / len(wider)
+        if cap >= max((x for x in natural if x < w), default=0.0):
+            break
+    cap = max(cap, minimum)
+    return [min(w, cap) for w in natural]
 
 
 def fmt(value: Decimal | None, event: Event) -> str:
@@ -101,13 +145,18 @@ def fmt(value: Decimal | None, event: Event) -> str:
 
 
 def signatures(data: EventData) -> list[Any]:
-    """Signature lines: the judges who signed at the lock (or blank lines), then the chief judge."""
-    judges = [f"评分裁判 {data.judge_name(s)}" for s in data.signers] or ["评分裁判签字"] * 4
+    """Signature lines: the scoring judges who signed at the lock (or blank lines), then the chief
+    judge. A chief judge among the signers signs as 裁判长, never as a 评分裁判."""
+    roles = {j.code: j.role for j in data.competition.judges}
+    chiefs = [s for s in data.signers if roles.get(s) is Role.CHIEF]
+    judges = [f"评分裁判 {data.judge_name(s)}" for s in data.signers if s not in chiefs]
+    judges = judges or ["评分裁判签字"] * 4
     story: list[Any] = [Spacer(1, 8 * mm)]
     for i in range(0, len(judges), 4):
         chunk = judges[i : i + 4]
         story.append(page.signature_line(chunk + [""] * (4 - len(chunk)) if len(judges) > 4 else chunk))
-    story.append(page.signature_line(["裁判长签字", "日期"]))
+    chief = [f"裁判长 {data.judge_name(s)}" for s in chiefs] or ["裁判长签字"]
+    story.append(page.signature_line([*chief, "日期"]))
     return story
 
 
@@ -118,16 +167,6 @@ def results_pdf(data: EventData) -> bytes:
     people = data.contestants
     head = ["名次", "加密号"] + (["姓名", "单位"] if data.names else [])
     head += [c.name for c in comps] + ["总分", "奖项", "称号", "备注"]
-    widths = [11 * mm, 22 * mm] + ([18 * mm, 48 * mm] if data.names else [])
-    widths += [17 * mm] * len(comps) + [16 * mm, 16 * mm, 30 * mm, 16 * mm]
-    portrait = A4[0] - 24 * mm
-    wide = sum(widths) > portrait
-    avail = (landscape(A4)[0] if wide else A4[0]) - 24 * mm
-    if data.names:  # the organisation column takes what is left
-        widths[3] += avail - sum(widths)
-    else:
-        widths[-2] += avail - sum(widths)
-
     texts: list[list[str]] = [head]
     ranked = [r for r in data.result.results if r.rank is not None]
     unranked = [r for r in data.result.results if r.rank is None]
@@ -150,6 +189,9 @@ def results_pdf(data: EventData) -> bytes:
             row.append(note)
             texts.append(row)
 
+    natural = natural_widths(texts, skip=(split_at,) if split_at else ())
+    wide = sum(natural) > A4[0] - 24 * mm  # landscape rather than wrap
+    widths = fit_widths(natural, (landscape(A4)[0] if wide else A4[0]) - 24 * mm)
     story: list[Any] = []
     if len(texts) == 1:
         story.append(page.p("无选手", "base"))
@@ -164,4 +206,5 @@ def results_pdf(data: EventData) -> bytes:
         for prob in data.result.problems:
             story.append(page.p(f"需裁定：{prob.message('zh')}", "small"))
     story += signatures(data)
-    return page.build(story, heading(data, "成绩排名表"), draft=not data.locked, wide=wide)
+    draft = page.draft_of(data, final=True)
+    return page.build(story, heading(data, "成绩排名表"), draft=draft, wide=wide)

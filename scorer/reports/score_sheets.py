@@ -14,23 +14,20 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Spacer
 
-from scorer.model import AspectType, Event
+from scorer.model import Aspect, AspectType, Event
 from scorer.reports.data import EventData
-from scorer.reports.page import Heading, build, p, signature_line, table
+from scorer.reports.page import build, event_heading, p, signature_line, table
 from scorer.rules.aspects import MISSING, RESCORE, AspectScore
 from scorer.rules.compute import ContestantResult
 from scorer.rules.rounding import round_as
 from scorer.store import MarkRow
+from scorer.values import show_value
 
 STATUS_ZH = {"dnf": "未完成", "withdrawn": "退赛", "dq": "取消资格"}
 WIDTHS = [16 * mm, 36 * mm, 11 * mm, 40 * mm, 22 * mm, 14 * mm, 47 * mm]
 
 
-def heading(data: EventData, title: str) -> Heading:
-    """The page heading of an event's documents."""
-    comp = data.competition
-    dates = "–".join(d for d in dict.fromkeys((comp.start_date, comp.end_date)) if d)
-    return Heading(title=title, contest=comp.name, event=data.event.name, venue=comp.venue, date=dates)
+heading = event_heading  # kept: the marking forms import it from here
 
 
 def fmt(value: Decimal) -> str:
@@ -42,22 +39,6 @@ def rounded(event: Event, value: Decimal) -> str:
     return fmt(round_as(event, value))
 
 
-def show_value(kind: AspectType, value: str) -> str:
-    """A stored value as a judge would write it (gauge words, times as 分:秒)."""
-    if value == "pass":
-        return "合格"
-    if value == "fail":
-        return "不合格"
-    if kind is AspectType.TIME:
-        try:
-            seconds = Decimal(value)
-        except ArithmeticError:
-            return value
-        minutes, rest = divmod(seconds, 60)
-        return f"{int(minutes)}:{'0' if rest < 10 else ''}{fmt(rest)}"
-    return value
-
-
 def score_text(event: Event, s: AspectScore | None) -> str:
     if s is None or s.status == MISSING or (s.score is None and s.status != RESCORE):
         return "缺"
@@ -67,12 +48,14 @@ def score_text(event: Event, s: AspectScore | None) -> str:
     return rounded(event, s.score)
 
 
-def _marks_cell(kind: AspectType, rows: list[MarkRow]) -> str:
+def _marks_cell(aspect: Aspect, rows: list[MarkRow]) -> str:
+    """The marks as the judges wrote them (scorer.values.show_value: times as h:mm:ss or m:ss.ff,
+    numbers at the aspect's precision), each with its judge."""
     if not rows:
         return ""
-    if kind is AspectType.JUDGEMENT:
-        return "  ".join(f"{m.judge}: {m.value}" for m in rows)
-    return "  ".join(f"{show_value(kind, m.value)}（{m.judge}）" for m in rows)
+    if aspect.type is AspectType.JUDGEMENT:
+        return "  ".join(f"{m.judge}: {show_value(aspect, m.value)}" for m in rows)
+    return "  ".join(f"{show_value(aspect, m.value)}（{m.judge}）" for m in rows)
 
 
 def _panel_cell(s: AspectScore | None) -> str:
@@ -127,7 +110,7 @@ def _sheet(data: EventData, r: ContestantResult, marks: dict[tuple[str, str], li
                             p(a.code),
                             p(a.name),
                             p(fmt(a.max_mark)),
-                            p(_marks_cell(a.type, marks.get((r.code, a.code), []))),
+                            p(_marks_cell(a, marks.get((r.code, a.code), []))),
                             p(_panel_cell(s)),
                             p(score_text(e, s), bold=True),
                             p(s.note if s else "", "small"),

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 
 from scorer import demo, locking
-from scorer.model import AspectType
 from scorer.reports.data import EventData, event_data
 from scorer.reports.marking_forms import form_id, judge_aspects, marking_forms_pdf, scoring_judges
 from scorer.reports.page import DRAFT_MARK
-from scorer.reports.score_sheets import score_sheets_pdf, show_value
+from scorer.reports.score_sheets import score_sheets_pdf
 from scorer.store import Store
+from scorer.values import show_value
 
 
 def text(pdf: bytes, tmp: Path, first: int | None = None, last: int | None = None) -> str:
@@ -56,7 +56,7 @@ def test_score_sheet_shows_aspects_marks_and_total(cnc: EventData, tmp_path: Pat
     for m in cnc.marks:
         if m.contestant == r.code:
             assert m.judge in out
-            assert show_value(aspects[m.aspect].type, m.value) in out, m
+            assert show_value(aspects[m.aspect], m.value) in out, m
     assert format(r.total, "f") in out
     assert r.award and r.award in out
     assert "评分裁判签字" in out and "裁判长签字" in out
@@ -155,7 +155,14 @@ def test_qr_decodes_to_form_id(cnc: EventData, tmp_path: Path) -> None:
     assert form_id(cnc, "CNC-J2") in decoded
 
 
-def test_show_value() -> None:
-    assert show_value(AspectType.TIME, "8950") == "149:10"
-    assert show_value(AspectType.TIME, "605.5") == "10:05.5"
-    assert show_value(AspectType.MEASUREMENT, "pass") == "合格"
+def test_times_and_numbers_as_entered(cnc: EventData, tmp_path: Path) -> None:
+    """Times read h:mm:ss (2:25:20, not 145:20) and numbers keep the aspect's precision, through
+    scorer.values.show_value: the score sheet has no formatting of its own."""
+    import scorer.reports.score_sheets as sheets
+
+    assert not hasattr(sheets, "show_value") or sheets.show_value is show_value
+    out = text(score_sheets_pdf(cnc, ["CNC-118"]), tmp_path)
+    assert "2:25:20" in out and "145:20" not in out  # D2.2 = 8720 s
+    aspects = cnc.event.aspects()
+    b11 = next(m for m in cnc.marks if m.contestant == "CNC-118" and m.aspect == "B1.1")
+    assert show_value(aspects["B1.1"], b11.value) in out
