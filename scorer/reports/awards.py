@@ -1,4 +1,4 @@
-"""获奖名单: the winners of one event grouped by award, then the honorary titles (称号)."""
+"""获奖名单: the winners of one event grouped by award, then the honorary titles (称号) and medals."""
 
 from __future__ import annotations
 
@@ -48,7 +48,8 @@ def awards_pdf(data: EventData) -> bytes:
     if not names:
         story.append(page.p("本项目不设奖项", "base"))
     if e.titles:
-        story += [Spacer(1, 6 * mm), page.p("称号", "base", bold=True)]
+        medals = any(t.kind == "medal" for t in e.titles)  # a medal is not a 称号
+        story += [Spacer(1, 6 * mm), page.p("称号与奖章" if medals else "称号", "base", bold=True)]
         for t in e.titles:
             story += _section(data, t.name, [r for r in ranked if t.name in r.title.split("、")])
     story += signatures(data)

@@ -160,13 +160,14 @@ def _form(data: EventData, judge: Judge, width: float) -> list[Any]:
     codes = _contestant_codes(data)
     payload = form_id(data, judge.code)
     groups = [aspects[i : i + PER_PAGE] for i in range(0, len(aspects), PER_PAGE)]
+    label = "裁判长" if judge.role is Role.CHIEF else "评分裁判"  # a chief judge who also marks
     story: list[Any] = []
     for n, group in enumerate(groups, 1):
         if story:
             story.append(PageBreak())
         part = f"（第 {n} / {len(groups)} 部分）" if len(groups) > 1 else ""
         info = [
-            [p(f"评分裁判：{judge.code}　{judge.name}{part}", "base", bold=True)],
+            [p(f"{label}：{judge.code}　{judge.name}{part}", "base", bold=True)],
             [
                 p(
                     f"评分项：{'、'.join(a.code for a in group)}；在方框内填写实测值或分数，改正处请签字。",
@@ -197,7 +198,7 @@ def _form(data: EventData, judge: Judge, width: float) -> list[Any]:
         rows.extend([p(code, bold=True)] + [""] * len(group) for code in codes)
         story.append(_grid(rows, [CODE_W] + [col_w] * len(group), 20 * mm))
         story.append(Spacer(1, 6 * mm))
-        story.append(signature_line(["评分裁判签字", "日期", "录分员签字"]))
+        story.append(signature_line([f"{label}签字", "日期", "录分员签字"]))
     return story
 
 

@@ -68,6 +68,13 @@ def test_chief_judge_signs_as_chief(store: Store, tmp_path: Path) -> None:
         assert "裁判长签字" not in out  # the chief's line carries the name
 
 
+def test_chief_judge_marking_form_says_chief(cnc: EventData, tmp_path: Path) -> None:
+    from scorer.reports.marking_forms import marking_forms_pdf
+
+    out = text(marking_forms_pdf(cnc, ["CNC-K", "CNC-J1"]), tmp_path)
+    assert "裁判长：CNC-K" in out and "评分裁判：CNC-K" not in out and "评分裁判：CNC-J1" in out
+
+
 # 2 ---------------------------------------------------------------- certificates
 
 
@@ -84,6 +91,10 @@ def test_medal_and_title_worded_apart_and_only_the_code_printed(cnc: EventData, 
     check = verification_code(data.competition.id, "CNC", first.code, first.award, first.total)
     assert f"验证码：{check}" in out and "SCORER-CERT" not in out  # the QR keeps the full text
     assert "盖章处" in out and "上海市总工会" in out
+
+
+def test_award_list_names_medals(cnc: EventData, tmp_path: Path) -> None:
+    assert "称号与奖章" in text(awards_pdf(final(cnc)), tmp_path)
 
 
 # 3 ---------------------------------------------------------------- column widths
