@@ -102,6 +102,8 @@ class JudgementRule:
     spread_limit: Decimal | None = BY_SCALE
     on_spread: str = "rescore"  # "rescore" | "mean_all"
     missing: str = "wait"  # "wait" | "mean_of_others"
+    # code of a declared-difficulty aspect (grade mode, max 0): its value per contestant multiplies
+    factor_from: str = ""
 
     def __post_init__(self) -> None:
         if self.spread_limit is BY_SCALE:

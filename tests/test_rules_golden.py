@@ -793,6 +793,74 @@ def test_cutoff_max_penalty_as_documented(max_mark, max_penalty, seconds, expect
     assert score({**CNC_TIME, "max_mark": max_mark, "rule": rule}, seconds).score == D(expected)
 
 
+# ------------------------------------------------------------------ declared difficulty (per contestant)
+
+DECLARED_DD = {
+    "code": "DD",
+    "name": "难度系数",
+    "type": "measurement",
+    "max_mark": "0",
+    "rule": {
+        "mode": "grade",
+        "unit": "",
+        "grades": [{"label": x, "marks": "0"} for x in ("2.0", "2.8", "3.2", "3.5")],
+    },
+}
+EXECUTION = {
+    "code": "J",
+    "name": "动作完成",
+    "type": "judgement",
+    "max_mark": "105",  # 3 counting × 10 × the largest difficulty 3.5
+    "rule": {
+        "scale_max": "10",
+        "step": "0.5",
+        "judges": 5,
+        "drop_high": 1,
+        "drop_low": 1,
+        "combine": "sum",
+        "factor_from": "DD",
+    },
+}
+
+
+def test_declared_difficulty_multiplies_the_panel_and_is_explained():
+    """C01 declares 3.2: 7.0 7.5 8.0 8.0 8.5 → drop 7.0, 8.5 → 23.5 × 3.2 = 75.20. C02 declares 2.8:
+    8.5 9.0 9.0 9.0 9.5 → 27.0 × 2.8 = 75.60, so C02 is ahead on the easier dive. C03's panel
+    without a declared difficulty is missing (no score), and the difficulty itself scores 0."""
+    e = event([DECLARED_DD, EXECUTION], max_mark="105")
+    panel = lambda *xs: {f"J{i}": x for i, x in enumerate(xs, 1)}  # noqa: E731
+    marks = {
+        "C01": {"DD": {"": "3.2"}, "J": panel("7.0", "7.5", "8.0", "8.0", "8.5")},
+        "C02": {"DD": {"": "2.8"}, "J": panel("8.5", "9.0", "9.0", "9.0", "9.5")},
+        "C03": {"J": panel("8.0", "8.0", "8.0", "8.0", "8.0")},
+    }
+    result = EventRules(e).compute(people(3), marks)
+    by = result.by_code()
+    assert [(r.code, r.rank, r.total) for r in result.results] == [
+        ("C02", 1, D("75.60")),
+        ("C01", 2, D("75.20")),
+        ("C03", 3, D("0.00")),
+    ]
+    assert by["C01"].aspects["J"].score == D("75.20") and by["C01"].aspects["J"].times == D("3.2")
+    assert by["C01"].aspects["J"].note == "合计 23.5 × 1 × 难度 3.2"
+    assert by["C01"].aspects["DD"].score == 0
+    assert by["C03"].aspects["J"].status == "missing" and set(by["C03"].missing) == {"DD", "J"}
+    why = explain(e, result, "C01", "C02")
+    assert why.ahead == "C02"
+    assert why.zh == "总分 C02 75.60 > C01 75.20 → C02 领先（J 动作完成 难度系数 C01 3.2，C02 2.8）"
+    assert (
+        why.en == "total C02 75.60 > C01 75.20 → C02 ahead (J 动作完成 declared difficulty C01 3.2, C02 2.8)"
+    )
+
+
+def test_declared_difficulty_is_clamped_to_the_aspect_maximum():
+    """An aspect declared 96 marks (3 × 10 × 3.2) but allowing 3.5: 10, 10, 10 × 3.5 = 105 → 96."""
+    rules = EventRules(event([DECLARED_DD, {**EXECUTION, "max_mark": "96"}], max_mark="96"))
+    ten = {f"J{i}": "10" for i in range(1, 6)}
+    assert rules.score("C01", {"DD": {"": "3.5"}, "J": ten}).total == 96
+    assert rules.score("C01", {"DD": {"": "2.0"}, "J": ten}).total == 60
+
+
 def test_mean_of_all_on_spread_with_sum_combine():
     """{0, 2, 3, 0}, drop 1+1, limit 1: counting 0, 2 spread 2 → mean of all 1.25 × 2 counting = 2.5."""
     rule = {

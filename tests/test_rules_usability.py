@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import replace
 from decimal import Decimal as D
 from pathlib import Path
@@ -105,3 +106,31 @@ def test_the_model_default_follows_the_scale_too():
     assert JudgementRule(scale_max=D(10)).spread_limit is None
     assert JudgementRule(scale_max=D(10), spread_limit=D(2)).spread_limit == 2
     assert JudgementRule(spread_limit=None).spread_limit is None
+
+
+# ------------------------------------------------------------------ a difficulty declared per contestant
+
+
+def test_a_declared_difficulty_is_entered_like_a_mark_and_multiplies_the_panel(tmp_path: Path):
+    """DD is entered through the same store path (checked against its list of allowed values, and
+    corrected like any mark); B1.1 = (2 + 3 + 2) × 1.5 = 10.5, and 14 once DD is corrected to 2.0."""
+    from scorer import package
+    from tests.test_scheme_validation import BASE, declared
+
+    data = copy.deepcopy(BASE)
+    declared(data)
+    store = Store.create(tmp_path / "dd.scorer", "测试机")
+    try:
+        store.set_competition(package.from_data(data, "dd.json"), "C1")
+        with pytest.raises(MarkRefused) as exc:
+            store.record_mark(judge="J3", contestant="C01", aspect="DD", value="1.7")
+        assert "1.0 / 1.5 / 2.0" in exc.value.message("zh")
+        first = store.record_mark(judge="J3", contestant="C01", aspect="DD", value="1.5")
+        for judge, value in (("J2", "2"), ("J3", "3"), ("K1", "2")):
+            store.record_mark(judge=judge, contestant="C01", aspect="B1.1", value=value)
+        b11 = store.results("CNC").by_code()["C01"].aspects["B1.1"]
+        assert (b11.score, b11.times) == (D("10.5"), D("1.5"))
+        store.correct_mark(replaces=first, value="2.0", reason="申报表为 2.0", actor="J3")
+        assert store.results("CNC").by_code()["C01"].aspects["B1.1"].score == 14
+    finally:
+        store.close()

@@ -60,3 +60,63 @@ def test_component_max_not_matching_its_aspects():
     """Like the WorldSkills module whose total row says 21.5 while its lines add up to 19."""
     msgs = refused(lambda d: practical(d).update(max_mark="110"))
     assert any("110" in m and "add up to 100" in m for m in msgs)
+
+
+DD = {
+    "code": "DD",
+    "name": "难度系数",
+    "type": "measurement",
+    "max_mark": "0",
+    "rule": {
+        "mode": "grade",
+        "unit": "",
+        "grades": [{"label": x, "marks": "0"} for x in ("1.0", "1.5", "2.0")],
+    },
+}
+
+
+def declared(d: dict[str, Any], rule: dict[str, Any] | None = None, dd: dict[str, Any] | None = None) -> None:
+    """B1.1 (a 3-judge 0–3 panel) multiplied by each contestant's declared difficulty DD."""
+    aspects = practical(d)["criteria"][1]["sub_criteria"][0]["aspects"]
+    aspects.append(copy.deepcopy(dd or DD))
+    aspects[0]["rule"] = rule or {"judges": 3, "combine": "sum", "factor_from": "DD"}
+
+
+def test_a_declared_difficulty_is_accepted():
+    data = copy.deepcopy(BASE)
+    declared(data)
+    comp = package.from_data(data, "scheme.json")
+    assert comp.events[0].aspects()["B1.1"].rule.factor_from == "DD"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("rule", "dd", "expected"),
+    [
+        (
+            {"judges": 3, "combine": "sum", "factor_from": "Z9"},
+            None,
+            "factor_from 'Z9' is not another aspect",
+        ),
+        (
+            {"judges": 3, "combine": "sum", "factor_from": "B1.1"},
+            None,
+            "factor_from 'B1.1' is not another aspect",
+        ),
+        ({"judges": 3, "combine": "sum", "factor_from": "B1.2"}, None, "must be a grade-mode measurement"),
+        ({"judges": 3, "factor_from": "DD"}, None, "only with combine sum"),
+        (None, {**DD, "max_mark": "1"}, "must be a grade-mode measurement"),
+        (
+            None,
+            {**DD, "rule": {"mode": "grade", "grades": [{"label": "难", "marks": "0"}]}},
+            "must be a grade",
+        ),
+        (
+            None,
+            {**DD, "rule": {"mode": "grade", "grades": [{"label": "0", "marks": "0"}]}},
+            "must be a grade",
+        ),
+    ],
+)
+def test_a_declared_difficulty_must_name_a_list_of_allowed_values(rule, dd, expected):
+    msgs = refused(lambda d: declared(d, rule, dd))
+    assert any(expected in m and "factor_from" in m for m in msgs), msgs

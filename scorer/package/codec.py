@@ -91,6 +91,7 @@ def rule_from_dict(kind: AspectType, d: dict[str, Any]) -> Rule:
             spread_limit=opt_dec(d["spread_limit"]) if "spread_limit" in d else BY_SCALE,
             on_spread=d.get("on_spread", "rescore"),
             missing=d.get("missing", "wait"),
+            factor_from=str(d.get("factor_from", "")),
         )
     if kind is AspectType.TIME:
         return TimeRule(
@@ -160,6 +161,7 @@ def rule_to_dict(rule: Rule) -> dict[str, Any]:
             "on_spread": rule.on_spread,
             "missing": rule.missing,
         }
+        _put(out, "factor_from", rule.factor_from, "")  # left out when unset: exports unchanged
     elif isinstance(rule, TimeRule):
         out["mode"] = rule.mode
         _put(out, "limit_minutes", rule.limit_minutes)

@@ -256,6 +256,47 @@ def _check_rule(path: Path, a: dict[str, Any]) -> Iterator[Issue]:
         yield Issue((*rp, "out_of"), "试卷满分必须大于 0", "the paper's maximum must be above 0")
 
 
+def _difficulties(a: dict[str, Any]) -> list[Decimal] | None:
+    """The allowed difficulties of a declared-difficulty aspect: a grade-mode measurement with
+    max 0 whose labels are positive numbers (entry then accepts only those); None if it is not one."""
+    rule = a.get("rule", {})
+    if a["type"] != "measurement" or rule.get("mode") != "grade" or _d(a["max_mark"]) != 0:
+        return None
+    try:
+        values = [Decimal(str(g["label"])) for g in rule.get("grades", [])]
+    except InvalidOperation:
+        return None
+    return values if values and all(v.is_finite() and v > 0 for v in values) else None
+
+
+def _check_declared(ep: Path, aspects: dict[str, tuple[Path, dict[str, Any]]]) -> Iterator[Issue]:
+    """Each judgement's factor_from names a declared-difficulty aspect of the same event."""
+    for code, (ap, a) in aspects.items():
+        src = a.get("rule", {}).get("factor_from") if a["type"] == "judgement" else None
+        if not src:
+            continue
+        where = (*ap, "rule", "factor_from")
+        if a["rule"].get("combine", "mean") != "sum":
+            yield Issue(
+                where,
+                "申报难度系数只能用于求和方式（combine sum）的评价项，与“系数”一样相乘",
+                "a declared difficulty multiplies like factor: only with combine sum",
+            )
+        if src == code or src not in aspects:
+            yield Issue(
+                where,
+                f"难度系数来源“{src}”不是本项目的另一个评分项",
+                f"factor_from '{src}' is not another aspect of this event",
+            )
+        elif _difficulties(aspects[src][1]) is None:
+            yield Issue(
+                where,
+                f"难度系数来源“{src}”必须是满分为 0 的等级测量项，各等级为允许的难度系数（如 2.0、3.2）",
+                f"factor_from '{src}' must be a grade-mode measurement aspect with max_mark 0 whose "
+                "grade labels are the allowed difficulties (e.g. 2.0, 3.2)",
+            )
+
+
 def _counts_toward_max(a: dict[str, Any]) -> bool:
     """Penalty-only aspects (max 0: time over limit, conduct deductions) do not add to the maximum."""
     return _d(a["max_mark"]) > 0
@@ -343,6 +384,14 @@ def check_meaning(data: dict[str, Any]) -> list[Issue]:
                         f"tie-break '{tb}' refers to a {kind} '{code}' that does not exist",
                     )
                 )
+        by_code = {
+            a["code"]: ((*ep, "components", ci, "criteria", ki, "sub_criteria", si, "aspects", ai), a)
+            for ci, c in enumerate(e["components"])
+            for ki, cr in enumerate(c["criteria"])
+            for si, s in enumerate(cr["sub_criteria"])
+            for ai, a in enumerate(s["aspects"])
+        }
+        issues += _check_declared(ep, by_code)
     contestants = data.get("contestants", [])
     issues += _dupes(
         [(("contestants", i, "reg_no"), x["reg_no"]) for i, x in enumerate(contestants)],

@@ -25,6 +25,7 @@ from scorer.model import (
 )
 
 ZERO = Decimal(0)
+ONE = Decimal(1)
 SIXTY = Decimal(60)
 
 OK, MISSING, RESCORE = "ok", "missing", "rescore"
@@ -40,6 +41,7 @@ class AspectScore:
     note: str = ""  # how the score was reached, in figures
     zero_total: bool = False  # an absolute cut-off was passed: the contestant's total is 0
     spread: Decimal | None = None  # judgement: max − min of the counting scores
+    times: Decimal | None = None  # judgement: the contestant's declared difficulty (factor_from)
 
 
 Scorer = Callable[[Mapping[str, str]], AspectScore]
@@ -84,6 +86,32 @@ def compile_aspect(aspect: Aspect) -> Scorer:
             if len(cache) > 50_000:
                 cache.clear()
             hit = cache[key] = inner(values)
+        return hit
+
+    return scorer
+
+
+DeclaredScorer = Callable[[Mapping[str, str], str | None], AspectScore]
+
+
+def compile_declared(aspect: Aspect) -> DeclaredScorer:
+    """The scorer of a judgement whose score each contestant's declared difficulty multiplies
+    (`JudgementRule.factor_from`): called with the panel's values and the declared value's text,
+    memoised on both. Without a declared value the aspect is missing: a score without its
+    difficulty would rank the contestant on a number that is not theirs."""
+    rule = aspect.rule
+    assert isinstance(rule, JudgementRule) and rule.factor_from
+    inner = _judgement(aspect, rule)
+    waiting = AspectScore(aspect.code, MISSING, note=f"等待难度系数 {rule.factor_from}")
+    cache: dict[tuple[str | None, ...], AspectScore] = {}
+
+    def scorer(values: Mapping[str, str], declared: str | None) -> AspectScore:
+        key = (declared, *values.values())
+        hit = cache.get(key)
+        if hit is None:
+            if len(cache) > 50_000:
+                cache.clear()
+            hit = cache[key] = waiting if declared is None else inner(values, dec(declared))
         return hit
 
     return scorer
@@ -192,7 +220,7 @@ def _judgement(aspect: Aspect, rule: JudgementRule) -> Scorer:
     by_mean = rule.combine == "mean"
     factor = rule.factor
 
-    def judged(values: Mapping[str, str]) -> AspectScore:
+    def judged(values: Mapping[str, str], times: Decimal | None = None) -> AspectScore:
         given = [dec(v) for v in values.values()]
         k = len(given)
         if k < n:
@@ -224,12 +252,12 @@ def _judgement(aspect: Aspect, rule: JudgementRule) -> Scorer:
             # multiply before dividing, so that exact halves stay exact for the rounding
             score = (total - low * n_count) * top / (n_count * span)
             note += f"平均 {fmt(total / n_count)} / {fmt(span)} × {fmt(top)}"
-        else:
-            score = total * factor
-            note += f"合计 {fmt(total)} × {fmt(factor)}"
+        else:  # a declared difficulty (only with "sum", as validated) multiplies like `factor`
+            score = total * factor * (times or ONE)
+            note += f"合计 {fmt(total)} × {fmt(factor)}" + (f" × 难度 {fmt(times)}" if times else "")
         if top > 0:
             score = min(max(score, ZERO), top)
-        return AspectScore(code, OK, score, tuple(counted), dropped, note, spread=spread)
+        return AspectScore(code, OK, score, tuple(counted), dropped, note, spread=spread, times=times)
 
     return judged
 

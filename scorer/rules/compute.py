@@ -13,8 +13,8 @@ from decimal import Decimal
 from typing import Any
 
 from scorer.errors import Problem
-from scorer.model import AspectType, Contestant, Event, Judge
-from scorer.rules.aspects import MISSING, OK, ZERO, AspectScore, compile_aspect
+from scorer.model import AspectType, Contestant, Event, Judge, JudgementRule
+from scorer.rules.aspects import MISSING, OK, ZERO, AspectScore, compile_aspect, compile_declared
 from scorer.rules.awards import assign_awards, tier_counts
 from scorer.rules.ranking import rank
 from scorer.rules.rounding import MODES, quantum
@@ -105,6 +105,12 @@ class EventRules:
         self.rounding = MODES[e.rounding.mode]
         self.from_rounded = e.rounding.totals_from == "rounded"
         self.scorers = {a.code: compile_aspect(a) for a in e.aspects().values()}
+        # judgements that each contestant's declared difficulty multiplies: code → (source, scorer)
+        self.declared = {
+            a.code: (a.rule.factor_from, compile_declared(a))
+            for a in e.aspects().values()
+            if isinstance(a.rule, JudgementRule) and a.rule.factor_from
+        }
         self.time_aspects = [a.code for a in e.aspects().values() if a.type is AspectType.TIME]
         self.weighted = len(e.components) > 1
         self.layout = [
@@ -138,6 +144,7 @@ class EventRules:
         total = ZERO
         rnd = self.round if self.from_rounded else None
         empty: Mapping[str, str] = {}
+        declared = self.declared
         for comp_code, comp_max, weight, criteria in self.layout:
             comp_sum = ZERO
             for crit_code, subcrits in criteria:
@@ -145,7 +152,11 @@ class EventRules:
                 for sub_code, aspect_codes in subcrits:
                     sub_sum = ZERO
                     for a in aspect_codes:
-                        s = self.scorers[a](marks.get(a, empty))
+                        if declared and a in declared:
+                            source, scorer = declared[a]
+                            s = scorer(marks.get(a, empty), marks.get(source, empty).get(""))
+                        else:
+                            s = self.scorers[a](marks.get(a, empty))
                         aspects[a] = s
                         if s.status is OK:
                             sub_sum += rnd(s.score) if rnd else s.score  # type: ignore[operator, arg-type]

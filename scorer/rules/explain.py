@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from scorer.errors import ScorerError, language
-from scorer.model import Event
-from scorer.rules.compute import EventResult
+from scorer.model import Event, JudgementRule
+from scorer.rules.aspects import fmt
+from scorer.rules.compute import ContestantResult, EventResult
 from scorer.rules.ranking import tie_value
 from scorer.rules.rounding import quantum
 
@@ -43,6 +44,21 @@ def _v(value: Decimal | None, q: Decimal) -> str:
     return "—" if value is None else str(value.quantize(q))
 
 
+def _declared(event: Event, ra: ContestantResult, rb: ContestantResult) -> tuple[str, str]:
+    """Both contestants' declared difficulties (factor_from), when the event has any: they
+    multiply a panel's score, so they are part of why one is ahead."""
+    zh: list[str] = []
+    en: list[str] = []
+    for a in event.aspects().values():
+        if not (isinstance(a.rule, JudgementRule) and a.rule.factor_from):
+            continue
+        sa, sb = ra.aspects.get(a.code), rb.aspects.get(a.code)
+        ta, tb = (fmt(s.times) if s and s.times is not None else "—" for s in (sa, sb))
+        zh.append(f"{a.code} {a.name} 难度系数 {ra.code} {ta}，{rb.code} {tb}")
+        en.append(f"{a.code} {a.name} declared difficulty {ra.code} {ta}, {rb.code} {tb}")
+    return ("（" + "；".join(zh) + "）", " (" + "; ".join(en) + ")") if zh else ("", "")
+
+
 def explain(event: Event, result: EventResult, a: str, b: str) -> Explanation:
     by_code = result.by_code()
     for code in (a, b):
@@ -62,12 +78,13 @@ def explain(event: Event, result: EventResult, a: str, b: str) -> Explanation:
     q = quantum(event)
     zh: list[str] = []
     en: list[str] = []
+    dzh, den = _declared(event, ra, rb)
     if ra.total != rb.total:
         hi, lo = (ra, rb) if ra.total > rb.total else (rb, ra)
         return Explanation(
             hi.code,
-            f"总分 {hi.code} {_v(hi.total, q)} > {lo.code} {_v(lo.total, q)} → {hi.code} 领先",
-            f"total {hi.code} {_v(hi.total, q)} > {lo.code} {_v(lo.total, q)} → {hi.code} ahead",
+            f"总分 {hi.code} {_v(hi.total, q)} > {lo.code} {_v(lo.total, q)} → {hi.code} 领先{dzh}",
+            f"total {hi.code} {_v(hi.total, q)} > {lo.code} {_v(lo.total, q)} → {hi.code} ahead{den}",
         )
     zh.append(f"总分相同 {_v(ra.total, q)}")
     en.append(f"equal totals {_v(ra.total, q)}")
@@ -90,7 +107,7 @@ def explain(event: Event, result: EventResult, a: str, b: str) -> Explanation:
         op = "<" if shorter_wins else ">"
         zh.append(f"{name_zh} {_v(vb_, q)} {op} {_v(vw, q)} → {better.code} 领先")
         en.append(f"{name_en} {_v(vb_, q)} {op} {_v(vw, q)} → {better.code} ahead")
-        return Explanation(better.code, "；".join(zh), "; ".join(en))
+        return Explanation(better.code, "；".join(zh) + dzh, "; ".join(en) + den)
     zh.append(f"所有并列规则都相同 → 并列第 {ra.rank} 名")
     en.append(f"every tie-break equal → both placed {ra.rank}")
-    return Explanation(None, "；".join(zh), "; ".join(en))
+    return Explanation(None, "；".join(zh) + dzh, "; ".join(en) + den)
