@@ -22,6 +22,7 @@ from scorer import __version__, package
 from scorer.errors import ScorerError, language
 from scorer.store import Store
 from scorer.store.verify import verify
+from scorer.values import show_value
 
 
 def _t(zh: str, en: str) -> str:
@@ -163,6 +164,13 @@ def _emit(rows: list[dict[str, Any]], fmt: str, headers: list[str]) -> None:
 
 def cmd_marks(args: argparse.Namespace) -> int:
     with Store.open(args.db) as store:
+        aspects = {e.code: e.aspects() for e in (store.competition.events if store.competition else ())}
+
+        def shown(event: str, aspect: str, value: str) -> str:
+            """The table shows values as judges type them (2:25:30); JSON and CSV keep the stored text."""
+            a = aspects.get(event, {}).get(aspect)
+            return show_value(a, value, language()) if a is not None and args.format == "table" else value
+
         if args.history:
             rows = []
             for r in store.log(("mark", "mark.correct", "mark.void")):
@@ -178,7 +186,7 @@ def cmd_marks(args: argparse.Namespace) -> int:
                         "contestant": p.get("contestant", ""),
                         "aspect": p.get("aspect", ""),
                         "judge": p.get("judge", ""),
-                        "value": p.get("value", ""),
+                        "value": shown(p.get("event", ""), p.get("aspect", ""), p.get("value", "")),
                         "replaces": p.get("replaces", ""),
                         "reason": p.get("reason", ""),
                         "actor": r.actor,
@@ -196,7 +204,7 @@ def cmd_marks(args: argparse.Namespace) -> int:
                     "contestant": m.contestant,
                     "aspect": m.aspect,
                     "judge": m.judge,
-                    "value": m.value,
+                    "value": shown(m.event, m.aspect, m.value),
                     "log_id": m.log_id,
                     "corrected": "yes" if m.log_id != m.first_id else "",
                 }
@@ -745,9 +753,36 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _take_lang(argv: Sequence[str]) -> tuple[list[str], str | None]:
+    """`--lang en` may stand anywhere (`scorer mark … --lang en` as well as before the verb):
+    take it out before argparse sees the verb's arguments. Arguments after `--` are left alone."""
+    rest: list[str] = []
+    lang = None
+    items = list(argv)
+    i = 0
+    while i < len(items):
+        item = items[i]
+        if item == "--":
+            rest += items[i:]
+            break
+        if item == "--lang" and i + 1 < len(items):
+            lang = items[i + 1]
+            i += 2
+            continue
+        if item.startswith("--lang="):
+            lang = item.split("=", 1)[1]
+        else:
+            rest.append(item)
+        i += 1
+    return rest, lang
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    rest, lang = _take_lang(sys.argv[1:] if argv is None else argv)
+    if lang is not None:
+        rest = ["--lang", lang, *rest]  # argparse still checks the choice
+    args = parser.parse_args(rest)
     if args.lang:
         os.environ["SCORER_LANG"] = args.lang
     try:

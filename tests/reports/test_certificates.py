@@ -21,6 +21,7 @@ from scorer.reports.certificates import (
 )
 from scorer.reports.data import event_data
 from scorer.store import Store
+from tests.lockhelp import force_lock
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +80,7 @@ def test_draft_certificates_one_page_per_winner_with_codes(demo, tmp_path):
 
 
 def test_names_after_decryption_and_fonts_embedded(demo, tmp_path):
-    locking.lock_event(demo, "CNC", "CNC-K", ["CNC-J1"])
+    force_lock(demo, "CNC", "CNC-K", ["CNC-J1"])
     locking.decrypt_event(demo, "CNC", "CNC-E")
     data = event_data(demo, "CNC")
     assert data.locked and data.names

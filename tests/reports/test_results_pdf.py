@@ -19,6 +19,7 @@ from scorer.reports.progress import progress_pdf
 from scorer.reports.registry import KINDS, render
 from scorer.reports.results import results_pdf
 from scorer.store import Store
+from tests.lockhelp import force_lock
 
 ROOT = Path(__file__).resolve().parents[2]
 MINE = {
@@ -81,7 +82,7 @@ def test_names_only_after_decryption_and_watermark_goes(store: Store, tmp_path: 
     before = results_pdf(event_data(store, "CNC"))
     out = text(before, tmp_path)
     assert "C02" in out and "邵𠮷祥" not in out and DRAFT_MARK in out
-    locking.lock_event(store, "CNC", "K1", ["J1", "J2"])
+    force_lock(store, "CNC", "K1", ["J1", "J2"])
     locked = event_data(store, "CNC")
     out = text(results_pdf(locked), tmp_path)
     assert DRAFT_MARK not in out and "邵𠮷祥" not in out
@@ -98,7 +99,7 @@ def test_demo_rare_character_after_decryption(demo: Path, tmp_path: Path) -> Non
     copy.write_bytes(demo.read_bytes())
     Path(f"{copy}.head").write_bytes(Path(f"{demo}.head").read_bytes())
     with Store.open(copy) as s:
-        locking.lock_event(s, "ELEC", "ELEC-K", ["ELEC-J1"])
+        force_lock(s, "ELEC", "ELEC-K", ["ELEC-J1"])
         locking.decrypt_event(s, "ELEC", "ELEC-E")
         data = event_data(s, "ELEC")
     assert "邵𠮷祥" in text(results_pdf(data), tmp_path)

@@ -16,6 +16,7 @@ from scorer.reports.page import DRAFT_MARK
 from scorer.reports.score_sheets import score_sheets_pdf
 from scorer.store import Store
 from scorer.values import show_value
+from tests.lockhelp import force_lock
 
 
 def text(pdf: bytes, tmp: Path, first: int | None = None, last: int | None = None) -> str:
@@ -88,7 +89,7 @@ def test_names_only_after_decryption(tmp_path: Path) -> None:
     with Store.open(path) as store:
         before = event_data(store, "ELEC")
         assert "邵𠮷祥" not in text(score_sheets_pdf(before, ["ELEC-681"]), tmp_path)
-        locking.lock_event(store, "ELEC", "ELEC-K", ["ELEC-J1"])
+        force_lock(store, "ELEC", "ELEC-K", ["ELEC-J1"])
         locked = event_data(store, "ELEC")
         out = text(score_sheets_pdf(locked, ["ELEC-681"]), tmp_path)
         assert "邵𠮷祥" not in out and DRAFT_MARK not in out
