@@ -120,3 +120,15 @@ def test_a_declared_difficulty_is_accepted():
 def test_a_declared_difficulty_must_name_a_list_of_allowed_values(rule, dd, expected):
     msgs = refused(lambda d: declared(d, rule, dd))
     assert any(expected in m and "factor_from" in m for m in msgs), msgs
+
+
+def test_a_declared_difficulty_survives_the_excel_round_trip():
+    """The workbook has a 难度取自 column: export → import keeps factor_from (it used to drop it)."""
+    from scorer.package import xlsx
+
+    data = copy.deepcopy(BASE)
+    declared(data)
+    comp = package.from_data(data, "scheme.json")
+    again = xlsx.load_bytes(xlsx.dump_bytes(comp))
+    assert again == comp
+    assert again.events[0].aspects()["B1.1"].rule.factor_from == "DD"  # type: ignore[union-attr]

@@ -282,8 +282,8 @@ RULE_COLUMNS = (
       words=COMBINE_WORDS, example="平均"),
     C("factor", "系数", "nonneg", "求和方式的系数，默认 1", "factor for sum, default 1",
       path="rule.factor", types=(_J,), example="1"),
-    C("spread_limit", "分差上限", "spread", "裁判分差超过此值需处理，默认 1；“无”= 不限",
-      "scores further apart need action, default 1; 无/none: no limit", path="rule.spread_limit",
+    C("spread_limit", "分差上限", "spread", "裁判分差超过此值需处理；不填：0–3 尺度为 1，其他尺度不限；“无”= 不限",
+      "scores further apart need action; empty: 1 on a 0–3 scale, no limit otherwise; 无/none: no limit", path="rule.spread_limit",
       types=(_J,), example="1"),
     C("on_spread", "分差超限处理", "enum", "分差超限时：" + words_help(ON_SPREAD_WORDS),
       "when the spread is exceeded: rescore, mean_all", path="rule.on_spread", types=(_J,),
@@ -321,6 +321,9 @@ RULE_COLUMNS = (
       path="rule.max_count", types=(_D,), example="99"),
     C("out_of", "试卷满分", "nonneg", "试卷本身的满分，折算到该项配分", "the paper's own maximum, scaled",
       path="rule.out_of", types=(_E,), example="100"),
+    C("factor_from", "难度取自", "text", "选手申报难度：保存难度的评分项代码，其值乘以求和得分（可空）",
+      "declared difficulty: the aspect holding each contestant's difficulty, multiplying the sum (optional)",
+      path="rule.factor_from", types=(_J,), example=""),
 )
 
 SCHEME = SheetSpec(
