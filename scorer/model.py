@@ -182,6 +182,7 @@ class Component:
     weight: Decimal
     max_mark: Decimal
     criteria: tuple[Criterion, ...]
+    name_en: str = ""  # shown in English mode (ranking columns) when the package gives it
 
 
 @dataclass(frozen=True, slots=True)

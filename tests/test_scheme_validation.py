@@ -132,3 +132,18 @@ def test_a_declared_difficulty_survives_the_excel_round_trip():
     again = xlsx.load_bytes(xlsx.dump_bytes(comp))
     assert again == comp
     assert again.events[0].aspects()["B1.1"].rule.factor_from == "DD"  # type: ignore[union-attr]
+
+
+def test_component_english_names_survive_json_and_excel():
+    from dataclasses import replace
+
+    from scorer.package import xlsx
+
+    comp = package.from_data(copy.deepcopy(BASE), "scheme.json")
+    event = comp.events[0]
+    named = replace(
+        event, components=tuple(replace(c, name_en=f"{c.code} in English") for c in event.components)
+    )
+    comp = replace(comp, events=(named,))
+    assert package.from_data(json.loads(package.dumps_json(comp)), "again.json") == comp
+    assert xlsx.load_bytes(xlsx.dump_bytes(comp)) == comp

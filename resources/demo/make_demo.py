@@ -149,6 +149,7 @@ def exam_component() -> Component:
         d("0.3"),
         d(100),
         (Criterion("T1", "理论考试", (SubCriterion("T1.1", "机考", (paper,), day="第一天"),)),),
+        name_en="Theory",
     )
 
 
@@ -183,12 +184,15 @@ AWARDS = Awards(
     basis="ratio",
     rounding="half_up",
     tiers=(
-        AwardTier("一等奖", ratio=d("0.1")),
-        AwardTier("二等奖", ratio=d("0.2")),
-        AwardTier("三等奖", ratio=d("0.3")),
+        AwardTier("一等奖", ratio=d("0.1"), name_en="First prize"),
+        AwardTier("二等奖", ratio=d("0.2"), name_en="Second prize"),
+        AwardTier("三等奖", ratio=d("0.3"), name_en="Third prize"),
     ),
 )
-TITLES = (Title("上海市五一劳动奖章", 1, kind="medal"), Title("上海市技术能手", 3))
+TITLES = (
+    Title("上海市五一劳动奖章", 1, kind="medal", name_en="Shanghai May Day Labour Medal"),
+    Title("上海市技术能手", 3, name_en="Shanghai Technical Expert"),
+)
 ROUNDING = Rounding(decimals=2, mode="half_up", totals_from="rounded")
 
 
@@ -319,7 +323,9 @@ def cnc_event() -> Event:
             ),
         ),
     )
-    practical = Component("P", "操作技能", d("0.7"), d(100), (outer, lengths, sphere_thread, workmanship))
+    practical = Component(
+        "P", "操作技能", d("0.7"), d(100), (outer, lengths, sphere_thread, workmanship), name_en="Practical"
+    )
     return Event(
         code="CNC",
         name="数控车工",
@@ -444,7 +450,7 @@ def electrician_event() -> Event:
             ),
         ),
     )
-    practical = Component("P", "操作技能", d("0.7"), d(100), (install, power_on, safety))
+    practical = Component("P", "操作技能", d("0.7"), d(100), (install, power_on, safety), name_en="Practical")
     return Event(
         code="ELEC",
         name="电工",
@@ -602,7 +608,9 @@ def welder_event() -> Event:
             ),
         ),
     )
-    practical = Component("P", "操作技能", d("0.7"), d(100), (appearance, radiography, bend, safety))
+    practical = Component(
+        "P", "操作技能", d("0.7"), d(100), (appearance, radiography, bend, safety), name_en="Practical"
+    )
     return Event(
         code="WELD",
         name="焊工",

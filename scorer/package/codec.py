@@ -203,6 +203,7 @@ def event_from_dict(d: dict[str, Any]) -> Event:
                 name=c["name"],
                 weight=dec(c.get("weight", 1)),
                 max_mark=dec(c["max_mark"]),
+                name_en=c.get("name_en", ""),
                 criteria=tuple(
                     Criterion(
                         code=str(cr["code"]),
@@ -332,6 +333,7 @@ def event_to_dict(e: Event) -> dict[str, Any]:
         {
             "code": c.code,
             "name": c.name,
+            **({"name_en": c.name_en} if c.name_en else {}),
             "weight": dstr(c.weight),
             "max_mark": dstr(c.max_mark),
             "criteria": [

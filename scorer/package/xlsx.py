@@ -364,6 +364,8 @@ SCHEME = SheetSpec(
         C("description", "评分说明", "text", "评分说明（可空）", "description (optional)",
           example="超差0.01扣3分", aliases=("说明",)),
         *RULE_COLUMNS,
+        C("component_name_en", "组成部分英文名", "text", "组成部分的英文名称（可空，英文界面显示）",
+          "the component's English name (optional, shown in English)", path=None, example="Practical"),
     ),
 )
 
@@ -986,7 +988,7 @@ def _find_table(
 # scheme levels: (code column, list of children, {JSON field: column})
 _LEVELS = (
     ("component", "criteria", {"code": "component", "name": "component_name", "weight": "weight",
-                               "max_mark": "component_max"}),
+                               "max_mark": "component_max", "name_en": "component_name_en"}),
     ("criterion", "sub_criteria", {"code": "criterion", "name": "criterion_name"}),
     ("sub_criterion", "aspects", {"code": "sub_criterion", "name": "sub_criterion_name", "day": "day"}),
 )  # fmt: skip
@@ -1499,6 +1501,7 @@ def _scheme_rows(events: Sequence[Mapping[str, Any]]) -> list[list[Any]]:
                             "sub_criterion": sub["code"],
                             "sub_criterion_name": sub["name"] if ai == 0 else None,
                             "day": sub.get("day") if ai == 0 else None,
+                            "component_name_en": comp.get("name_en") if first_crit else None,
                         }
                         row = []
                         for col in SCHEME.columns:

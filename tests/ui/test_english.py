@@ -4,7 +4,7 @@ applies at once (no restart)."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication
 
 from ui import i18n
@@ -68,6 +68,8 @@ def test_english_mode_shows_the_packages_english_names(qtbot, tmp_path):
         row = next(i for i in range(model.rowCount()) if model.index(i, 0).data(KEY_ROLE) == awarded[0].code)
         column = model.column_of(COL_AWARD)
         assert model.index(row, column).data().startswith("EN-")
+        headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+        assert "Theory" in headers and "Practical" in headers, headers
     finally:
         i18n.install(QApplication.instance(), "zh_CN")
         store.close()

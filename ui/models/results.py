@@ -209,7 +209,7 @@ class ResultsModel(SortedRowsModel[ContestantResult]):
         if event is not None:
             # English names of awards and titles where the package gives them (shown in English mode)
             self._english = {t.name: t.name_en for t in (*event.awards.tiers, *event.titles) if t.name_en}
-            components = [(c.code, c.name) for c in event.components]
+            components = [(c.code, i18n.named(c.name, c.name_en)) for c in event.components]
             quantum = Decimal(1).scaleb(-event.rounding.decimals)
         elif result.event == self.event_code:
             components, quantum = self._components, self._quantum
