@@ -611,8 +611,11 @@ def cmd_report(args: argparse.Namespace) -> int:
                 f"无法写入 {out}（{exc.strerror}）", f"cannot write {out} ({exc.strerror})"
             ) from None
         record_print(store, getattr(args, "actor", None) or "coordinator", args.kind, event, pdf, "cli")
+        draft = registry.draft_state(args.kind, data)
     pages = page_count(pdf)
     _out(_t(f"已生成 {out}（{pages} 页）", f"wrote {out} ({pages} pages)"))
+    if draft is not None:
+        sys.stderr.write(_t(*draft) + "\n")
     return 0
 
 

@@ -448,149 +448,149 @@
 <context>
     <name>DoubleEntryWidget</name>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="135"/>
-        <location filename="../../ui/windows/double_entry.py" line="161"/>
+        <location filename="../../ui/windows/double_entry.py" line="136"/>
+        <location filename="../../ui/windows/double_entry.py" line="162"/>
         <source>第一遍</source>
         <translation>First pass</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="136"/>
-        <location filename="../../ui/windows/double_entry.py" line="163"/>
+        <location filename="../../ui/windows/double_entry.py" line="137"/>
+        <location filename="../../ui/windows/double_entry.py" line="164"/>
         <source>第二遍</source>
         <translation>Second pass</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="158"/>
+        <location filename="../../ui/windows/double_entry.py" line="159"/>
         <source>选手</source>
         <translation>Contestant</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="159"/>
+        <location filename="../../ui/windows/double_entry.py" line="160"/>
         <source>评分项</source>
         <translation>Aspect</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="160"/>
+        <location filename="../../ui/windows/double_entry.py" line="161"/>
         <source>裁判</source>
         <translation>Judge</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="162"/>
+        <location filename="../../ui/windows/double_entry.py" line="163"/>
         <source>第一遍录分员</source>
         <translation>First-pass clerk</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="164"/>
+        <location filename="../../ui/windows/double_entry.py" line="165"/>
         <source>第二遍录分员</source>
         <translation>Second-pass clerk</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="175"/>
+        <location filename="../../ui/windows/double_entry.py" line="176"/>
         <source>扫描评分表上的二维码（或输入表单编号）后回车</source>
         <translation>Scan the QR code on the paper form (or type its form id) and press Enter</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="178"/>
+        <location filename="../../ui/windows/double_entry.py" line="179"/>
         <source>评分表二维码</source>
         <translation>Form QR code</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="179"/>
+        <location filename="../../ui/windows/double_entry.py" line="180"/>
         <source>项目</source>
         <translation>Event</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="180"/>
+        <location filename="../../ui/windows/double_entry.py" line="181"/>
         <source>评分表裁判</source>
         <translation>Judge on the form</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="181"/>
+        <location filename="../../ui/windows/double_entry.py" line="182"/>
         <source>录入遍数</source>
         <translation>Pass</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="190"/>
+        <location filename="../../ui/windows/double_entry.py" line="191"/>
         <source>两遍不一致（在任一遍重新录入该格即可解决）</source>
         <translation>Mismatches between the passes (re-enter the cell in either pass to resolve)</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="213"/>
+        <location filename="../../ui/windows/double_entry.py" line="214"/>
         <source>不是 Scorer 评分表的二维码：{0}</source>
         <translation>Not a Scorer marking form code: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="217"/>
+        <location filename="../../ui/windows/double_entry.py" line="218"/>
         <source>这张评分表属于另一个竞赛（{0}）</source>
         <translation>This form belongs to another competition ({0})</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="221"/>
+        <location filename="../../ui/windows/double_entry.py" line="222"/>
         <source>这张评分表的项目 {0} 不在您的录入范围内</source>
         <translation>This form&apos;s event {0} is not one you enter</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="226"/>
+        <location filename="../../ui/windows/double_entry.py" line="227"/>
         <source>这张评分表的裁判 {0} 不在项目 {1} 中</source>
         <translation>This form&apos;s judge {0} is not in event {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="236"/>
+        <location filename="../../ui/windows/double_entry.py" line="237"/>
         <source>已打开 {0} / {1}，但评分表打印后选手或评分项有变化，请核对</source>
         <translation>Opened {0} / {1}, but contestants or aspects changed after the form was printed: please check</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="239"/>
+        <location filename="../../ui/windows/double_entry.py" line="240"/>
         <source>已打开评分表：{0} / {1}</source>
         <translation>Form opened: {0} / {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="257"/>
+        <location filename="../../ui/windows/double_entry.py" line="258"/>
         <source>只有录分员可以录入纸质评分表</source>
         <translation>Only entry clerks may enter paper forms</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="337"/>
+        <location filename="../../ui/windows/double_entry.py" line="338"/>
         <source>两遍一致，分数已记录</source>
         <translation>Both passes agree; mark recorded</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="340"/>
+        <location filename="../../ui/windows/double_entry.py" line="341"/>
         <source>两遍不一致，请核对纸质评分表后重新录入</source>
         <translation>The passes disagree; check the paper form and re-enter</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="343"/>
+        <location filename="../../ui/windows/double_entry.py" line="344"/>
         <source>本遍已录入，等待另一遍</source>
         <translation>Entered in this pass; waiting for the other pass</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="349"/>
+        <location filename="../../ui/windows/double_entry.py" line="350"/>
         <source>本遍已录入、等待另一遍：{0} 格 · 两遍不一致：{1} 格</source>
         <translation>Entered in this pass, waiting for the other: {0} cells · Mismatches: {1} cells</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="353"/>
+        <location filename="../../ui/windows/double_entry.py" line="354"/>
         <source> · 项目已锁定，分数不能再记录</source>
         <translation> · Event locked: marks can no longer be recorded</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="412"/>
+        <location filename="../../ui/windows/double_entry.py" line="413"/>
         <source>按回车保存：{0}</source>
         <translation>Press Enter to save: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="434"/>
+        <location filename="../../ui/windows/double_entry.py" line="435"/>
         <source>{0} {1}：两遍一致，分数已记录</source>
         <translation>{0} {1}: both passes agree; mark recorded</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="436"/>
+        <location filename="../../ui/windows/double_entry.py" line="437"/>
         <source>{0} {1}：与另一遍不一致，请核对</source>
         <translation>{0} {1}: differs from the other pass; please check</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="438"/>
+        <location filename="../../ui/windows/double_entry.py" line="439"/>
         <source>{0} {1}：已录入</source>
         <translation>{0} {1}: entered</translation>
     </message>
@@ -1063,93 +1063,93 @@
 <context>
     <name>PrintCentreWidget</name>
     <message>
-        <location filename="../../ui/windows/print_centre.py" line="126"/>
+        <location filename="../../ui/windows/print_centre.py" line="128"/>
         <source>预览</source>
         <translation>Preview</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/print_centre.py" line="127"/>
+        <location filename="../../ui/windows/print_centre.py" line="129"/>
         <source>保存PDF…</source>
         <translation>Save PDF…</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/print_centre.py" line="128"/>
+        <location filename="../../ui/windows/print_centre.py" line="130"/>
         <source>打印…</source>
         <translation>Print…</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/print_centre.py" line="129"/>
+        <location filename="../../ui/windows/print_centre.py" line="131"/>
         <source>本项目全部文档…</source>
         <translation>Everything for this event…</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/print_centre.py" line="143"/>
+        <location filename="../../ui/windows/print_centre.py" line="149"/>
         <source>项目：</source>
         <translation>Event:</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/print_centre.py" line="145"/>
+        <location filename="../../ui/windows/print_centre.py" line="151"/>
         <source>文档：</source>
         <translation>Document:</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/print_centre.py" line="152"/>
+        <location filename="../../ui/windows/print_centre.py" line="158"/>
         <source>打印记录</source>
         <translation>Print history</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/print_centre.py" line="190"/>
+        <location filename="../../ui/windows/print_centre.py" line="217"/>
         <source>无法写入文件：{0}</source>
         <translation>Cannot write the file: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/print_centre.py" line="192"/>
+        <location filename="../../ui/windows/print_centre.py" line="219"/>
         <source>生成文档失败：{0}</source>
         <translation>Could not make the document: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/print_centre.py" line="216"/>
+        <location filename="../../ui/windows/print_centre.py" line="243"/>
         <source>共 {0} 页</source>
         <translation>{0} pages</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/print_centre.py" line="228"/>
+        <location filename="../../ui/windows/print_centre.py" line="255"/>
         <source>保存PDF</source>
         <translation>Save PDF</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/print_centre.py" line="228"/>
-        <location filename="../../ui/windows/print_centre.py" line="287"/>
+        <location filename="../../ui/windows/print_centre.py" line="255"/>
+        <location filename="../../ui/windows/print_centre.py" line="314"/>
         <source>PDF 文件 (*.pdf)</source>
         <translation>PDF files (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/print_centre.py" line="241"/>
+        <location filename="../../ui/windows/print_centre.py" line="268"/>
         <source>已保存：{0}</source>
         <translation>Saved: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/print_centre.py" line="266"/>
+        <location filename="../../ui/windows/print_centre.py" line="293"/>
         <source>无法开始打印</source>
         <translation>Cannot start printing</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/print_centre.py" line="281"/>
+        <location filename="../../ui/windows/print_centre.py" line="308"/>
         <source>已发送到打印机：共 {0} 页</source>
         <translation>Sent to the printer: {0} pages</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/print_centre.py" line="287"/>
+        <location filename="../../ui/windows/print_centre.py" line="314"/>
         <source>保存全部文档</source>
         <translation>Save all documents</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/print_centre.py" line="301"/>
+        <location filename="../../ui/windows/print_centre.py" line="328"/>
         <source>已合并为一个PDF：{0}</source>
         <translation>Merged into one PDF: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/print_centre.py" line="309"/>
+        <location filename="../../ui/windows/print_centre.py" line="336"/>
         <source>{0}  {1}  {2} {3}  {4} 页  {5}</source>
         <translation>{0}  {1}  {2} {3}  {4} pages  {5}</translation>
     </message>
@@ -1510,126 +1510,126 @@
         <translation>Event:</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="333"/>
+        <location filename="../../ui/windows/score_entry.py" line="336"/>
         <source>所选单元格的记录：</source>
         <translation>History of the selected cell:</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="364"/>
+        <location filename="../../ui/windows/score_entry.py" line="370"/>
         <source>{0} 没有可以评分的项目</source>
         <translation>{0} has no events to mark</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="400"/>
+        <location filename="../../ui/windows/score_entry.py" line="406"/>
         <source>项目 {0} 已锁定：分数不能再录入或修改（需裁判长解锁）</source>
         <translation>Event {0} is locked: marks can no longer be entered or changed (the chief judge must unlock it)</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="418"/>
+        <location filename="../../ui/windows/score_entry.py" line="424"/>
         <source>项目已锁定，不能再录入或修改分数（需裁判长解锁）</source>
         <translation>The event is locked: marks can no longer be entered or changed (the chief judge must unlock it)</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="451"/>
+        <location filename="../../ui/windows/score_entry.py" line="457"/>
         <source>{0} {1}：“{2}”没有保存（按 Enter 键才保存）</source>
         <translation>{0} {1}: “{2}” was not saved (press Enter to save)</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="460"/>
+        <location filename="../../ui/windows/score_entry.py" line="466"/>
         <source>更正分数</source>
         <translation>Correct mark</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="461"/>
+        <location filename="../../ui/windows/score_entry.py" line="467"/>
         <source>把已保存的分数 {0} 改为 {1}。
 请写明更正原因：</source>
         <translation>Change the saved mark {0} to {1}.
 Reason for the correction:</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="484"/>
+        <location filename="../../ui/windows/score_entry.py" line="490"/>
         <source>已保存的分数不能清空；要更改请输入新的分数</source>
         <translation>A saved mark cannot be cleared; type a new mark to change it</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="512"/>
+        <location filename="../../ui/windows/score_entry.py" line="518"/>
         <source>更正必须写明原因：{0} 还没有保存</source>
         <translation>A correction needs a reason: {0} is not saved yet</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="516"/>
+        <location filename="../../ui/windows/score_entry.py" line="522"/>
         <source>已取消更正：{0} {1} 仍为 {2}，未写入任何内容</source>
         <translation>Correction cancelled: {0} {1} is still {2}; nothing was written</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="533"/>
+        <location filename="../../ui/windows/score_entry.py" line="539"/>
         <source>保存失败，未写入：{0}</source>
         <translation>Save failed, nothing was written: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="538"/>
+        <location filename="../../ui/windows/score_entry.py" line="544"/>
         <source>已更正：{0} {1} = {2}（记录 #{3}）</source>
         <translation>Corrected: {0} {1} = {2} (record #{3})</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="540"/>
+        <location filename="../../ui/windows/score_entry.py" line="546"/>
         <source>已保存：{0} {1} = {2}（记录 #{3}）</source>
         <translation>Saved: {0} {1} = {2} (record #{3})</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="560"/>
+        <location filename="../../ui/windows/score_entry.py" line="566"/>
         <source>已取消作废：{0} {1} 仍为 {2}</source>
         <translation>Void cancelled: {0} {1} is still {2}</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="569"/>
+        <location filename="../../ui/windows/score_entry.py" line="575"/>
         <source>已作废：{0} {1}（原为 {2}，记录 #{3}）</source>
         <translation>Voided: {0} {1} (was {2}, record #{3})</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="579"/>
+        <location filename="../../ui/windows/score_entry.py" line="585"/>
         <source>作废分数</source>
         <translation>Void mark</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="580"/>
+        <location filename="../../ui/windows/score_entry.py" line="586"/>
         <source>作废 {0} {1} 的分数 {2}（记录保留在日志中）。
 请写明原因：</source>
         <translation>Void the mark {2} of {0} {1} (the record stays in the log).
 Reason:</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="594"/>
+        <location filename="../../ui/windows/score_entry.py" line="600"/>
         <source>收到设备读数 {0}，但没有选中评分格</source>
         <translation>Device reading {0} received, but no cell is selected</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="649"/>
+        <location filename="../../ui/windows/score_entry.py" line="655"/>
         <source>本项目您的评分格已全部录入</source>
         <translation>All your cells of this event are entered</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="691"/>
+        <location filename="../../ui/windows/score_entry.py" line="697"/>
         <source>{0} 可输入：{1}</source>
         <translation>{0} accepts: {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="701"/>
+        <location filename="../../ui/windows/score_entry.py" line="707"/>
         <source>评分组 {0}：{1}</source>
         <translation>Panel {0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="713"/>
+        <location filename="../../ui/windows/score_entry.py" line="719"/>
         <source>{0}  {1}  {2}  {3} · {4} · #{5}</source>
         <translation>{0}  {1}  {2}  {3} · {4} · #{5}</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="718"/>
+        <location filename="../../ui/windows/score_entry.py" line="724"/>
         <source>{0}  {1}  {2} → {3}  原因：{4}  {5} · #{6}</source>
         <translation>{0}  {1}  {2} → {3}  Reason: {4}  {5} · #{6}</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="721"/>
+        <location filename="../../ui/windows/score_entry.py" line="727"/>
         <source>{0}  {1}  {2}  原因：{3}  {4} · #{5}</source>
         <translation>{0}  {1}  {2}  Reason: {3}  {4} · #{5}</translation>
     </message>

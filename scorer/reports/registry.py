@@ -22,6 +22,26 @@ KINDS: dict[str, tuple[str, str, str]] = {
 }
 
 
+FINAL_KINDS = frozenset({"results", "awards", "notice", "certificates"})
+"""Documents that are published or handed out: final only once the event is locked and decrypted."""
+
+
+def draft_state(kind: str, data: EventData) -> tuple[str, str] | None:
+    """Why `kind` would print as a draft now, (zh, en) with the next step; None when it prints final."""
+    if not data.locked:
+        return (
+            "草稿：项目未锁定，成绩可能变动（裁判长锁定后才是正式文档）",
+            "draft: the event is not locked and marks may change (final once the chief judge locks it)",
+        )
+    if kind in FINAL_KINDS and not data.names:
+        return (
+            "草稿：姓名未解密（加密裁判解密后才是正式文档，证书不可颁发）",
+            "draft: names are not decrypted yet (final once the encryption judge decrypts; "
+            "certificates must not be handed out)",
+        )
+    return None
+
+
 def renderer(kind: str) -> Callable[[EventData], bytes]:
     """The function that renders `kind`; ScorerError if unknown or not available yet."""
     if kind not in KINDS:

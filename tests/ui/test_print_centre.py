@@ -80,3 +80,28 @@ def test_everything_for_the_event_in_one_pdf(centre, tmp_path):
     pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
     assert pages == page_count(pdf) > len(KINDS)
     assert printed(store)[-1]["kind"] == "batch"
+
+
+def test_the_centre_says_when_a_document_is_a_draft_and_what_makes_it_final(centre, tmp_path, capsys):
+    """Unlocked: every document is a draft. Locked, not decrypted: the results list and certificates
+    are still drafts (the encryption judge is the next step), score sheets are final. Decrypted: final."""
+    from scorer import cli, locking
+    from tests.lockhelp import force_lock
+
+    def draft(kind: str) -> str:
+        centre.kind_box.setCurrentIndex(centre.kind_box.findData(kind))
+        return centre.draft.text() if centre.draft.isVisibleTo(centre) else ""
+
+    store = centre.ctx.store
+    assert "未锁定" in draft("results") and "未锁定" in draft("sheets")
+    force_lock(store, "CNC", "CNC-K", ["CNC-J1"])
+    centre.update_draft()
+    assert "未解密" in draft("certificates") and "加密裁判" in draft("results")
+    assert draft("sheets") == ""
+    out = tmp_path / "r.pdf"
+    assert cli.main(["report", str(store.path), "results", "--event", "CNC", "-o", str(out)]) == 0
+    assert "未解密" in capsys.readouterr().err
+    locking.decrypt_event(store, "CNC", "CNC-E")
+    assert draft("certificates") == "" and draft("results") == ""
+    assert cli.main(["report", str(store.path), "results", "--event", "CNC", "-o", str(out)]) == 0
+    assert capsys.readouterr().err == ""

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from scorer.errors import ScorerError, language
 from scorer.reports.data import event_data
 from scorer.reports.printlog import printed, record_print
+from scorer.reports.registry import draft_state
 from ui import i18n
 from ui.context import AppContext
 
@@ -128,6 +129,10 @@ class PrintCentreWidget(QWidget):
         self.save_button = QPushButton(self.tr("保存PDF…"), objectName="save")
         self.print_button = QPushButton(self.tr("打印…"), objectName="print")
         self.batch_button = QPushButton(self.tr("本项目全部文档…"), objectName="batch")
+        self.draft = QLabel(objectName="draft")  # why the chosen document would print as a draft
+        self.draft.setWordWrap(True)
+        self.draft.setStyleSheet("background:#fff3c4; color:#7a4b00; padding:4px; font-weight:bold;")
+        self.draft.hide()
         self.message = QLabel(objectName="message")
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -160,14 +165,18 @@ class PrintCentreWidget(QWidget):
         split.setSizes([900, 300])  # the preview is the big part; the history a side column
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.draft)
         layout.addWidget(self.message)
         layout.addWidget(split, 1)
 
+        self.event_box.currentIndexChanged.connect(self.update_draft)
+        self.kind_box.currentIndexChanged.connect(self.update_draft)
         self.preview_button.clicked.connect(self.show_preview)
         self.save_button.clicked.connect(self.save)
         self.print_button.clicked.connect(self.print_)
         self.batch_button.clicked.connect(self.batch)
         self.refresh_history()
+        self.update_draft()
 
     # -- what is chosen -------------------------------------------------------------------------
 
@@ -182,7 +191,24 @@ class PrintCentreWidget(QWidget):
         if not self.event_code():
             raise ScorerError("没有可打印的项目", "no event to print")
         data = event_data(self.ctx.store, self.event_code())
+        if kind is None:
+            self._show_draft(draft_state(self.kind(), data))
         return render_kind(kind or self.kind(), data)
+
+    def update_draft(self, *_args: object) -> None:
+        """Say before printing whether the chosen document is a draft, and what makes it final."""
+        event = self.event_code()
+        if not event:
+            self._show_draft(None)
+            return
+        try:
+            self._show_draft(draft_state(self.kind(), event_data(self.ctx.store, event)))
+        except ScorerError as exc:
+            self._fail(exc)
+
+    def _show_draft(self, state: tuple[str, str] | None) -> None:
+        self.draft.setText("" if state is None else (state[1] if language() == "en" else state[0]))
+        self.draft.setVisible(state is not None)
 
     def _fail(self, exc: Exception) -> None:
         if isinstance(exc, ScorerError):
