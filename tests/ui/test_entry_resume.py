@@ -140,3 +140,13 @@ def test_login_offers_the_last_person_on_this_laptop_and_is_labelled_for_everyon
         qtbot.keyClicks(dialog.pin, "2222")
         qtbot.keyClick(dialog.pin, Qt.Key.Key_Return)
         assert dialog.judge is not None and dialog.judge.code == "J2"
+
+
+def test_a_judge_without_assignments_is_told_what_to_fill_in(qtbot, ui_store):
+    from dataclasses import replace
+
+    comp = ui_store.competition
+    judges = tuple(replace(j, assignments=()) if j.code == "J2" else j for j in comp.judges)
+    ui_store.set_competition(replace(comp, judges=judges), "C1")
+    w = _entry(qtbot, ui_store, "J2")
+    assert "没有分工" in w.reason.text() and "裁判分工" in w.reason.text()

@@ -51,6 +51,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from scorer.access import check_assigned
 from scorer.errors import ScorerError
 from scorer.model import Aspect
 from scorer.store import LogRow
@@ -367,6 +368,11 @@ class ScoreEntryWidget(QWidget):
         if self.event_box.count() == 0:
             self.model.set_event("")
             self._update_banner()
+            try:
+                check_assigned(self.ctx.judge)  # no assignments at all: say what to fill in, and where
+            except ScorerError as exc:
+                self.show_reason(exc.message())
+                return
             self.show_reason(self.tr("{0} 没有可以评分的项目").format(self.ctx.judge.code))
             return
         self.event_box.setCurrentIndex(0)
