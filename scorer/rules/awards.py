@@ -37,26 +37,28 @@ def tier_counts(awards: Awards, n: int) -> list[tuple[str, int]]:
     return bounds
 
 
-def assign_awards(event: Event, ranked: list[ContestantResult]) -> list[ContestantResult]:
+def assign_awards(
+    event: Event, ranked: list[ContestantResult], start: int = 0, stop: int | None = None
+) -> list[ContestantResult]:
+    """Set award and title of `ranked[start:stop]` (all by default) from their places; the bounds
+    come from the whole field. Tied contestants share a rank, so each place is worked out once."""
     awards = event.awards
-    out = []
-    bounds = tier_counts(awards, len(ranked)) if awards.basis != "threshold" else []
-    for r in ranked:
-        award = ""
-        if awards.basis == "threshold":
+    threshold = awards.basis == "threshold"
+    bounds = tier_counts(awards, len(ranked)) if not threshold else []
+    titles = [(t.top, t.name) for t in event.titles]
+    last_rank: int | None = -1
+    award = title = ""
+    for r in ranked[start:stop]:
+        if r.rank != last_rank:
+            last_rank = r.rank
+            award = "" if r.rank is None else next((name for name, last in bounds if r.rank <= last), "")
+            title = "" if r.rank is None else "、".join(name for top, name in titles if r.rank <= top)
+        if threshold:
             award = next(
                 (t.name for t in awards.tiers if t.threshold is not None and r.total >= t.threshold), ""
             )
-        elif r.rank is not None:
-            award = next((name for name, last in bounds if r.rank <= last), "")
-        title = (
-            "、".join(t.name for t in event.titles if r.rank is not None and r.rank <= t.top)
-            if event.titles
-            else ""
-        )
         if r.award != award:
             r.award = award
         if r.title != title:
             r.title = title
-        out.append(r)
-    return out
+    return ranked

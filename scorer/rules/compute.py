@@ -7,16 +7,18 @@ and re-ranks: what the live ranking does after each mark.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any
 
 from scorer.errors import Problem
 from scorer.model import AspectType, Contestant, Event, Judge, JudgementRule
 from scorer.rules.aspects import MISSING, OK, ZERO, AspectScore, compile_aspect, compile_declared
 from scorer.rules.awards import assign_awards, tier_counts
-from scorer.rules.ranking import rank
+from scorer.rules.ranking import rank, reposition, sort_key
 from scorer.rules.rounding import MODES, quantum
 from scorer.rules.scales import standardise
 
@@ -86,8 +88,13 @@ class EventResult:
     flags: tuple[Flag, ...] = ()
     teams: tuple[TeamResult, ...] = ()  # team events: teams in rank order
     keys: Mapping[str, tuple[Any, ...]] = field(default_factory=dict, compare=False, repr=False)
+    # code → result, and how many lead `results` ranked (-1: unknown): what a rescore looks up
+    index: Mapping[str, ContestantResult] = field(default_factory=dict, compare=False, repr=False)
+    ranked: int = field(default=-1, compare=False, repr=False)
 
     def by_code(self) -> dict[str, ContestantResult]:
+        if len(self.index) == len(self.results):
+            return dict(self.index)
         return {r.code: r for r in self.results}
 
 
@@ -237,17 +244,19 @@ class EventRules:
                 r.rank is not None or r.award or r.title or r.scaled is not None
             ):
                 r.rank, r.award, r.title, r.scaled = None, "", "", None
-        ranked, tied_groups, new_keys = rank(e, [r for r in scored if r.status in RANKED_STATUSES], keys)
+        ranked, _tied, new_keys = rank(e, [r for r in scored if r.status in RANKED_STATUSES], keys)
         ranked = assign_awards(e, ranked)
         if e.scale is not None:
             ranked = standardise(e.scale, ranked)
         unranked = sorted((r for r in scored if r.status not in RANKED_STATUSES), key=lambda r: r.code)
-        problems = _tie_problems(e, ranked, tied_groups)
+        problems = _tie_problems(e, ranked)
         if flags is None:
             flags = _flags(scored, entrants, judges, entered_by or {})
         teams = self.teams(ranked, entrants) if e.team_size > 1 else ()
+        results = tuple(ranked) + tuple(unranked)
+        index = {r.code: r for r in results}
         return EventResult(
-            e.code, tuple(ranked) + tuple(unranked), tuple(problems), tuple(flags), teams, new_keys
+            e.code, results, tuple(problems), tuple(flags), teams, new_keys, index, len(ranked)
         )
 
     def teams(self, ranked: list[ContestantResult], entrants: list[Contestant]) -> tuple[TeamResult, ...]:
@@ -300,27 +309,80 @@ class EventRules:
         entered_by: Mapping[tuple[str, str, str], str] | None = None,
     ) -> EventResult:
         """Recompute one contestant (after a mark) and re-rank; the others keep their scores,
-        sort keys and flags. `entered_by` need only cover this contestant's marks."""
-        old = next((r for r in previous.results if r.code == code), None)
+        sort keys and flags. `entered_by` need only cover this contestant's marks.
+
+        The usual case (the contestant stays ranked, the field keeps its size, no scale) moves
+        that one contestant in the ranking and rewrites only the places it passed; anything else
+        (a status change, a scaled event) re-ranks the field from the cached sort keys."""
+        old = previous.index.get(code) if previous.ranked >= 0 else None
+        if old is None:
+            old = next((r for r in previous.results if r.code == code), None)
         fresh = self.score(code, marks, status or (old.status if old else "ok"))
+        flags = [f for f in previous.flags if f.contestant != code]
+        judges = tuple(judges)
+        # the contestant's organisation matters only for conflict flags: no scan of the field without
+        mine = [c for c in entrants if c.code == code] if any(j.organisation for j in judges) else []
+        flags += _flags([fresh], mine, judges, entered_by or {})
+        if (
+            old is not None
+            and previous.ranked >= 0
+            and self.event.scale is None
+            and (old.status in RANKED_STATUSES) == (fresh.status in RANKED_STATUSES)
+        ):
+            return self._moved(previous, old, fresh, entrants, flags)
         scored = [r for r in previous.results if r.code != code]
         scored.append(fresh)
-        keys = {k: v for k, v in previous.keys.items() if k != code}
-        flags = [f for f in previous.flags if f.contestant != code]
-        mine = [c for c in entrants if c.code == code]
-        flags += _flags([fresh], mine, judges, entered_by or {})
+        keys = dict(previous.keys)
+        keys.pop(code, None)
         return self.finish(scored, entrants, keys=keys, flags=flags)
 
+    def _moved(
+        self,
+        previous: EventResult,
+        old: ContestantResult,
+        fresh: ContestantResult,
+        entrants: list[Contestant],
+        flags: list[Flag],
+    ) -> EventResult:
+        """`rescore` when only `fresh` changed and the ranked field keeps its size: reposition it
+        and re-place (rank, award, title) the contestants whose rank that changed."""
+        e, code, n = self.event, fresh.code, previous.ranked
+        index = dict(previous.index)
+        index[code] = fresh
+        results = list(previous.results)
+        keys: Mapping[str, tuple[Any, ...]] = previous.keys
+        if fresh.status in RANKED_STATUSES:
+            new_keys = dict(keys)
+            new_keys[code] = sort_key(e, fresh)
+            at = bisect_left(results, (keys[code], code), 0, n, key=lambda r: (keys[r.code], r.code))
+            assert results[at] is old
+            lo, hi = reposition(results, new_keys, at, fresh, n)
+            keys = new_keys
+        else:  # unranked before and after: listed by code, nothing else moves
+            at = bisect_left(results, code, n, key=attrgetter("code"))
+            assert results[at] is old
+            results[at] = fresh
+            lo = hi = 0
+        ranked_part = results[:n] if n < len(results) else results
+        assign_awards(e, ranked_part, lo, hi)
+        problems = _tie_problems(e, ranked_part)
+        teams = self.teams(ranked_part, entrants) if e.team_size > 1 else ()
+        return EventResult(e.code, tuple(results), tuple(problems), tuple(flags), teams, keys, index, n)
 
-def _tie_problems(event: Event, ranked: list[ContestantResult], tied: list[list[str]]) -> list[Problem]:
+
+def _tie_problems(event: Event, ranked: list[ContestantResult]) -> list[Problem]:
     """With "no shared medal places", an unresolved tie blocks the results when it decides
     something: a medal place (place-basis tiers), or an award or title boundary it straddles (ordered
     one way, the tied contestants would get different awards). A tie wholly inside one ratio tier
-    changes nothing and does not block."""
+    changes nothing and does not block.
+
+    Only ties at a boundary (positions k and k+1 where a tier or title ends) or among the medal
+    places can matter, so only those positions are looked at, not every tie in the field."""
     if event.ranking.shared_medal_places:
         return []
     awards = event.awards
-    bounds = tier_counts(awards, len(ranked)) if awards.basis != "threshold" else []
+    n = len(ranked)
+    bounds = tier_counts(awards, n) if awards.basis != "threshold" else []
     medal_places = sum(t.places or 0 for t in awards.tiers) if awards.basis == "place" else 0
 
     def tier_at(position: int) -> str:
@@ -329,20 +391,26 @@ def _tie_problems(event: Event, ranked: list[ContestantResult], tied: list[list[
     def titles_at(position: int) -> tuple[str, ...]:
         return tuple(t.name for t in event.titles if position <= t.top)
 
+    # 1-based k: is there a tie across positions k and k+1? Its group's first place, if so.
+    cuts = {last for _name, last in bounds} | {t.top for t in event.titles}
+    cuts.update(range(1, medal_places + 1))
+    starts = sorted({rank for k in cuts if 1 <= k < n and (rank := ranked[k - 1].rank) == ranked[k].rank})
     problems = []
-    by_code = {r.code: r for r in ranked}
-    for group in tied:
-        first = by_code[group[0]]
-        assert first.rank is not None
-        low, high = first.rank, first.rank + len(group) - 1
+    for low in starts:
+        assert low is not None
+        end = low
+        while end < n and ranked[end].rank == low:
+            end += 1
+        group = [r.code for r in ranked[low - 1 : end]]
+        high = low + len(group) - 1
         straddles = tier_at(low) != tier_at(high) or titles_at(low) != titles_at(high)
         if straddles or low <= medal_places:
             names = "、".join(group)
             problems.append(
                 Problem(
-                    f"rank {first.rank}",
-                    f"第 {first.rank} 名并列（{names}），所有并列规则都相同，本赛不允许并列获奖：请裁判长裁定",
-                    f"a tie for place {first.rank} ({', '.join(group)}) survives every tie-break and this "
+                    f"rank {low}",
+                    f"第 {low} 名并列（{names}），所有并列规则都相同，本赛不允许并列获奖：请裁判长裁定",
+                    f"a tie for place {low} ({', '.join(group)}) survives every tie-break and this "
                     "contest allows no shared award places: the chief judge must decide",
                 )
             )

@@ -4,6 +4,7 @@ totals that print as 85.50 are equal here too."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Mapping
 from decimal import Decimal
 from itertools import groupby
@@ -64,3 +65,45 @@ def rank(
         if len(members) > 1:
             groups.append([r.code for r in members])
     return out, groups, new_keys
+
+
+def reposition(
+    ranked: list[ContestantResult],
+    keys: Mapping[str, tuple[Any, ...]],
+    old: int | None,
+    fresh: ContestantResult,
+    end: int | None = None,
+) -> tuple[int, int]:
+    """Move one contestant in an already ranked list (in place): take out the entry at position
+    `old` (None: it was not ranked), put `fresh` where its key (in `keys`) sorts, and set the
+    ranks that this changes. The ranked part is `ranked[:end]` (all by default; unranked results
+    may follow). Returns the half-open range of positions whose rank was rewritten.
+
+    Only the stretch between the old and the new position (and the tie groups at its ends) can
+    change rank, so one mark costs O(log N + contestants overtaken), not a sort of the field."""
+    n = len(ranked) if end is None else end
+    if old is not None:
+        del ranked[old]
+        n -= 1
+    key = keys[fresh.code]
+    new = bisect_left(ranked, (key, fresh.code), 0, n, key=lambda r: (keys[r.code], r.code))
+    ranked.insert(new, fresh)
+    n += 1
+    fresh.rank = None  # always rewritten below
+    lo = new if old is None else min(old, new)
+    hi = new if old is None else max(old, new)
+    place = ranked[lo - 1].rank if lo else 0
+    previous = keys[ranked[lo - 1].code] if lo else None
+    i = lo
+    while i < n:
+        r = ranked[i]
+        k = keys[r.code]
+        if i == 0 or k != previous:
+            if i > hi and r.rank == i + 1:
+                break  # a group starts where it did before: nothing after it moved
+            place = i + 1
+        if r.rank != place:
+            r.rank = place
+        previous = k
+        i += 1
+    return lo, i
