@@ -666,6 +666,25 @@ class Store:
             out.setdefault(aspect, {})[slot] = value
         return out
 
+    def contestant_marks_by(
+        self, contestant: str
+    ) -> tuple[dict[str, dict[str, str]], dict[tuple[str, str, str], str]]:
+        """`contestant_marks` and who entered each (as `event_marks` gives them), in one query:
+        what the live results read after a save."""
+        marks: dict[str, dict[str, str]] = {}
+        entered_by: dict[tuple[str, str, str], str] = {}
+        for aspect, slot, value, judge in self.conn.execute(
+            "SELECT aspect, slot, value, judge FROM marks WHERE contestant = ?", (contestant,)
+        ):
+            marks.setdefault(aspect, {})[slot] = value
+            entered_by[(contestant, aspect, slot)] = judge
+        return marks, entered_by
+
+    def status_of(self, contestant: str) -> str:
+        """One contestant's status ("ok" unless one was recorded)."""
+        r = self.conn.execute("SELECT status FROM statuses WHERE contestant = ?", (contestant,)).fetchone()
+        return r[0] if r else "ok"
+
     def results(self, event: str) -> Any:
         """The event's results as the rules compute them from the current marks."""
         from scorer.rules import EventRules
