@@ -13,9 +13,14 @@ from typing import Any
 GENESIS = "0" * 64
 
 
+# Built once: json.dumps with options builds a new encoder per call (a cost on every mark).
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+_FIELDS = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def canonical(payload: Any) -> str:
     """The one text of a payload that is stored and hashed: sorted keys, no spaces, UTF-8."""
-    return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return _CANONICAL.encode(payload)
 
 
 def row_hash(
@@ -30,5 +35,5 @@ def row_hash(
     prev_hash: str,
 ) -> str:
     fields = [station, seq, kind, payload, actor, source, None if raw is None else raw.hex(), time, prev_hash]
-    data = json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    data = _FIELDS.encode(fields).encode("utf-8")
     return hashlib.sha256(data).hexdigest()
