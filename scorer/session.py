@@ -119,7 +119,7 @@ class Session:
     def _touched(self, log_id: int, contestant: str) -> Saved:
         comp = self.store.competition
         assert comp is not None
-        event = next(c.event for c in comp.contestants if c.code == contestant)
+        event = self.store._index["contestants"][contestant].event  # no scan of every contestant
         self.live.touched(event, contestant)
         return Saved(log_id, event, contestant)
 

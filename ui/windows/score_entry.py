@@ -622,26 +622,26 @@ class ScoreEntryWidget(QWidget):
         """Where Enter moves: the "entry/advance" preference (down unless it says right)."""
         return Move.RIGHT if QSettings().value(SETTING_ADVANCE, "down") == "right" else Move.DOWN
 
-    def _order(self) -> list[tuple[int, int]]:
-        """Every aspect cell in the order Enter walks them: down each column, or along each row."""
-        m = self.model
-        rows, cols = range(m.rowCount()), range(m.first_aspect_column, m.columnCount())
-        if self.advance() is Move.RIGHT:
-            return [(r, c) for r in rows for c in cols]
-        return [(r, c) for c in cols for r in rows]
-
     def next_empty(self, index: QModelIndex, include: bool = False) -> QModelIndex | None:
         """The next cell still to be entered after `index` (or at it, with `include`), in Enter's
-        order, wrapping round once; None when every cell is filled."""
-        order = self._order()
-        if not order:
+        order (down each column, or along each row), wrapping round once; None when all are filled.
+        Positions are arithmetic: no list of every cell is built (80,000 cells at 2,000 × 40)."""
+        m = self.model
+        rows, first = m.rowCount(), m.first_aspect_column
+        cols = m.columnCount() - first
+        total = rows * cols
+        if total <= 0:
             return None
-        here = (index.row(), index.column())
-        start = order.index(here) if here in order else -1
-        for step in range(0 if include else 1, len(order) + (1 if include else 0)):
-            r, c = order[(start + step) % len(order)]
-            if self.model.is_empty(r, c):
-                return self.model.index(r, c)
+        across = self.advance() is Move.RIGHT
+        row, col = index.row(), index.column() - first
+        start = (
+            (row * cols + col if across else col * rows + row) if 0 <= row < rows and 0 <= col < cols else -1
+        )
+        for step in range(0 if include else 1, total + (1 if include else 0)):
+            p = (start + step) % total
+            r, c = divmod(p, cols) if across else divmod(p, rows)[::-1]
+            if m.is_empty(r, c + first):
+                return m.index(r, c + first)
         return None
 
     def _scroll_to(self, target: QModelIndex) -> None:
