@@ -65,6 +65,7 @@ def test_enter_after_the_last_row_goes_to_the_next_empty_cell(qtbot, ui_store):
     for _ in range(14):
         _type(qtbot, w, values[_at(w)[1]])
     assert "已全部录入" in w.status.text() and "已保存" in w.status.text()
+    assert w.history.count() == 1 and "录入" in w.history.item(0).text()  # the cell stays: its history shows
     assert len(ui_store.marks("CNC")) == 18
     _at_end = _at(w)
     qtbot.keyClick(w.grid, Qt.Key.Key_Return)  # nothing left: Enter stays put

@@ -62,6 +62,28 @@ class Cell:
         return CORRECTED if self.log_id != self.first_id else SAVED
 
 
+_ROLES = frozenset(
+    int(r)
+    for r in (
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.EditRole,
+        Qt.ItemDataRole.BackgroundRole,
+        Qt.ItemDataRole.ForegroundRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        Qt.ItemDataRole.ToolTipRole,
+        LOG_ID_ROLE,
+        STATE_ROLE,
+        PANEL_ROLE,
+        ASPECT_ROLE,
+        CONTESTANT_ROLE,
+        RESCORE_ROLE,
+    )
+)
+_NO_FLAGS = Qt.ItemFlag.NoItemFlags
+_READ_ONLY = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_EDITABLE = _READ_ONLY | Qt.ItemFlag.ItemIsEditable
+
+
 class ScoreGridModel(QAbstractTableModel):
     def __init__(self, ctx: Any, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -75,6 +97,7 @@ class ScoreGridModel(QAbstractTableModel):
         self._locked = False
         self._cells: dict[tuple[str, str], Cell] = {}
         self._voids: dict[tuple[str, str, str], list[int]] = {}  # (contestant, aspect, slot) → void rows
+        self._shown: dict[tuple[str, str, str], str] = {}  # (aspect, stored value, language) → as typed
         self._results: EventResult | None = None
         self._by_code: dict[str, ContestantResult] = {}
         ctx.saved.connect(self._on_saved)
@@ -121,6 +144,7 @@ class ScoreGridModel(QAbstractTableModel):
         self._col_of = {a.code: i + self.first_aspect_column for i, a in enumerate(self._aspects)}
         self._cells = {}
         self._voids = {}
+        self._shown = {}
         self._results, self._by_code = None, {}
         if self._aspects:
             mine = {a.code: a for a in self._aspects}
@@ -269,12 +293,12 @@ class ScoreGridModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._aspects) + self.first_aspect_column
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        # Called for every painted cell: the flag values are built once (enum `|` is slow in PySide6).
         if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if self._locked or self.aspect_at(index.column()) is None:
-            return base
-        return base | Qt.ItemFlag.ItemIsEditable
+            return _NO_FLAGS
+        if self._locked or index.column() < self.first_aspect_column:
+            return _READ_ONLY
+        return _EDITABLE
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -296,7 +320,7 @@ class ScoreGridModel(QAbstractTableModel):
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if not index.isValid():
+        if role not in _ROLES or not index.isValid():  # painting asks for many roles this model has not
             return None
         c = self._rows[index.row()]
         a = self.aspect_at(index.column())
@@ -310,7 +334,14 @@ class ScoreGridModel(QAbstractTableModel):
             return None
         cell = self._cells.get((c.code, a.code))
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
-            return show_value(a, cell.value, i18n.current()) if cell else ""  # as typed: 2:25:30, 62.0
+            if cell is None:
+                return ""
+            # As typed (2:25:30, 62.0); cached per value: painting asks for every visible cell.
+            key = (a.code, cell.value, i18n.current())
+            shown = self._shown.get(key)
+            if shown is None:
+                shown = self._shown[key] = show_value(a, cell.value, key[2])
+            return shown
         if role == Qt.ItemDataRole.BackgroundRole:
             if a.type is AspectType.JUDGEMENT and self.panel(c.code, a)[1]:
                 return RESCORE_BG

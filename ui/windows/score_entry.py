@@ -274,6 +274,7 @@ class ScoreEntryWidget(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.clock: Callable[[], float] = monotonic_ms  # tests may replace it to type "slowly"
+        self._own_save = False
 
         self.event_box = QComboBox()
         self.event_box.setObjectName("event")
@@ -535,6 +536,7 @@ class ScoreEntryWidget(QWidget):
 
     def _save(self, action: Callable[[], Any], aspect: Aspect, correction: bool) -> bool:
         """Run one store call; show the store's reason if it refuses (a lock, a judge, a slot)."""
+        self._own_save = True  # the cursor moves next and shows the new cell: no history re-read now
         try:
             saved = action()
         except ScorerError as exc:
@@ -544,6 +546,8 @@ class ScoreEntryWidget(QWidget):
         except Exception as exc:  # a full disk or a broken file: say so, never a traceback dialog
             self.show_reason(self.tr("保存失败，未写入：{0}").format(exc))
             return False
+        finally:
+            self._own_save = False
         self.reason.clear()
         index = self.model.index_of(saved.contestant, aspect.code)
         text = (
@@ -661,6 +665,7 @@ class ScoreEntryWidget(QWidget):
                 done = self.tr("本项目您的评分格已全部录入")
                 saved = self.status.text()
                 self.status.setText(f"{saved}  {done}" if saved and done not in saved else done)
+                self._show_cell(index)  # the cursor stays: show the cell's new history
                 return
             self.grid.setCurrentIndex(target)
             self._scroll_to(target)
@@ -676,13 +681,17 @@ class ScoreEntryWidget(QWidget):
         elif move is Move.LEFT:
             col = max(col - 1, first)
         target = m.index(row, col)
-        if target.isValid():
+        if target == index:
+            self._show_cell(index)  # nowhere further: the cursor stays, its history has changed
+        elif target.isValid():
             self.grid.setCurrentIndex(target)
             self._scroll_to(target)
 
     # ------------------------------------------------------------------ following saves
 
     def _on_saved(self, event: str, contestant: str, log_id: int) -> None:
+        if self._own_save:
+            return  # this widget's own Enter: `_move` shows the cell the cursor lands on
         current = self.grid.currentIndex()
         if event == self.model.event_code and current.isValid():
             c = self.model.contestant_at(current.row())
