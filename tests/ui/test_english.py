@@ -68,6 +68,15 @@ def test_english_mode_shows_the_packages_english_names(qtbot, tmp_path):
         row = next(i for i in range(model.rowCount()) if model.index(i, 0).data(KEY_ROLE) == awarded[0].code)
         column = model.column_of(COL_AWARD)
         assert model.index(row, column).data().startswith("EN-")
+        from ui.models.results import COL_TITLE
+
+        top = next(
+            i for i in range(model.rowCount()) if model.index(i, 0).data(KEY_ROLE) == result.results[0].code
+        )
+        assert "、" in result.results[0].title  # the demo's winner holds the medal and a title
+        assert model.index(top, model.column_of(COL_TITLE)).data() == (
+            "Shanghai May Day Labour Medal, Shanghai Technical Expert"
+        )
         headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
         assert "Theory" in headers and "Practical" in headers, headers
     finally:

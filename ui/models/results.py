@@ -332,7 +332,9 @@ class ResultsModel(SortedRowsModel[ContestantResult]):
         if kind == COL_AWARD:
             return self._english.get(r.award, r.award) if i18n.current() == "en" else r.award
         if kind == COL_TITLE:
-            return self._english.get(r.title, r.title) if i18n.current() == "en" else r.title
+            if i18n.current() != "en" or not r.title:
+                return r.title
+            return ", ".join(self._english.get(t, t) for t in r.title.split("、"))  # a medal and a title
         return self.status_text(r)
 
     def sort_getter(self, column: int) -> Callable[[ContestantResult], Any]:
