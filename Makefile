@@ -4,7 +4,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 PYTHON ?= python3
 
-.PHONY: deps run test bench lint translations screenshots installer clean-demo
+.PHONY: deps run test bench report-samples lint translations screenshots installer clean-demo
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ translations: $(STAMP)
 # Screenshots of each main screen in zh_CN (and en), taken on a virtual display.
 screenshots: deps $(STAMP)
 	xvfb-run -a -s "-screen 0 1400x900x24" $(PY) scripts/screenshots.py docs/screenshots
+
+# The sample pages in docs/reports/, printed after the chief judge's real lock path on the demo.
+report-samples: deps $(STAMP)
+	$(PY) scripts/report_samples.py docs/reports
 
 # One-folder bundle (dist/Scorer-<version>/ with scorer-app and scorer) for venue laptops.
 installer: $(STAMP)

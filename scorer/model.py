@@ -259,6 +259,16 @@ class Event:
         }
 
 
+STATUS_NAMES: dict[str, tuple[str, str]] = {
+    "ok": ("", ""),
+    "absent": ("缺考", "absent"),
+    "dnf": ("未完成", "did not finish"),
+    "withdrawn": ("弃权", "withdrawn"),
+    "dq": ("取消资格", "disqualified"),
+}
+"""A contestant's status as every document and screen names it (the UI's ResultsModel mirrors it)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Contestant:
     reg_no: str  # 参赛证号 / registration number, unique in the competition

@@ -1390,8 +1390,12 @@
     </message>
     <message>
         <location filename="../../ui/models/results.py" line="167"/>
-        <source>退赛</source>
+        <source>弃权</source>
         <translation>Withdrawn</translation>
+    </message>
+    <message>
+        <source>退赛</source>
+        <translation type="vanished">Withdrawn</translation>
     </message>
     <message>
         <location filename="../../ui/models/results.py" line="168"/>
@@ -1399,27 +1403,27 @@
         <translation>Disqualified</translation>
     </message>
     <message>
-        <location filename="../../ui/models/results.py" line="368"/>
+        <location filename="../../ui/models/results.py" line="370"/>
         <source>缺 {0} 项</source>
         <translation>{0} missing</translation>
     </message>
     <message>
-        <location filename="../../ui/models/results.py" line="370"/>
+        <location filename="../../ui/models/results.py" line="372"/>
         <source>需重评 {0} 项</source>
         <translation>{0} to re-score</translation>
     </message>
     <message>
-        <location filename="../../ui/models/results.py" line="371"/>
+        <location filename="../../ui/models/results.py" line="373"/>
         <source>完整</source>
         <translation>Complete</translation>
     </message>
     <message>
-        <location filename="../../ui/models/results.py" line="376"/>
+        <location filename="../../ui/models/results.py" line="378"/>
         <source>缺分：{0}</source>
         <translation>Missing: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/models/results.py" line="378"/>
+        <location filename="../../ui/models/results.py" line="380"/>
         <source>需重评：{0}</source>
         <translation>To re-score: {0}</translation>
     </message>
@@ -1455,181 +1459,181 @@
 <context>
     <name>ScoreEntryWidget</name>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="251"/>
+        <location filename="../../ui/windows/score_entry.py" line="252"/>
         <source>录入</source>
         <translation>Entry</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="252"/>
+        <location filename="../../ui/windows/score_entry.py" line="253"/>
         <source>更正</source>
         <translation>Correction</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="253"/>
+        <location filename="../../ui/windows/score_entry.py" line="254"/>
         <source>作废</source>
         <translation>Void</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="256"/>
+        <location filename="../../ui/windows/score_entry.py" line="257"/>
         <source>键盘</source>
         <translation>Keyboard</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="257"/>
+        <location filename="../../ui/windows/score_entry.py" line="258"/>
         <source>仪器（键盘输入）</source>
         <translation>Instrument (keyboard wedge)</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="258"/>
+        <location filename="../../ui/windows/score_entry.py" line="259"/>
         <source>仪器</source>
         <translation>Instrument</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="259"/>
+        <location filename="../../ui/windows/score_entry.py" line="260"/>
         <source>双人录入</source>
         <translation>Double entry</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="260"/>
+        <location filename="../../ui/windows/score_entry.py" line="261"/>
         <source>导入</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="261"/>
+        <location filename="../../ui/windows/score_entry.py" line="262"/>
         <source>命令行</source>
         <translation>Command line</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="262"/>
+        <location filename="../../ui/windows/score_entry.py" line="263"/>
         <source>同步</source>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="323"/>
+        <location filename="../../ui/windows/score_entry.py" line="325"/>
         <source>项目：</source>
         <translation>Event:</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="336"/>
+        <location filename="../../ui/windows/score_entry.py" line="338"/>
         <source>所选单元格的记录：</source>
         <translation>History of the selected cell:</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="370"/>
+        <location filename="../../ui/windows/score_entry.py" line="377"/>
         <source>{0} 没有可以评分的项目</source>
         <translation>{0} has no events to mark</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="406"/>
+        <location filename="../../ui/windows/score_entry.py" line="413"/>
         <source>项目 {0} 已锁定：分数不能再录入或修改（需裁判长解锁）</source>
         <translation>Event {0} is locked: marks can no longer be entered or changed (the chief judge must unlock it)</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="424"/>
+        <location filename="../../ui/windows/score_entry.py" line="431"/>
         <source>项目已锁定，不能再录入或修改分数（需裁判长解锁）</source>
         <translation>The event is locked: marks can no longer be entered or changed (the chief judge must unlock it)</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="457"/>
+        <location filename="../../ui/windows/score_entry.py" line="464"/>
         <source>{0} {1}：“{2}”没有保存（按 Enter 键才保存）</source>
         <translation>{0} {1}: “{2}” was not saved (press Enter to save)</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="466"/>
+        <location filename="../../ui/windows/score_entry.py" line="473"/>
         <source>更正分数</source>
         <translation>Correct mark</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="467"/>
+        <location filename="../../ui/windows/score_entry.py" line="474"/>
         <source>把已保存的分数 {0} 改为 {1}。
 请写明更正原因：</source>
         <translation>Change the saved mark {0} to {1}.
 Reason for the correction:</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="490"/>
+        <location filename="../../ui/windows/score_entry.py" line="497"/>
         <source>已保存的分数不能清空；要更改请输入新的分数</source>
         <translation>A saved mark cannot be cleared; type a new mark to change it</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="518"/>
+        <location filename="../../ui/windows/score_entry.py" line="525"/>
         <source>更正必须写明原因：{0} 还没有保存</source>
         <translation>A correction needs a reason: {0} is not saved yet</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="522"/>
+        <location filename="../../ui/windows/score_entry.py" line="529"/>
         <source>已取消更正：{0} {1} 仍为 {2}，未写入任何内容</source>
         <translation>Correction cancelled: {0} {1} is still {2}; nothing was written</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="539"/>
+        <location filename="../../ui/windows/score_entry.py" line="547"/>
         <source>保存失败，未写入：{0}</source>
         <translation>Save failed, nothing was written: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="544"/>
+        <location filename="../../ui/windows/score_entry.py" line="554"/>
         <source>已更正：{0} {1} = {2}（记录 #{3}）</source>
         <translation>Corrected: {0} {1} = {2} (record #{3})</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="546"/>
+        <location filename="../../ui/windows/score_entry.py" line="556"/>
         <source>已保存：{0} {1} = {2}（记录 #{3}）</source>
         <translation>Saved: {0} {1} = {2} (record #{3})</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="566"/>
+        <location filename="../../ui/windows/score_entry.py" line="576"/>
         <source>已取消作废：{0} {1} 仍为 {2}</source>
         <translation>Void cancelled: {0} {1} is still {2}</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="575"/>
+        <location filename="../../ui/windows/score_entry.py" line="585"/>
         <source>已作废：{0} {1}（原为 {2}，记录 #{3}）</source>
         <translation>Voided: {0} {1} (was {2}, record #{3})</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="585"/>
+        <location filename="../../ui/windows/score_entry.py" line="595"/>
         <source>作废分数</source>
         <translation>Void mark</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="586"/>
+        <location filename="../../ui/windows/score_entry.py" line="596"/>
         <source>作废 {0} {1} 的分数 {2}（记录保留在日志中）。
 请写明原因：</source>
         <translation>Void the mark {2} of {0} {1} (the record stays in the log).
 Reason:</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="600"/>
+        <location filename="../../ui/windows/score_entry.py" line="610"/>
         <source>收到设备读数 {0}，但没有选中评分格</source>
         <translation>Device reading {0} received, but no cell is selected</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="655"/>
+        <location filename="../../ui/windows/score_entry.py" line="665"/>
         <source>本项目您的评分格已全部录入</source>
         <translation>All your cells of this event are entered</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="697"/>
+        <location filename="../../ui/windows/score_entry.py" line="712"/>
         <source>{0} 可输入：{1}</source>
         <translation>{0} accepts: {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="707"/>
+        <location filename="../../ui/windows/score_entry.py" line="722"/>
         <source>评分组 {0}：{1}</source>
         <translation>Panel {0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="719"/>
+        <location filename="../../ui/windows/score_entry.py" line="734"/>
         <source>{0}  {1}  {2}  {3} · {4} · #{5}</source>
         <translation>{0}  {1}  {2}  {3} · {4} · #{5}</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="724"/>
+        <location filename="../../ui/windows/score_entry.py" line="739"/>
         <source>{0}  {1}  {2} → {3}  原因：{4}  {5} · #{6}</source>
         <translation>{0}  {1}  {2} → {3}  Reason: {4}  {5} · #{6}</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="727"/>
+        <location filename="../../ui/windows/score_entry.py" line="742"/>
         <source>{0}  {1}  {2}  原因：{3}  {4} · #{5}</source>
         <translation>{0}  {1}  {2}  Reason: {3}  {4} · #{5}</translation>
     </message>
@@ -1637,92 +1641,92 @@ Reason:</translation>
 <context>
     <name>ScoreGridModel</name>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="210"/>
+        <location filename="../../ui/models/score_grid.py" line="234"/>
         <source>裁判分差超限，需要重新评分（请与裁判长联系）</source>
         <translation>The judges&apos; scores are too far apart: re-score (see the chief judge)</translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="213"/>
+        <location filename="../../ui/models/score_grid.py" line="237"/>
         <source>评分未齐</source>
         <translation>Panel incomplete</translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="216"/>
+        <location filename="../../ui/models/score_grid.py" line="240"/>
         <source>（去掉 {0}）</source>
         <translation> (dropped {0})</translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="219"/>
+        <location filename="../../ui/models/score_grid.py" line="243"/>
         <source>{0}：分差 {1} 超限，需要重新评分</source>
         <translation>{0}: spread {1} over the limit, re-score needed</translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="221"/>
+        <location filename="../../ui/models/score_grid.py" line="245"/>
         <source>{0} → {1}</source>
         <translation>{0} → {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="290"/>
+        <location filename="../../ui/models/score_grid.py" line="314"/>
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="341"/>
+        <location filename="../../ui/models/score_grid.py" line="372"/>
         <source>未录入</source>
         <translation>Not entered</translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="344"/>
+        <location filename="../../ui/models/score_grid.py" line="375"/>
         <source>已更正：{0}（记录 #{1}，原记录 #{2}）</source>
         <translation>Corrected: {0} (record #{1}, original #{2})</translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="350"/>
+        <location filename="../../ui/models/score_grid.py" line="381"/>
         <source>已保存：{0}（记录 #{1}）</source>
         <translation>Saved: {0} (record #{1})</translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="355"/>
+        <location filename="../../ui/models/score_grid.py" line="386"/>
         <source>由 {0} 录入</source>
         <translation>Entered by {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="358"/>
+        <location filename="../../ui/models/score_grid.py" line="389"/>
         <source>评分组：{0}</source>
         <translation>Panel: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="366"/>
+        <location filename="../../ui/models/score_grid.py" line="397"/>
         <source>量规检测：合格 / 不合格（pass / fail）</source>
         <translation>Gauge check: pass / fail</translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="368"/>
+        <location filename="../../ui/models/score_grid.py" line="399"/>
         <source>等级：{0}</source>
         <translation>Grades: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="370"/>
+        <location filename="../../ui/models/score_grid.py" line="401"/>
         <source>公差测量：{0} {1}/{2} {3}</source>
         <translation>Tolerance: {0} {1}/{2} {3}</translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="374"/>
+        <location filename="../../ui/models/score_grid.py" line="405"/>
         <source>测量值（{0}）</source>
         <translation>Measured value ({0})</translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="377"/>
+        <location filename="../../ui/models/score_grid.py" line="408"/>
         <source>，合理范围 {0}–{1}</source>
         <translation>, plausible range {0}–{1}</translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="379"/>
+        <location filename="../../ui/models/score_grid.py" line="410"/>
         <source>评价分 {0}–{1}，步长 {2}，{3} 名裁判</source>
         <translation>Judgement score {0}–{1}, step {2}, {3} judges</translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="383"/>
+        <location filename="../../ui/models/score_grid.py" line="414"/>
         <source>用时：分:秒 或 时:分:秒（例如 25:30.5、2:25:30）</source>
         <translation>Time: m:ss or h:mm:ss (e.g. 25:30.5, 2:25:30)</translation>
     </message>
@@ -1731,22 +1735,22 @@ Reason:</translation>
         <translation type="vanished">Time: min:sec (mm:ss.ff) or seconds</translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="385"/>
+        <location filename="../../ui/models/score_grid.py" line="416"/>
         <source>，限时 {0} 分钟</source>
         <translation>, time limit {0} min</translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="387"/>
+        <location filename="../../ui/models/score_grid.py" line="418"/>
         <source>违规次数：每次扣 {0} 分，最多 {1} 次</source>
         <translation>Number of violations: {0} points off each, at most {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="389"/>
+        <location filename="../../ui/models/score_grid.py" line="420"/>
         <source>试卷成绩 0–{0}</source>
         <translation>Exam score 0–{0}</translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="392"/>
+        <location filename="../../ui/models/score_grid.py" line="423"/>
         <source>{0} {1}
 {2}
 满分 {3}</source>

@@ -18,13 +18,13 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer, Table
 
-from scorer.model import Event, Role
+from scorer.model import STATUS_NAMES, Event, Role
 from scorer.reports import fonts, page
 from scorer.reports.data import EventData
 from scorer.rules.rounding import round_as
 
 SIZE, LEADING, PAD = 8.5, 10.5, 12.0  # cell font size, leading, left + right padding (reportlab: 6 each)
-STATUS_ZH = {"dnf": "未完赛", "withdrawn": "弃权", "dq": "取消资格", "ok": ""}
+STATUS_ZH = {code: names[0] for code, names in STATUS_NAMES.items()}
 INCOMPLETE = "未完成"
 
 

@@ -14,7 +14,7 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Spacer
 
-from scorer.model import Aspect, AspectType, Event
+from scorer.model import STATUS_NAMES, Aspect, AspectType, Event
 from scorer.reports.data import EventData
 from scorer.reports.page import build, event_heading, p, signature_line, table
 from scorer.rules.aspects import MISSING, RESCORE, AspectScore
@@ -23,7 +23,7 @@ from scorer.rules.rounding import round_as
 from scorer.store import MarkRow
 from scorer.values import show_value
 
-STATUS_ZH = {"dnf": "未完成", "withdrawn": "退赛", "dq": "取消资格"}
+STATUS_ZH = {code: names[0] for code, names in STATUS_NAMES.items()}
 WIDTHS = [16 * mm, 36 * mm, 11 * mm, 40 * mm, 22 * mm, 14 * mm, 47 * mm]
 
 

@@ -164,7 +164,7 @@ HEADERS = {
 STATUS_TEXT = {
     "absent": QT_TRANSLATE_NOOP("ResultsModel", "缺考"),
     "dnf": QT_TRANSLATE_NOOP("ResultsModel", "未完成"),
-    "withdrawn": QT_TRANSLATE_NOOP("ResultsModel", "退赛"),
+    "withdrawn": QT_TRANSLATE_NOOP("ResultsModel", "弃权"),
     "dq": QT_TRANSLATE_NOOP("ResultsModel", "取消资格"),
 }
 
