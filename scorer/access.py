@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
-from scorer.errors import MarkRefused, ScorerError
+from scorer.errors import ScorerError, unassigned
 from scorer.model import Judge, Role
 from scorer.pins import check_pin
 from scorer.store import LOG_ID, Store, now
@@ -88,14 +88,7 @@ def check_assigned(judge: Judge) -> None:
     names = SCOPED_ROLES.get(judge.role)
     if names is None or judge.assignments:
         return
-    raise MarkRefused(
-        f"{names[0]} {judge.code} 没有分工（assignments），不能评分或录入："
-        "请在竞赛包中为其填写分工（Excel 的“裁判分工”表、裁判名单 CSV 的“项目”“分工”列，"
-        "或 JSON 的 assignments），然后重新导入",
-        f"{names[1]} {judge.code} has no assignments, so may mark or enter nothing: add the events "
-        "and scopes to the package (the 裁判分工 sheet in Excel, the 项目/分工 columns of a judge "
-        "list CSV, or assignments in JSON) and import it again",
-    )
+    raise unassigned(judge.code, *names)
 
 
 def sees_names(store: Store, judge: Judge, event: str) -> bool:

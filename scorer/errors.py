@@ -59,3 +59,15 @@ class ImportRejected(ScorerError):
 
 class MarkRefused(ScorerError):
     """A mark failed validation (range, judge, contestant, lock); nothing was written."""
+
+
+def unassigned(code: str, who_zh: str = "裁判", who_en: str = "judge") -> MarkRefused:
+    """A judge, chief judge or clerk with no assignments (分工): what to fill in, and where."""
+    return MarkRefused(
+        f"{who_zh} {code} 没有分工（assignments），不能评分或录入："
+        "请在竞赛包中为其填写分工（Excel 的“裁判分工”表、裁判名单 CSV 的“项目”“分工”列，"
+        "或 JSON 的 assignments），然后重新导入",
+        f"{who_en} {code} has no assignments, so may mark or enter nothing: add the events "
+        "and scopes to the package (the 裁判分工 sheet in Excel, the 项目/分工 columns of a judge "
+        "list CSV, or assignments in JSON) and import it again",
+    )

@@ -134,3 +134,15 @@ def test_a_declared_difficulty_is_entered_like_a_mark_and_multiplies_the_panel(t
         assert store.results("CNC").by_code()["C01"].aspects["B1.1"].score == 14
     finally:
         store.close()
+
+
+def test_the_command_line_says_the_same_for_a_judge_without_assignments(tmp_path: Path, mini_comp, capsys):
+    """`scorer mark` goes through the store's own check: the same plain message as the app."""
+    from scorer import cli
+
+    judges = tuple(replace(j, assignments=()) if j.code == "J1" else j for j in mini_comp.judges)
+    with Store.create(tmp_path / "c.scorer", "x") as store:
+        store.set_competition(replace(mini_comp, judges=judges), "C1")
+    assert cli.main(["mark", str(tmp_path / "c.scorer"), "-j", "J1", "-c", "C01", "-a", "A1.1", "24.01"]) == 1
+    err = capsys.readouterr().err
+    assert "没有分工" in err and "裁判分工" in err

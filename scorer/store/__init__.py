@@ -17,7 +17,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from scorer.errors import ImportRejected, MarkRefused, Problem, ScorerError
+from scorer.errors import ImportRejected, MarkRefused, Problem, ScorerError, unassigned
 from scorer.model import AspectType, Competition, Event, Judge, Role, Station
 from scorer.package import codec
 from scorer.store import checkpoint
@@ -390,6 +390,9 @@ class Store:
             raise MarkRefused(
                 f"{j.name}（{j.code}）的角色不能评分", f"{j.name} ({j.code}) has a role that cannot mark"
             )
+        if not j.assignments:
+            chief = j.role is Role.CHIEF
+            raise unassigned(j.code, "裁判长" if chief else "裁判", "chief judge" if chief else "judge")
         if not self.may_mark(j, event.code, aspect):
             raise MarkRefused(
                 f"裁判 {j.code} 没有被分配评分项 {aspect}（项目 {event.code}）",
