@@ -115,3 +115,15 @@ def test_proxy_text_filter_is_case_insensitive(ui_store):
     proxy.setSourceModel(model)
     proxy.set_text("SYSTEM")
     assert _ids(proxy) == [1]
+
+
+def test_audit_shows_times_as_typed(ctx_for, qtbot):
+    """A time typed 2:25:30 reads 2:25:30 in the audit log too (stored in seconds)."""
+    ctx = ctx_for("K1")
+    w = AuditWidget(ctx)
+    qtbot.addWidget(w)
+    before = w.table.model().rowCount()
+    with qtbot.waitSignal(w.model.rowsInserted):
+        ctx.record("C01", "B1.3", "2:25:30")
+    qtbot.waitUntil(lambda: w.table.model().rowCount() == before + 1)
+    assert w.table.model().index(before, COL_SUMMARY).data() == "C01 B1.3 = 2:25:30"

@@ -15,7 +15,10 @@ from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
 
+from scorer.model import Aspect, Competition
 from scorer.store import LogRow
+from scorer.values import show_value
+from ui import i18n
 from ui.models.results import ASC, KEY_ROLE, SORT_ROLE, SortedRowsModel
 
 COL_ID, COL_TIME, COL_STATION, COL_SEQ, COL_KIND, COL_ACTOR, COL_SOURCE, COL_SUMMARY, COL_RAW = range(9)
@@ -91,6 +94,18 @@ class AuditModel(SortedRowsModel[LogRow]):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._texts: dict[int, str] = {}  # id → filter text, filled as the filter asks
+        self._aspects: dict[tuple[str, str], Aspect] = {}  # (event, aspect) → Aspect, to show values as typed
+
+    def set_competition(self, comp: Competition | None) -> None:
+        """The definition whose aspects say how values read (2:25:30 rather than 8730)."""
+        self._aspects = {
+            (e.code, a.code): a for e in (comp.events if comp else ()) for a in e.aspects().values()
+        }
+
+    def _value(self, p: dict[str, Any]) -> str:
+        aspect = self._aspects.get((p.get("event", ""), p.get("aspect", "")))
+        value = str(p.get("value", ""))
+        return show_value(aspect, value, i18n.current()) if aspect is not None else value
 
     # -------------------------------------------------------------- loading
 
@@ -218,13 +233,13 @@ class AuditModel(SortedRowsModel[LogRow]):
         p = r.payload
         k = r.kind
         if k == "mark":
-            text = self.tr("{0} {1} = {2}").format(p.get("contestant"), p.get("aspect"), p.get("value"))
+            text = self.tr("{0} {1} = {2}").format(p.get("contestant"), p.get("aspect"), self._value(p))
             if p.get("judge") and p.get("judge") != r.actor:
                 text += self.tr("（裁判 {0}）").format(p["judge"])
             return text
         if k == "mark.correct":
             return self.tr("{0} {1} → {2}（更正 #{3}：{4}）").format(
-                p.get("contestant"), p.get("aspect"), p.get("value"), p.get("replaces"), p.get("reason")
+                p.get("contestant"), p.get("aspect"), self._value(p), p.get("replaces"), p.get("reason")
             )
         if k == "mark.void":
             return self.tr("{0} {1} 作废 #{2}：{3}").format(
@@ -232,7 +247,7 @@ class AuditModel(SortedRowsModel[LogRow]):
             )
         if k == "entry.draft":
             return self.tr("第 {0} 遍：{1} {2} = {3}（裁判 {4}）").format(
-                p.get("pass"), p.get("contestant"), p.get("aspect"), p.get("value"), p.get("judge")
+                p.get("pass"), p.get("contestant"), p.get("aspect"), self._value(p), p.get("judge")
             )
         if k == "contestant.status":
             return self.tr("{0} → {1}：{2}").format(p.get("contestant"), p.get("status"), p.get("reason"))

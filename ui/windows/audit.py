@@ -100,6 +100,7 @@ class AuditWidget(QWidget):
         if not allowed:
             self.model.load([])
             return
+        self.model.set_competition(self.ctx.store.competition)
         self.model.load(self.ctx.store.log())
         self._update_kinds()
         self.table.resizeColumnsToContents()
