@@ -70,7 +70,8 @@ def test_audit_appends_saved_marks_and_filters(ctx_for, qtbot):
     qtbot.waitUntil(lambda: table.model().rowCount() == before + 1)
     assert table.model().index(before, COL_SUMMARY).data() == "C01 A1.1 = 24.01"
     ctx.record("C02", "T1.1.1", "75")
-    w.findChild(type(w.filter_box), "filter").setText("c01")
+    # "c01 a1.1", not "c01": a random station id such as ST-9C01… would match that too
+    w.findChild(type(w.filter_box), "filter").setText("c01 a1.1")
     assert _ids(table.model()) == [saved.log_id]
     w.filter_box.clear()
     kind = w.findChild(type(w.kind_box), "kind")
