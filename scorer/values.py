@@ -25,23 +25,46 @@ from scorer.model import (
 PASS_WORDS = {"pass", "p", "ok", "y", "yes", "1", "合格", "通过", "是", "√"}
 FAIL_WORDS = {"fail", "f", "ng", "n", "no", "0", "不合格", "不通过", "否", "×", "x"}
 MAX_SECONDS = Decimal(24 * 3600)
-_DURATION = re.compile(r"^(?:(\d+):)?(\d{1,3}):(\d{1,2}(?:\.\d{1,4})?)$")
+_DURATION = re.compile(r"^(?:([0-9]+):)?([0-9]{1,3}):([0-9]{1,2}(?:\.[0-9]{1,4})?)$")
 
 
 def _refuse(zh: str, en: str) -> MarkRefused:
     return MarkRefused(zh, en)
 
 
+MAX_SHOWN = 24  # characters of a refused input echoed back in a message
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．－＋：", "0123456789.-+:")
+
+
+def shown(text: str) -> str:
+    """Input echoed in a message, cut: a 100 KB paste must not become a 100 KB error."""
+    text = text.strip()
+    return text if len(text) <= MAX_SHOWN else f"{text[:MAX_SHOWN]}…（{len(text)}）"
+
+
+def ascii_digits(text: str) -> str:
+    """Full-width digits (０-９, as a Chinese input method types them) become ASCII on purpose;
+    digits of other scripts (٥, ५, ๕ …) are refused rather than read as a number the judge did not see."""
+    text = text.translate(_FULL_WIDTH)
+    if any(ch.isdigit() and not "0" <= ch <= "9" for ch in text):
+        raise _refuse(
+            f"“{shown(text)}”含有非阿拉伯数字（请用 0–9 输入）",
+            f"'{shown(text)}' has digits of another script (type 0–9)",
+        )
+    return text
+
+
 def _decimal(text: str) -> Decimal:
-    cleaned = text.strip().replace("，", ".").replace("。", ".")
+    cleaned = ascii_digits(text.strip()).replace("，", ".").replace("。", ".")
     if cleaned.count(",") == 1 and "." not in cleaned:  # a decimal comma (24,02), as some keypads send
         cleaned = cleaned.replace(",", ".")
-    if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", cleaned):
-        raise _refuse(f"“{text}”不是数字", f"'{text}' is not a number")
+    if not re.fullmatch(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)", cleaned):
+        raise _refuse(f"“{shown(text)}”不是数字", f"'{shown(text)}' is not a number")
     try:
-        return Decimal(cleaned)
+        value = Decimal(cleaned)
     except InvalidOperation:
-        raise _refuse(f"“{text}”不是数字", f"'{text}' is not a number") from None
+        raise _refuse(f"“{shown(text)}”不是数字", f"'{shown(text)}' is not a number") from None
+    return value if value or not value.is_signed() else abs(value)  # -0 is 0
 
 
 def _places(value: Decimal) -> int:
@@ -55,19 +78,19 @@ def fmt(value: Decimal) -> str:
 
 def parse_duration(text: str) -> Decimal:
     """Seconds from "930.5", "15:30.5" (mm:ss.ff) or "1:02:03" (h:mm:ss)."""
-    text = text.strip().replace("：", ":")
+    text = ascii_digits(text.strip()).replace("：", ":")
     if ":" not in text:
         return _decimal(text)
     m = _DURATION.match(text)
     if not m:
         raise _refuse(
-            f"“{text}”不是有效的时间，请用 分:秒 或 时:分:秒，例如 152:30.5",
-            f"'{text}' is not a time; use mm:ss or h:mm:ss, e.g. 152:30.5",
+            f"“{shown(text)}”不是有效的时间，请用 分:秒 或 时:分:秒，例如 152:30.5",
+            f"'{shown(text)}' is not a time; use mm:ss or h:mm:ss, e.g. 152:30.5",
         )
     hours, minutes, seconds = m.group(1), m.group(2), m.group(3)
     sec = Decimal(seconds)
     if sec >= 60 or (hours is not None and int(minutes) >= 60):
-        raise _refuse(f"“{text}”里的分或秒超过 59", f"'{text}' has minutes or seconds above 59")
+        raise _refuse(f"“{shown(text)}”里的分或秒超过 59", f"'{shown(text)}' has minutes or seconds above 59")
     return Decimal(int(hours or 0) * 3600 + int(minutes) * 60) + sec
 
 
@@ -89,6 +112,14 @@ def aspect_places(aspect: Aspect) -> int | None:
     if isinstance(rule, DeductionRule):
         return 0
     return None  # readings keep the precision they were taken with; times are shown as clock times
+
+
+def _at_places(value: Decimal, places: int | None) -> str:
+    """The canonical text of a value at its aspect's precision (5.000 → 5, 2.5 → 2.50 for two
+    decimals), never dropping a significant digit; the text as typed is kept beside it in the log."""
+    if places is None or _places(value.normalize()) > places:
+        return fmt(value)
+    return fmt(value.quantize(Decimal(1).scaleb(-places)))
 
 
 def show_duration(seconds: Decimal) -> str:
@@ -151,7 +182,7 @@ def parse_value(aspect: Aspect, text: str) -> str:
                 f"{fmt(value)} 不符合评分步长 {fmt(rule.step)}",
                 f"{fmt(value)} is not on the scale's step of {fmt(rule.step)}",
             )
-        return fmt(value)
+        return _at_places(value, aspect_places(aspect))
     if aspect.type is AspectType.TIME:
         assert isinstance(rule, TimeRule)
         seconds = parse_duration(text)
@@ -162,9 +193,12 @@ def parse_value(aspect: Aspect, text: str) -> str:
         return fmt(seconds)
     if aspect.type is AspectType.DEDUCTION:
         assert isinstance(rule, DeductionRule)
-        if not re.fullmatch(r"\d{1,4}", text):
-            raise _refuse(f"“{text}”不是违规次数（0 或正整数）", f"'{text}' is not a count of violations")
-        count = int(text)
+        count_text = ascii_digits(text)
+        if not re.fullmatch(r"[0-9]{1,4}", count_text):
+            raise _refuse(
+                f"“{shown(text)}”不是违规次数（0 或正整数）", f"'{shown(text)}' is not a count of violations"
+            )
+        count = int(count_text)
         if count > rule.max_count:
             raise _refuse(
                 f"违规次数 {count} 超过上限 {rule.max_count}",
@@ -178,9 +212,9 @@ def parse_value(aspect: Aspect, text: str) -> str:
             f"{fmt(value)} 超出试卷分数范围 0–{fmt(rule.out_of)}",
             f"{fmt(value)} is outside the paper's range 0–{fmt(rule.out_of)}",
         )
-    if _places(value) > rule.decimals:
+    if _places(value.normalize()) > rule.decimals:  # 78.500 is 78.5: only significant digits count
         raise _refuse(f"最多 {rule.decimals} 位小数", f"at most {rule.decimals} decimals")
-    return fmt(value)
+    return _at_places(value, rule.decimals)
 
 
 def _measurement(rule: MeasurementRule, text: str) -> str:
@@ -190,7 +224,9 @@ def _measurement(rule: MeasurementRule, text: str) -> str:
             return "pass"
         if word in FAIL_WORDS:
             return "fail"
-        raise _refuse(f"“{text}”：请输入 合格/pass 或 不合格/fail", f"'{text}': enter pass or fail")
+        raise _refuse(
+            f"“{shown(text)}”：请输入 合格/pass 或 不合格/fail", f"'{shown(text)}': enter pass or fail"
+        )
     if rule.mode is MeasureMode.GRADE:
         wanted = text.removeprefix("Ra").removeprefix("ra").strip()
         for grade in rule.grades:
@@ -198,7 +234,8 @@ def _measurement(rule: MeasurementRule, text: str) -> str:
                 return grade.label
         labels = " / ".join(g.label for g in rule.grades)
         raise _refuse(
-            f"“{text}”不是有效等级，应为：{labels}", f"'{text}' is not a grade; use one of: {labels}"
+            f"“{shown(text)}”不是有效等级，应为：{labels}",
+            f"'{shown(text)}' is not a grade; use one of: {labels}",
         )
     value = _decimal(text)
     if _places(value) > rule.decimals:

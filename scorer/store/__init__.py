@@ -430,6 +430,7 @@ class Store:
             "judge": j.code,
             "slot": slot,
             "value": canonical_value,
+            **_typed(value, canonical_value),
         }
         insert = (
             "INSERT INTO marks (contestant, aspect, slot, event, judge, value, log_id, first_id)"
@@ -584,6 +585,7 @@ class Store:
         a = self._index["aspects"][event][aspect]
         assert comp is not None
         payload["value"] = parse_value(a, value or "")
+        payload.update(_typed(value or "", payload["value"]))
         projection = [
             (
                 "UPDATE marks SET value = ?, log_id = ? WHERE contestant = ? AND aspect = ? AND slot = ?",
@@ -745,6 +747,12 @@ class _LogId:
 
 
 LOG_ID: Any = _LogId()
+
+
+def _typed(text: str, canonical: str) -> dict[str, str]:
+    """The text as typed, kept in the log beside the canonical value when they differ (5.000 → 5)."""
+    typed = text.strip()
+    return {"typed": typed} if typed != canonical else {}
 
 
 def _scope_map(event: Event) -> dict[str, tuple[str, ...]]:

@@ -505,8 +505,8 @@ class ScoreEntryWidget(QWidget):
             source, raw = editor.source(enter_ms), None
             if editor.device is not None and editor.device[2] == text:  # the device's value, untouched
                 source, raw = editor.device[0], editor.device[1]
-            if self._save(
-                lambda: self.ctx.record(contestant.code, aspect.code, value, source, raw), aspect, False
+            if self._save(  # the text as typed: the store keeps it beside the canonical value
+                lambda: self.ctx.record(contestant.code, aspect.code, text, source, raw), aspect, False
             ):
                 self._close(editor)
                 self._move(index, move)
@@ -531,7 +531,7 @@ class ScoreEntryWidget(QWidget):
                 )
             )
             return
-        if self._save(lambda: self.ctx.correct(cell.log_id, value, reason.strip()), aspect, True):
+        if self._save(lambda: self.ctx.correct(cell.log_id, text, reason.strip()), aspect, True):
             self._move(index, move)
 
     def _save(self, action: Callable[[], Any], aspect: Aspect, correction: bool) -> bool:
