@@ -26,6 +26,7 @@ from scorer.devices.protocols.base import (
     GARBAGE,
     TOO_LONG,
     UNRECOGNISED,
+    UNSUPPORTED,
     Control,
     Event,
     Fault,
@@ -245,9 +246,10 @@ def test_alge_cancel_carries_the_reading_it_withdraws() -> None:
 @pytest.mark.parametrize(
     ("record", "kind"),
     [
-        (b"x0035 C0  21:46:36.3910 00", UNRECOGNISED),  # unknown flag
-        (b" 0035 kmh 21:46:36.3910 00", UNRECOGNISED),  # Timy3 speed: no time to score
-        (b" 0035 DT  00:00:00.12   00", UNRECOGNISED),  # parallel-slalom difference time
+        (b"x0035 C0  21:46:36.3910 00", UNSUPPORTED),  # unknown flag: well-formed, not garbage
+        (b" 0035 kmh 21:46:36.3910 00", UNSUPPORTED),  # Timy3 speed: no time to score
+        (b" 0035 DT  00:00:00.12   00", UNSUPPORTED),  # parallel-slalom difference time
+        (b"c0035 kmh 21:46:36.3910 00", UNSUPPORTED),  # the cancel of a speed record
         (b" 0035 C0  21:76:36.3910 00", UNRECOGNISED),  # impossible time
         (b" 0035 C0  21:46:36.39101 00", UNRECOGNISED),  # 5 decimals
         (b" 0035 C0  21:46:36 00", UNRECOGNISED),  # no decimals
@@ -477,7 +479,7 @@ def test_microgate_other_channel_status_static_and_crlf() -> None:
 @pytest.mark.parametrize(
     ("record", "expected"),
     [
-        (microgate(kind=0x14), UNRECOGNISED),  # reduced: no channel
+        (microgate(kind=0x14), UNSUPPORTED),  # reduced: no channel
         (b"\x17E05 PRINTER", DEVICE_ERROR),
         (microgate(time="0975151234"), UNRECOGNISED),  # 75 minutes
         (microgate(time="09301512x4"), UNRECOGNISED),

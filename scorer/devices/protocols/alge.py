@@ -7,7 +7,8 @@ both are accepted, and the time may carry 1-4 decimals. What each record becomes
 - flag ` ` a valid time → `Reading`; the channel gives its kind: C0 "start", C1 "finish",
   C0M/C1M keypad impulses (same kinds, flag "keypad"; any channel ending in M is a keypad one, e.g.
   `RTM`), RT "run_time", TT "total_time", SQ "lap", any other Cn "channel". Other channels (the
-  Timy3 speed `kmh`, the parallel-slalom `DT`) are UNRECOGNISED faults: they are no time to score.
+  Timy3 speed `kmh`, the parallel-slalom `DT`) are UNSUPPORTED faults: well-formed records with no
+  time to score — not garbage, so they never make the port look like "wrong speed?".
 - `?` time without a valid bib → Reading, bib "" and flag "no_bib" (the digits sent stay in `raw`).
 - `c` cleared → `Control("cancel")` whose `cancels` is the Reading the same record with a blank flag
   produces, i.e. the earlier record it withdraws (equal to it but for `received`).
@@ -21,8 +22,10 @@ both are accepted, and the time may carry 1-4 decimals. What each record becomes
   record "s" (meaning unconfirmed). A Control would hide the time; a Fault would lose its meaning.
 - A letter in column 5 (dual timer / parallel-slalom course) becomes flag "course_<letter>"; Timy3
   rank digits right after the group are tolerated (they stay in `raw`).
-- Anything else — unknown flag, bad bib, impossible time, bytes outside printable ASCII — is a
-  Fault (UNRECOGNISED, or GARBAGE for non-printable bytes, the sign of a wrong baud rate).
+- A well-formed record with a flag letter not listed here is UNSUPPORTED (the timer sent it; Scorer
+  does not know what it means). Anything else — bad bib, impossible time, a layout that does not
+  match, bytes outside printable ASCII — is a Fault (UNRECOGNISED, or GARBAGE for non-printable
+  bytes, the sign of a wrong baud rate).
 
 Checksum mode (`AlgeTimy(checksum=True)`, after the command `CHK1`) [U]: a time record is 28 chars,
 its last two `chr(0x30 + nibble)` of (sum of the first 26 char codes & 0xFF), high nibble first. A
@@ -46,6 +49,7 @@ from scorer.devices.protocols.base import (
     GARBAGE,
     TOO_LONG,
     UNRECOGNISED,
+    UNSUPPORTED,
     Control,
     Event,
     Fault,
@@ -199,6 +203,15 @@ class AlgeTimy(Framed):
         if m is None:
             return fault(UNRECOGNISED, record, now)
         flag = m["flag"]
+        if channel(m["chan"]) is None:
+            sent = m["chan"]
+            return fault(
+                UNSUPPORTED,
+                record,
+                now,
+                f"不支持的记录（通道 {sent}：没有可计分的时间）",
+                f"unsupported record (channel {sent}: no time to score)",
+            )
         if flag == "c":
             cancelled = self._reading(m, " ", b" " + record[1:], now)
             if cancelled is None:
@@ -206,11 +219,11 @@ class AlgeTimy(Framed):
             return Control("cancel", record, now, cancels=cancelled)
         if flag not in _FLAGS:
             return fault(
-                UNRECOGNISED,
+                UNSUPPORTED,
                 record,
                 now,
-                f"无法识别的记录（未知标志 {flag!r}）",
-                f"unrecognised record (unknown flag {flag!r})",
+                f"不支持的记录（未知标志 {flag!r}）",
+                f"unsupported record (unknown flag {flag!r})",
             )
         reading = self._reading(m, flag, record, now)
         return fault(UNRECOGNISED, record, now) if reading is None else reading

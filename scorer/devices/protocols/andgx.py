@@ -31,7 +31,7 @@ from scorer.devices.protocols.base import (
 ACK = 0x06
 RECORD_CHARS = 15
 DATA_HEADERS = frozenset({"ST", "US", "QT"})
-_DATA = re.compile(r"^([A-Z]{2}), *([+-]?) *(\d+\.\d*|\.\d+|\d+) *([A-Za-z%]{1,3}) *$", re.ASCII)
+_DATA = re.compile(r"^([A-Z]{2}), *([+-]?) *(\d+(?:\.\d+)?) *([A-Za-z%]{1,3}) *$", re.ASCII)
 _HEADER = re.compile(r"^([A-Z]{2}),(.*)$", re.ASCII)
 UNITS = {"PC": "pcs", "PCS": "pcs"}
 

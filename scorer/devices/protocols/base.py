@@ -21,6 +21,9 @@ TOO_LONG = "too_long"  # no terminator within the longest record: framing lost
 DEVICE_ERROR = "device_error"  # the instrument reports an error (Sylvac ERRn, MT-SICS ES/ET/EL, …)
 OVERLOAD = "overload"
 UNDERLOAD = "underload"
+UNSUPPORTED = "unsupported"  # a well-formed record of this protocol that Scorer does not use (not garbage)
+DISCARDED = "discarded"  # bytes before the first terminator after a port opened: maybe a record's tail
+TIMEOUT = "timeout"  # a query device left a request unanswered
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +81,15 @@ def fault(kind: str, raw: bytes, now: float, zh: str = "", en: str = "") -> Faul
         DEVICE_ERROR: ("仪器报告错误", "the instrument reports an error"),
         OVERLOAD: ("超出量程（过载）", "overload"),
         UNDERLOAD: ("低于量程（欠载）", "underload"),
+        UNSUPPORTED: ("不支持的记录", "unsupported record"),
+        DISCARDED: (
+            "串口打开后第一条记录之前的字节已丢弃（可能是半条记录）",
+            "bytes before the first record after the port opened were discarded (maybe half a record)",
+        ),
+        TIMEOUT: (
+            "设备没有回应取值请求（接线或设置？）",
+            "the device did not answer the request (cable or settings?)",
+        ),
     }.get(kind, ("设备故障", "device fault"))
     return Fault(kind, zh or default[0], en or default[1], raw, now)
 
@@ -87,6 +99,13 @@ class Protocol(ABC):
 
     name: str = ""
     unit: str = ""
+    terminators: bytes = b""  # bytes that end a record; empty: records end at an idle gap
+
+    @property
+    def idle_gap(self) -> float | None:
+        """Seconds of silence that end a record, or None when records end with a terminator: then a
+        pause inside a record is only a pause (a slow adapter), never the end of the record."""
+        return None
 
     @abstractmethod
     def feed(self, data: bytes, now: float) -> list[Event]:
@@ -159,6 +178,10 @@ class IdleFramed(Framed):
 
     terminators = b""
     gap: float = 0.05
+
+    @property
+    def idle_gap(self) -> float | None:
+        return self.gap
 
     def flush(self, now: float) -> list[Event]:
         if not self._buf:

@@ -90,6 +90,11 @@ class RegexProtocol(Protocol):
         self.unit = unit
         self.gap = float(gap)
         self._framer: Framed = _Idle(self, self.gap) if key == "IDLE" else _Terminated(self, FRAMINGS[key])
+        self.terminators = FRAMINGS[key]
+
+    @property
+    def idle_gap(self) -> float | None:
+        return self.gap if self.framing == "idle" else None
 
     def feed(self, data: bytes, now: float) -> list[Event]:
         return self._framer.feed(data, now)

@@ -9,7 +9,7 @@ does not fit into a Fault with the raw bytes, never a guessed value:
   the 10 digits as sent). Status `0` is a valid time; any other status character (RaceHorology
   sees P, A, Q, a) is kept as flag "status_<c>" so the time is not taken for a plain valid one.
 - 0x12 static: a stored time sent on request; same layout (RaceHorology) → Reading flagged "static".
-- 0x14 reduced: no channel, so no way to tell start from finish → UNRECOGNISED fault asking for the
+- 0x14 reduced: no channel, so no way to tell start from finish → UNSUPPORTED fault asking for the
   extended protocol (the bytes stay in the fault).
 - 0x17 error → DEVICE_ERROR fault carrying the device's text.
 - 0x18 status → Control("status", detail={"text"}).
@@ -26,6 +26,7 @@ from scorer.devices.protocols.base import (
     DEVICE_ERROR,
     GARBAGE,
     UNRECOGNISED,
+    UNSUPPORTED,
     Control,
     Event,
     Framed,
@@ -78,11 +79,11 @@ class Microgate(Framed):
         if kind == REDUCED and text is not None:
             return [
                 fault(
-                    UNRECOGNISED,
+                    UNSUPPORTED,
                     record,
                     now,
-                    "Microgate 精简格式记录没有通道：请把计时器设为扩展（extended）协议",
-                    "Microgate reduced record has no channel: set the timer to the extended protocol",
+                    "不支持的记录：Microgate 精简格式记录没有通道：请把计时器设为扩展（extended）协议",
+                    "unsupported record: a Microgate reduced record has no channel: set the timer to the extended protocol",
                 )
             ]
         if kind == ERROR and text is not None:

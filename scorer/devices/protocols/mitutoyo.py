@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from scorer.devices.protocols.base import GARBAGE, UNRECOGNISED, Event, Framed, Reading, fault
 
-_RECORD = re.compile(r"^(\d)(\d)([A-Z])([+-])( *)(\d+\.\d*|\.\d+|\d+) *$", re.ASCII)
+_RECORD = re.compile(r"^(\d)(\d)([A-Z])([+-])( *)(\d+(?:\.\d+)?) *$", re.ASCII)
 DATA_CHARS = 8  # the data field: digits, spaces and the floating point
 
 

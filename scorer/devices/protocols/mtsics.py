@@ -34,7 +34,7 @@ from scorer.devices.protocols.base import (
 WEIGH = frozenset({"S", "SI", "SIR", "SU", "SIU", "SIRU"})
 ZERO = frozenset({"Z", "ZI"})
 TARE = frozenset({"T", "TI"})
-_NUMBER = re.compile(r"^[+-]?(\d+\.\d*|\.\d+|\d+)$", re.ASCII)
+_NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$", re.ASCII)
 _INFO = re.compile(r"^I\d+$", re.ASCII)
 
 ERRORS: dict[str, tuple[str, str]] = {

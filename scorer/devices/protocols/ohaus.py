@@ -5,6 +5,11 @@ and ``G``/``GROSS`` markers become ``Reading.flags`` ``("net",)`` / ``("gross",)
 apart from the digits. ``ES`` (the balance did not accept a command) → DEVICE_ERROR. A record with any
 other marker (a tare or total printout, a header line) is UNRECOGNISED, never a value: the printout
 formats vary by model and setting [U].
+
+The weight is right-justified in a field of 9 to 12 characters (Ohaus RS232 manuals: 9 on the 3000
+indicators — polarity, blank, 7 — 10 on Navigator, 11 or 12 on Scout and others): a record must
+start with a blank or a sign and its weight field must be that wide. So ``92.21 g`` or ``.21 g`` —
+the tail of ``     192.21 g`` read by a port opened mid-record — is UNRECOGNISED, never a value.
 """
 
 from __future__ import annotations
@@ -22,7 +27,9 @@ from scorer.devices.protocols.base import (
     fault,
 )
 
-_NUMBER = re.compile(r"^[+-]?(\d+\.\d*|\.\d+|\d+)$", re.ASCII)
+# the weight field: right-justified, so it starts with a blank or a sign; the sign may stand apart
+_WEIGHT = re.compile(r"^(?=[ +-])( *[+-]? *)(\d+(?:\.\d+)?)(?= |$)", re.ASCII)
+FIELD = (9, 12)  # how wide the weight field may be, in characters
 _UNIT = re.compile(r"^[A-Za-z%]{1,4}$", re.ASCII)
 MARKERS = {"N": "net", "NET": "net", "G": "gross", "GROSS": "gross"}
 UNITS = {"PC": "pcs", "PCS": "pcs"}
@@ -55,9 +62,13 @@ class Ohaus(Framed):
                     "the balance did not accept the command (ES)",
                 )
             ]
-        if len(fields) >= 2 and fields[0] in ("+", "-"):
-            fields = [fields[0] + fields[1], *fields[2:]]
-        if len(fields) < 2 or not _NUMBER.match(fields[0]) or not _UNIT.match(fields[1]):
+        text = record.decode("ascii")
+        weight = _WEIGHT.match(text)
+        if weight is None or not FIELD[0] <= weight.end() <= FIELD[1]:
+            return [self._unrecognised(record, now)]
+        number = weight[1].replace(" ", "").replace("+", "") + weight[2]
+        fields = [number, *text[weight.end() :].split()]
+        if len(fields) < 2 or not _UNIT.match(fields[1]):
             return [self._unrecognised(record, now)]
         stable = True
         flags: list[str] = []

@@ -2,7 +2,9 @@
 
 Records:
 
-- a value ``[+|-| ]int.frac``, e.g. ``+12.345``; in tolerance mode a ``<``, ``=`` or ``>`` is
+- a value ``[+|-| ]int.frac``, e.g. ``+12.345`` — sign (or blank), digits, point, digits, nothing
+  else: ``345``, ``.345`` or ``12.345`` (the tail of ``+12.345`` when a port opens mid-record) is an
+  UNRECOGNISED fault, never a value; in tolerance mode a ``<``, ``=`` or ``>`` is
   appended (→ ``Reading.flags``); a trailing unit ``mm``/``in`` is accepted if an instrument sends one;
 - ``ERR0`` … ``ERR3`` → a DEVICE_ERROR fault with its meaning;
 - the power-on ID ``SY<instr>.<opt>`` → ``Control("id")``;
@@ -49,7 +51,7 @@ COMMANDS: tuple[str, ...] = (
 )
 
 _VALUE = re.compile(
-    r"^(?P<echo>\?|PRI\??)?(?P<sign>[+\- ]?) *(?P<num>\d+\.\d*|\.\d+|\d+) *(?P<unit>mm|in|inch)? *(?P<tol>[<=>])? *$",
+    r"^(?P<echo>\?|PRI\??)?(?P<sign>[+\- ])(?P<num>\d+\.\d+) *(?P<unit>mm|in|inch)? *(?P<tol>[<=>])? *$",
     re.ASCII,
 )
 _ERROR = re.compile(r"^ *ERR *(\d+) *$", re.ASCII)
