@@ -48,7 +48,13 @@ SAMPLES: dict[str, tuple[str, ...]] = {
     "text-timer": ("START", "INT 12345", "STOP 23456"),
 }
 SAMPLES["alge-timy-38400"] = SAMPLES["alge-timy"]
+# Microgate extended records (type 0x10): bib 00035, group 001, start (000) and finish (255).
+SAMPLES["microgate"] = tuple(
+    "\x10" + "00000000001" + "00035" + "001" + "000000" + channel + "0" + time + "0000"
+    for channel, time in (("000", "0930151234"), ("255", "0931020050"))
+)
 
+REOPEN_PAUSE = 0.25  # after a replug: longer than the reader's settle time (transport.SETTLE)
 _CAPTURE_LINE = re.compile(r"^\d+(\.\d+)? [<>#]( |$)")
 
 
@@ -428,9 +434,11 @@ class Simulator:
     ) -> int:
         """Send a capture file's received chunks at their original pace ÷ `speed` (0: at once), or
         plain lines (one record per line, e.g. a timer's .dump) with `end` after each, `gap` ÷
-        `speed` seconds apart. Where the capture says the port was unplugged, the line goes quiet for
-        `cut_pause` s whatever the speed, so a cut record is ended by the idle gap as it was by the
-        unplug instead of being glued to the next one. Returns the number of chunks sent."""
+        `speed` seconds apart. Where the capture says the port was unplugged, the device is unplugged
+        for `cut_pause` s and plugged back in, whatever the speed, so a cut record is ended by the
+        unplug as it was (a pause no longer ends a terminated record); the replay goes on once the
+        port is open again and the reader has had `REOPEN_PAUSE` s to see a quiet line. Returns the
+        number of chunks sent."""
         if isinstance(source, str | Path):
             try:
                 lines = Path(source).read_text(encoding="utf-8", errors="replace").splitlines()
@@ -458,18 +466,23 @@ class Simulator:
         base = chunks[0][0] if chunks else 0.0
         for when, data in chunks:
             if data is None:
-                pause += cut_pause
-                delay = cut_pause
-            elif speed > 0:
-                delay = (when - base) / speed + pause - (time.perf_counter() - t0)
-            else:
-                delay = 0.0
+                started = time.perf_counter()
+                self.unplug()
+                if stop is not None and stop.wait(cut_pause):
+                    break
+                if stop is None:
+                    time.sleep(cut_pause)
+                self.replug()
+                if self.wait_connected(5.0):
+                    time.sleep(REOPEN_PAUSE)
+                pause += time.perf_counter() - started
+                continue
+            delay = (when - base) / speed + pause - (time.perf_counter() - t0) if speed > 0 else 0.0
             if stop is not None:
                 if (delay > 0 and stop.wait(delay)) or stop.is_set():
                     break
             elif delay > 0:
                 time.sleep(delay)
-            if data is not None:
-                self.send(data)
-                sent += 1
+            self.send(data)
+            sent += 1
         return sent

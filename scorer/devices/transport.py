@@ -8,6 +8,16 @@ port is reopened with exponential backoff until it returns or `stop()` is called
 never repeated on reconnect: the transport keeps nothing to replay, and the parser is reset so a
 record's tail read after a reconnect cannot be glued to an old head.
 
+A port opened while the device is sending starts mid-record, and a record's tail can look like a
+whole, plausible value (``345`` of ``+12.345``). So for terminator-framed devices the bytes that
+arrive right after opening, up to the first terminator, are discarded and reported (a DISCARDED
+fault and a capture line) — unless the line was quiet for `settle` seconds first or we sent a
+request into the quiet line: then the next byte starts a record and nothing is lost. The state
+becomes CONNECTED once the transport is in step with the records. Idle-framed devices need no such
+step (their first gap frames them); only for them does a pause end a record — a pause inside a
+terminated record (a slow adapter) is only a pause. A query left unanswered is reported by the
+reader loop when its time runs out, not when the next record happens to arrive.
+
 What the user sees is `PortState` (connected / waiting for port / unplugged / receiving garbage).
 Every byte received and sent, and every state change, can be written to a capture file
 (`<unix time> < <hex>`, `<time> > <hex>`, `<time> # <state> <detail>`) that `replay()` and the
@@ -33,11 +43,12 @@ import serial
 
 from scorer.devices.profiles import Profile
 from scorer.devices.protocols.base import (
-    DEVICE_ERROR,
+    DISCARDED,
     GARBAGE,
+    TIMEOUT,
     TOO_LONG,
     UNRECOGNISED,
-    Control,
+    UNSUPPORTED,
     Event,
     Fault,
     Reading,
@@ -53,6 +64,16 @@ GARBAGE_RUN = 3  # consecutive unreadable records before the state says "wrong s
 PERMISSION_GRACE = 5.0  # seconds: udev sets a new node's group a moment after it appears; Windows
 # refuses a replugged port "for a while". Only a refusal that lasts is reported as permanent.
 CUT = ("记录不完整（连接中断）", "incomplete record (connection lost)")
+SETTLE = 0.1  # seconds of silence after opening that prove the line is between records
+HOST_ATTEMPTS = 5  # a host name that does not resolve: tries before giving up (an offline venue
+# laptop will not learn a name by waiting; a refused connection, by contrast, is retried forever)
+_HOST_NOT_FOUND = (
+    "Name or service not known",
+    "nodename nor servname",
+    "getaddrinfo failed",
+    "No address associated",
+    "Temporary failure in name resolution",
+)
 
 
 def _t(zh: str, en: str) -> str:
@@ -102,6 +123,8 @@ class Transport:
         on_state: Callable[[PortState, str], None] | None = None,
         capture: Path | None = None,
         backoff: tuple[float, float] = (0.05, 2.0),
+        query_timeout: float = 2.0,
+        settle: float = SETTLE,
     ) -> None:
         self._port = port
         self.profile = profile
@@ -123,8 +146,16 @@ class Transport:
         self.error: ScorerError | None = None
         # Query devices: answers are paired with requests; an unasked reading is flagged
         # "unrequested", a request left unanswered becomes a fault the judge sees.
-        self._queries = QueryMatcher() if self._parser.request() else None
+        self._queries = QueryMatcher(query_timeout) if self._parser.request() else None
         self._query_lock = threading.Lock()
+        # Finding the first record after opening (see the module doc).
+        self._settle = settle
+        self._ends = b"" if self._parser.idle_gap is not None else bytes(self._parser.terminators)
+        self._syncing = False
+        self._opened_at = 0.0  # time.monotonic() when the port opened
+        self._since_open = 0  # bytes received since the port opened
+        self._asked_quiet = False  # a request went out before anything came in
+        self._discarded = bytearray()
 
     # ------------------------------------------------------------ public
 
@@ -139,6 +170,16 @@ class Transport:
     @property
     def detail(self) -> str:
         return self._detail
+
+    @property
+    def opened(self) -> bool:
+        """The port is open (it may still be finding the first whole record: see `synced`)."""
+        return self._serial is not None
+
+    @property
+    def synced(self) -> bool:
+        """The port is open and in step with the device's records (the state is CONNECTED)."""
+        return self._serial is not None and not self._syncing
 
     @property
     def received(self) -> int:
@@ -198,6 +239,7 @@ class Transport:
     def _run(self) -> None:
         delay = self._backoff[0]
         refused_since: float | None = None
+        unresolved = 0
         try:
             while not self._stop.is_set():
                 try:
@@ -208,6 +250,18 @@ class Transport:
                     return
                 except (serial.SerialException, OSError) as exc:
                     detail, permission = self._open_problem(exc)
+                    if any(text in str(exc) for text in _HOST_NOT_FOUND):
+                        unresolved += 1
+                        if unresolved >= HOST_ATTEMPTS:
+                            self.error = ScorerError(*self._host_text())
+                            self._set_state(PortState.STOPPED, self.error.message())
+                            return
+                        detail = _t(
+                            f"{self._host_text()[0]}（第 {unresolved}/{HOST_ATTEMPTS} 次尝试）",
+                            f"{self._host_text()[1]} (attempt {unresolved} of {HOST_ATTEMPTS})",
+                        )
+                    else:
+                        unresolved = 0
                     if permission:
                         refused_since = refused_since or time.monotonic()
                         if time.monotonic() - refused_since > PERMISSION_GRACE:
@@ -251,14 +305,14 @@ class Transport:
             "bytesize": p.bytesize,
             "parity": p.parity,
             "stopbits": p.stopbits,
-            "timeout": max(0.002, min(0.02, p.idle_gap / 4)),
+            "timeout": max(0.002, min(0.02, (self._parser.idle_gap or 0.05) / 4)),
             "write_timeout": 1.0,
         }
         if not is_url(self._port):
             kwargs["exclusive"] = True  # Linux lets two programs read one port: refuse the second
         try:
             ser = serial.serial_for_url(self._port, **kwargs)
-        except ValueError as exc:
+        except (ValueError, TypeError) as exc:
             raise ScorerError(
                 f"无法使用串口“{self._port}”：{exc}（请检查串口名称、URL 和串口参数）",
                 f"cannot use port '{self._port}': {exc} (check the port name, URL and line settings)",
@@ -272,16 +326,23 @@ class Transport:
                     f"the port address '{self._port}' is malformed: {exc}",
                 ) from None
             raise
-        with self._write_lock:
-            self._serial = ser
         self._parser.reset()
         self._bad_run = 0
-        self._set_state(PortState.CONNECTED, self._port)
+        self._discarded.clear()
+        self._since_open = 0
+        self._asked_quiet = False
+        self._opened_at = time.monotonic()
+        self._syncing = bool(self._ends)
+        with self._write_lock:
+            self._serial = ser
+        if not self._syncing:
+            self._set_state(PortState.CONNECTED, self._port)
         return ser
 
     def _pump(self, ser: Any) -> None:
-        """Read until the port fails or stop(); flush the parser at idle gaps; send timed requests."""
-        gap = self.profile.idle_gap
+        """Read until the port fails or stop(); find the first record; flush the parser at idle gaps
+        (idle-framed devices only); report unanswered requests on time; send timed requests."""
+        gap = self._parser.idle_gap
         every = self.profile.query_every
         request = self._parser.request() if every else None
         next_query = time.monotonic()
@@ -290,22 +351,85 @@ class Transport:
             waiting = ser.in_waiting
             data = ser.read(waiting or 1)
             now = time.time()
+            if self._syncing and self._asked_quiet and not self._discarded:
+                self._in_step(now)  # we spoke into a quiet line: what comes back starts a record
             if data:
                 self._received += len(data)
+                self._since_open += len(data)
                 self._record("<", data.hex(), now)
-                self._deliver(self._parser.feed(data, now))
-                pending = now
-            elif pending is not None and now - pending >= gap:
+                if self._syncing:
+                    data = self._sync(data, now)
+                if data:
+                    self._deliver(self._parser.feed(data, now))
+                    pending = now
+            elif self._syncing and not self._discarded and time.monotonic() - self._opened_at >= self._settle:
+                self._in_step(now)  # the line was quiet: the next byte starts a record
+            elif gap is not None and pending is not None and now - pending >= gap:
                 pending = None
                 self._deliver(self._parser.flush(now))
+            if self._queries is not None and self._queries.outstanding:
+                self._expire(now)
             if request and every and time.monotonic() >= next_query:
                 next_query = time.monotonic() + every
                 self._send(request)
+
+    def _sync(self, data: bytes, now: float) -> bytes:
+        """Bytes read before the transport is in step: keep them until the first terminator, then
+        report them as discarded; return what follows the terminator (a whole record's start)."""
+        cut = min((i for i in (data.find(bytes((t,))) for t in self._ends) if i >= 0), default=-1)
+        if cut < 0:
+            self._discarded += data
+            if len(self._discarded) > getattr(self._parser, "max_record", 128):
+                self._in_step(now)  # no terminator at all: the parser's faults say why
+            return b""
+        self._discarded += data[:cut]
+        self._in_step(now)
+        return data[cut + 1 :]
+
+    def _in_step(self, now: float) -> None:
+        """The transport is in step with the records: report what was discarded, say CONNECTED."""
+        self._syncing = False
+        if self._discarded:
+            n = len(self._discarded)
+            self._record("#", f"DISCARDED {n} bytes before the first record", now)
+            discarded = fault(
+                DISCARDED,
+                bytes(self._discarded),
+                now,
+                f"串口打开时设备正在发送：第一条记录之前的 {n} 个字节已丢弃（可能是半条记录）",
+                f"discarded {n} bytes before the first record (the port opened mid-record)",
+            )
+            self._discarded.clear()
+            self._notify(discarded)
+        self._set_state(PortState.CONNECTED, self._port)
+
+    def _expire(self, now: float) -> None:
+        """Report each request whose answer is overdue, as soon as it is (not at the next record)."""
+        assert self._queries is not None
+        with self._query_lock:
+            lapsed = self._queries.expired(now)
+        for command in lapsed:
+            self._notify(self._timeout_fault(command, now))
+
+    def _timeout_fault(self, command: bytes, now: float) -> Fault:
+        assert self._queries is not None
+        seconds = f"{self._queries.timeout:g}"
+        return fault(
+            TIMEOUT,
+            command,
+            now,
+            f"设备 {seconds} 秒内没有回应取值请求（接线或设置？）",
+            f"the device did not answer the request within {seconds} s (cable or settings?)",
+        )
 
     def _cut(self) -> None:
         """The port went away: the record in flight is cut, so it is a fault, whatever it looked like
         (an idle-framed parser's flush would otherwise parse it)."""
         now = time.time()
+        self._syncing = False
+        if self._discarded:  # a tail that never reached its terminator
+            self._notify(fault(DISCARDED, bytes(self._discarded), now, *CUT))
+            self._discarded.clear()
         try:
             events = self._parser.flush(now)
         finally:
@@ -319,34 +443,28 @@ class Transport:
         if self._queries is not None:
             events = self._match(events)
         for ev in events:
-            if isinstance(ev, Fault):
-                if ev.kind in GARBAGE_KINDS:
-                    self._bad_run += 1
-                    if self._bad_run >= GARBAGE_RUN and self._state is PortState.CONNECTED:
-                        self._set_state(PortState.GARBAGE, self._port)
-            elif isinstance(ev, Reading | Control):
-                self._bad_run = 0
+            if isinstance(ev, Fault) and ev.kind in GARBAGE_KINDS:
+                self._bad_run += 1
+                if self._bad_run >= GARBAGE_RUN and self._state is PortState.CONNECTED:
+                    self._set_state(PortState.GARBAGE, self._port)
+            elif not isinstance(ev, Fault) or ev.kind == UNSUPPORTED:
+                self._bad_run = 0  # a well-formed record: the speed is right
                 if self._state is PortState.GARBAGE:
                     self._set_state(PortState.CONNECTED, self._port)
-            try:
-                self._on_event(ev)
-            except Exception:  # the caller's bug must not stop the port
-                log.exception("on_event failed for %r", ev)
+            self._notify(ev)
+
+    def _notify(self, ev: Event) -> None:
+        try:
+            self._on_event(ev)
+        except Exception:  # the caller's bug must not stop the port
+            log.exception("on_event failed for %r", ev)
 
     def _match(self, events: list[Event]) -> list[Event]:
         out: list[Event] = []
         assert self._queries is not None
         with self._query_lock:
-            for command in self._queries.expired(time.time()):
-                out.append(
-                    fault(
-                        DEVICE_ERROR,
-                        command,
-                        time.time(),
-                        "设备没有回应取值请求（接线或设置？）",
-                        "the device did not answer the request (cable or settings?)",
-                    )
-                )
+            lapsed = self._queries.expired(time.time())
+            out.extend(self._timeout_fault(command, time.time()) for command in lapsed)
             for ev in events:
                 asked = self._queries.answer(ev) if isinstance(ev, Reading | Fault) else None
                 if isinstance(ev, Reading) and asked is None:
@@ -365,6 +483,8 @@ class Transport:
                 log.info("write to %s failed: %s", self._port, exc)  # the reader sees the unplug
                 return False
             self._record(">", data.hex(), time.time())
+            if self._syncing and not self._since_open:
+                self._asked_quiet = True
         if self._queries is not None and data == self._parser.request():
             with self._query_lock:
                 self._queries.sent(data, time.time())
@@ -416,6 +536,14 @@ class Transport:
                 False,
             )
         return _t(f"无法打开 {self._port}：{text}", f"cannot open {self._port}: {text}"), False
+
+    def _host_text(self) -> tuple[str, str]:
+        """A host name in a socket:// or rfc2217:// URL that does not resolve."""
+        host = self._port.split("://", 1)[-1].split("/", 1)[0].rsplit(":", 1)[0]
+        return (
+            f"找不到主机“{host}”（{self._port}）：请检查地址拼写，或改用 IP 地址",
+            f"host not found: '{host}' ({self._port}): check the spelling, or use an IP address",
+        )
 
     def _permission_text(self) -> tuple[str, str]:
         if sys.platform.startswith("win"):
