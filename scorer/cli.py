@@ -368,9 +368,11 @@ def _raw(data: bytes) -> str:
 
 
 def _device_line(kind: str, item: Any, detail: str = "", when: float | None = None) -> str:
-    """One line of `scorer device listen` output for an event or a state change."""
+    """One line of `scorer device listen` output for an event or a state change (a timer's clock
+    time as the timer shows it, a run time as h:mm:ss.ff — never seconds since midnight)."""
     import time
 
+    from scorer.devices import show
     from scorer.devices.protocols.base import Control, Fault, Reading
 
     when = when or getattr(item, "received", None) or time.time()
@@ -378,25 +380,71 @@ def _device_line(kind: str, item: Any, detail: str = "", when: float | None = No
     if kind == "state":
         return f"{stamp}  {_t('状态', 'state')}  {item.text()}  {detail}".rstrip()
     if isinstance(item, Reading):
-        parts = [f"{item.value} {item.unit}".strip()]
+        parts = [show.value(item)]
         if not item.stable:
             parts.append(_t("（不稳定）", "(unstable)"))
         for label, value in (
             (_t("类型", "kind"), item.kind if item.kind != "value" else ""),
             (_t("通道", "channel"), item.channel),
             (_t("号码", "bib"), item.bib),
-            (_t("时刻", "time"), item.time_of_day),
             (_t("标记", "flags"), ",".join(item.flags)),
         ):
             if value:
                 parts.append(f"{label}={value}")
         return f"{stamp}  {_t('读数', 'reading')}  {' '.join(parts)}  [{_raw(item.raw)}]"
     if isinstance(item, Control):
-        extra = " ".join(f"{k}={v}" for k, v in item.detail.items())
+        extra = " ".join([f"{k}={v}" for k, v in item.detail.items()] + [show.cancelled(item)])
         return f"{stamp}  {_t('控制', 'control')}  {item.kind} {extra}".rstrip() + f"  [{_raw(item.raw)}]"
     assert isinstance(item, Fault)
     text = item.en if language() == "en" else item.zh
     return f"{stamp}  {_t('故障', 'fault')}  {text}  [{_raw(item.raw)}]"
+
+
+def _device_json(kind: str, item: Any, detail: str = "", when: float | None = None) -> str:
+    """One JSON object (one line) for `scorer device listen --json`: type reading / control / fault
+    / state, its fields, and the raw record escaped (`raw`) and as hex (`raw_hex`)."""
+    import datetime
+    import time
+
+    from scorer.devices import show
+    from scorer.devices.protocols.base import Control, Fault, Reading
+
+    when = when or getattr(item, "received", None) or time.time()
+    out: dict[str, Any] = {
+        "type": kind,
+        "time": datetime.datetime.fromtimestamp(when).astimezone().isoformat(timespec="milliseconds"),
+        "unix": round(when, 6),
+    }
+
+    def reading(r: Reading) -> dict[str, Any]:
+        return {
+            "value": None if r.value is None else format(r.value, "f"),
+            "unit": r.unit,
+            "stable": r.stable,
+            "kind": r.kind,
+            "channel": r.channel,
+            "bib": r.bib,
+            "time_of_day": show.time_of_day(r),
+            "run_time": show.run_time(r),
+            "flags": list(r.flags),
+            "group": r.group,
+            "raw": _raw(r.raw),
+            "raw_hex": r.raw.hex(),
+        }
+
+    if kind == "state":
+        out |= {"state": item.name.lower(), "text": item.text(), "detail": detail}
+    elif isinstance(item, Reading):
+        out |= {"type": "reading", **reading(item)}
+    elif isinstance(item, Control):
+        out |= {"type": "control", "kind": item.kind, "detail": dict(item.detail)}
+        out["cancels"] = None if item.cancels is None else reading(item.cancels)
+        out |= {"raw": _raw(item.raw), "raw_hex": item.raw.hex()}
+    elif isinstance(item, Fault):
+        message = item.en if language() == "en" else item.zh
+        out |= {"type": "fault", "kind": item.kind, "message": message, "zh": item.zh, "en": item.en}
+        out |= {"raw": _raw(item.raw), "raw_hex": item.raw.hex()}
+    return json.dumps(out, ensure_ascii=False)
 
 
 def _device_profile(name: str) -> Any:
@@ -422,7 +470,13 @@ def cmd_device_listen(args: argparse.Namespace) -> int:
     from scorer.devices.transport import PortState, Transport
 
     profile = _device_profile(args.profile)
-    if args.query_every:
+    if args.query_every is not None:
+        if not args.query_every > 0 or profile.make().request() is None:
+            raise ScorerError(
+                f"--query-every 需要大于 0 的秒数，且只用于查询式设备（天平、Sylvac）；“{profile.name}”会自己发送",
+                f"--query-every takes seconds > 0 and is for query devices (balances, Sylvac); "
+                f"'{profile.name}' sends on its own",
+            )
         profile = dataclasses.replace(profile, query_every=args.query_every)
     lines: queue.Queue[tuple[str, Any, str, float | None]] = queue.Queue()
     transport = Transport(
@@ -441,9 +495,11 @@ def cmd_device_listen(args: argparse.Namespace) -> int:
                 kind, item, detail, when = lines.get(timeout=wait)
             except queue.Empty:
                 continue
-            if kind == "state" and item is PortState.STOPPED and transport.error is not None:
+            stopped = kind == "state" and item is PortState.STOPPED and transport.error is not None
+            if args.json or not stopped:  # text: the error goes to stderr alone
+                _out((_device_json if args.json else _device_line)(kind, item, detail, when))
+            if stopped:
                 raise transport.error
-            _out(_device_line(kind, item, detail, when))
             sys.stdout.flush()
     except KeyboardInterrupt:
         pass
@@ -472,6 +528,10 @@ def cmd_device_simulate(args: argparse.Namespace) -> int:
         if not records:
             raise ScorerError(f"{args.records} 中没有记录", f"{args.records} holds no records")
     elif args.replay:
+        if not Path(args.replay).is_file():  # say so now, not after a listener has connected
+            raise ScorerError(
+                f"找不到回放文件 {args.replay}", f"the replay file {args.replay} does not exist"
+            )
         records = []
     else:
         records = [r.encode("ascii") for r in samples(profile)]
@@ -737,6 +797,7 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--capture", help="append every raw byte, with timestamps, to this file")
     d.add_argument("--seconds", type=float, help="stop after this many seconds (default: until Ctrl-C)")
     d.add_argument("--query-every", type=float, metavar="S", help="ask a query device for a value every S s")
+    d.add_argument("--json", action="store_true", help="one JSON object per line per event / 每行一个 JSON")
     d.set_defaults(func=cmd_device_listen)
 
     d = dsub.add_parser("simulate", help="a simulated device on a pty or TCP; prints its address / 模拟设备")

@@ -4,7 +4,6 @@ the score entry grid, or a timed aspect by bib (start/finish pairing)."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -25,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from scorer.devices import profiles
+from scorer.devices import profiles, show
 from scorer.devices.binding import TimerBinding, check_usable, value_text
 from scorer.devices.protocols.base import Control, Event, Fault, Reading
 from scorer.devices.transport import PortState
@@ -229,13 +228,14 @@ class DevicesWidget(QWidget):
             self._note(self.tr("{0} 故障：{1}  [{2}]").format(port, event.en if _en() else event.zh, raw))
             return
         if isinstance(event, Reading):
-            shown = f"{_fmt(event.value)} {event.unit}".strip()
+            shown = show.value(event)  # a timer: its clock time / run time, not seconds since midnight
             if not event.stable:
                 shown += self.tr("（不稳定）")
             self.table.item(self._row(worker), 3).setText(shown)
             self._note(f"{port}  {shown}  {event.bib} {event.channel}  [{raw}]".strip())
         elif isinstance(event, Control):
-            self._note(self.tr("{0} {1}  [{2}]").format(port, event.kind, raw))
+            what = f"{event.kind} {show.cancelled(event)}".strip()  # a cancel says what it withdraws
+            self._note(self.tr("{0} {1}  [{2}]").format(port, what, raw))
         target = worker.property("target")
         try:
             if target == CELL:
@@ -262,9 +262,7 @@ class DevicesWidget(QWidget):
         codes: list[str] = []
         for binding in self.bindings.values():
             for reading in binding.unassigned:
-                item = QListWidgetItem(
-                    f"{reading.channel} {reading.time_of_day}  [{reading.raw.decode('latin-1')}]"
-                )
+                item = QListWidgetItem(f"{show.describe(reading)}  [{reading.raw.decode('latin-1')}]")
                 item.setData(Qt.ItemDataRole.UserRole, (id(binding), reading))
                 self.unassigned.addItem(item)
             codes += [c.code for c in self.ctx.session.contestants(binding.event)]
@@ -285,10 +283,6 @@ class DevicesWidget(QWidget):
         except ScorerError as exc:
             self.message.setText(exc.message())
         self._show_unassigned()
-
-
-def _fmt(value: Decimal | None) -> str:
-    return "" if value is None else format(value, "f")
 
 
 def _en() -> bool:
