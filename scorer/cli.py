@@ -49,14 +49,42 @@ def _out(text: str) -> None:
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
+def _warn_health(store: Store) -> None:
+    """Every command that opens a file says when it is not sound (the cheap check at open: see
+    scorer/store/health.py) and what to do; the command itself goes on if it only reads."""
+    h = store.health()
+    banner = h.banner()
+    if banner is not None:
+        sys.stderr.write(_t("警告：", "warning: ") + banner + "\n")
+
+
+def _read(db: str) -> Store:
+    """A read-only open for commands that only read: nothing is created or changed (a 0-byte
+    file, a missing .head, -wal/-shm files), and a read-only folder or USB stick works."""
+    store = Store.open(db, readonly=True)
+    _warn_health(store)
+    return store
+
+
+def _log_id(text: str) -> int:
+    """A log id argument: a positive whole number SQLite can hold (not an OverflowError)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 0 < value < 2**63:
+        raise argparse.ArgumentTypeError(
+            _t(f"“{text}”不是有效的记录号（正整数）", f"'{text}' is not a valid log id (a positive number)")
+        )
+    return value
+
+
 # ------------------------------------------------------------------ commands
 
 
 def cmd_init(args: argparse.Namespace) -> int:
     comp = package.load(args.package) if args.package else None
-    with Store.create(args.db, args.station_name or "") as store:
-        if comp is not None:
-            store.set_competition(comp, args.actor, "import")
+    with Store.create(args.db, args.station_name or "", comp, args.actor) as store:  # all or nothing
         _out(
             _t(
                 f"已创建 {args.db}（站点 {store.station.id}）",
@@ -100,9 +128,15 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    with Store.open(args.db) as store:
+    with _read(args.db) as store:
         if store.competition is None:
             raise ScorerError("此文件还没有竞赛定义", "this file has no competition yet")
+        checked = store.health(full=True)  # what leaves the laptop must come from a sound file
+        if not checked.sound:
+            summary, advice = checked.summary() or ("", ""), checked.advice() or ("", "")
+            raise ScorerError(
+                f"不能导出：{summary[0]}。{advice[0]}", f"export refused: {summary[1]}. {advice[1]}"
+            )
         path = Path(args.file)
         if path.suffix.lower() == ".csv":
             from scorer.package import csvlists
@@ -163,7 +197,7 @@ def _emit(rows: list[dict[str, Any]], fmt: str, headers: list[str]) -> None:
 
 
 def cmd_marks(args: argparse.Namespace) -> int:
-    with Store.open(args.db) as store:
+    with _read(args.db) as store:
         aspects = {e.code: e.aspects() for e in (store.competition.events if store.competition else ())}
 
         def shown(event: str, aspect: str, value: str) -> str:
@@ -232,12 +266,37 @@ def cmd_verify(args: argparse.Namespace) -> int:
     sys.stderr.write(_t("校验失败：", "verification FAILED: ") + first.message() + "\n")
     for more in report.problems[1:]:
         sys.stderr.write("  " + more.message() + "\n")
+    advice = report.advice()
+    if advice is not None:
+        sys.stderr.write(_t("怎么办：", "what to do: ") + _t(*advice) + "\n")
     return 1
 
 
-def cmd_info(args: argparse.Namespace) -> int:
+def cmd_accept_checkpoint(args: argparse.Namespace) -> int:
+    """A chief judge accepts a missing, damaged or older checkpoint with a reason (logged, shown by
+    verify ever after); writing is allowed again."""
     with Store.open(args.db) as store:
+        h = store.health()
+        if h.needs_acceptance:
+            for issue in h.issues:
+                sys.stderr.write(_t("检查点：", "checkpoint: ") + issue.message() + "\n")
+        log_id = store.accept_checkpoint(args.actor, args.reason, source="cli")
+    _out(
+        _t(
+            f"已记录接受（记录 #{log_id}），检查点已重新写入；scorer verify 会一直显示这一决定",
+            f"acceptance recorded (log #{log_id}) and the checkpoint written anew; scorer verify shows "
+            "this decision from now on",
+        )
+    )
+    return 0
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    with _read(args.db) as store:
         info = store.info()
+        h = store.health()
+        info["checkpoint"] = h.checkpoint
+        info["problems"] = [{"where": i.where, "zh": i.zh, "en": i.en} for i in h.problems]
     if args.format == "json":
         _out(json.dumps(info, ensure_ascii=False, indent=2))
         return 0
@@ -267,7 +326,7 @@ def cmd_info(args: argparse.Namespace) -> int:
 def cmd_results(args: argparse.Namespace) -> int:
     from scorer import results_json
 
-    with Store.open(args.db) as store:
+    with _read(args.db) as store:
         comp = store.competition
         if comp is None:
             raise ScorerError("此文件还没有竞赛定义", "this file has no competition yet")
@@ -306,7 +365,7 @@ def cmd_results(args: argparse.Namespace) -> int:
 def cmd_explain(args: argparse.Namespace) -> int:
     from scorer.rules import explain
 
-    with Store.open(args.db) as store:
+    with _read(args.db) as store:
         comp = store.competition
         if comp is None:
             raise ScorerError("此文件还没有竞赛定义", "this file has no competition yet")
@@ -642,13 +701,17 @@ def cmd_device_simulate(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Render one printed document of an event to a PDF file (written atomically), recorded in the
-    print log (打印记录) like the print centre's saves."""
+    print log (打印记录) like the print centre's saves.
+
+    The document is rendered from a read-only open (an archive on a read-only stick prints too);
+    the print is then logged by a short writing open, if the file can take it. A final document
+    (results, awards, notice, certificates) of a file that fails verify prints only as a draft."""
 
     from scorer.reports import registry
     from scorer.reports.data import event_data
     from scorer.reports.printlog import page_count, record_print
 
-    with Store.open(args.db) as store:
+    with _read(args.db) as store:
         comp = store.competition
         if comp is None:
             raise ScorerError("此文件还没有竞赛定义", "this file has no competition yet")
@@ -659,7 +722,8 @@ def cmd_report(args: argparse.Namespace) -> int:
                 raise ScorerError(f"请用 --event 指定项目：{codes}", f"choose an event with --event: {codes}")
             event = comp.events[0].code
         data = event_data(store, event)
-        pdf = registry.render(args.kind, data)
+        unsound = store.health(full=True).summary() if args.kind in registry.FINAL_KINDS else None
+        pdf = registry.render(args.kind, data, unsound=unsound)
         out = Path(args.output)
         tmp = out.with_name(out.name + ".tmp")
         try:
@@ -670,12 +734,16 @@ def cmd_report(args: argparse.Namespace) -> int:
             raise ScorerError(
                 f"无法写入 {out}（{exc.strerror}）", f"cannot write {out} ({exc.strerror})"
             ) from None
-        record_print(store, getattr(args, "actor", None) or "coordinator", args.kind, event, pdf, "cli")
-        draft = registry.draft_state(args.kind, data)
+        draft = registry.draft_state(args.kind, data, unsound=unsound)
     pages = page_count(pdf)
     _out(_t(f"已生成 {out}（{pages} 页）", f"wrote {out} ({pages} pages)"))
     if draft is not None:
         sys.stderr.write(_t(*draft) + "\n")
+    try:
+        with Store.open(args.db) as store:
+            record_print(store, getattr(args, "actor", None) or "coordinator", args.kind, event, pdf, "cli")
+    except ScorerError as exc:
+        sys.stderr.write(_t("打印记录未写入：", "the print was not logged: ") + exc.message() + "\n")
     return 0
 
 
@@ -723,7 +791,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("correct", help="correct a mark with a reason / 更正分数")
     s.add_argument("db")
-    s.add_argument("log_id", type=int)
+    s.add_argument("log_id", type=_log_id)
     s.add_argument("value")
     s.add_argument("--reason", required=True)
     s.add_argument("--actor", required=True, help="the judge (or chief judge) making the correction")
@@ -731,7 +799,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("void", help="withdraw a mark with a reason / 作废分数")
     s.add_argument("db")
-    s.add_argument("log_id", type=int)
+    s.add_argument("log_id", type=_log_id)
     s.add_argument("--reason", required=True)
     s.add_argument("--actor", required=True)
     s.set_defaults(func=cmd_void)
@@ -746,6 +814,15 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("verify", help="check the log's hash chain and checkpoint / 校验")
     s.add_argument("db")
     s.set_defaults(func=cmd_verify)
+
+    s = sub.add_parser(
+        "accept-checkpoint",
+        help="a chief judge accepts a missing/damaged/older checkpoint, with a reason / 接受检查点问题",
+    )
+    s.add_argument("db")
+    s.add_argument("--actor", required=True, help="the chief judge's code / 裁判长代码")
+    s.add_argument("--reason", required=True, help="why the file is known to be right / 原因")
+    s.set_defaults(func=cmd_accept_checkpoint)
 
     s = sub.add_parser("info", help="what a competition file holds / 文件信息")
     s.add_argument("db")
@@ -860,10 +937,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 _t(f"  ……还有 {len(exc.problems) - 50} 个问题\n", f"  … {len(exc.problems) - 50} more\n")
             )
         return 1
-    except sqlite3.OperationalError as exc:
-        sys.stderr.write(
-            _t(f"错误：数据库操作失败（{exc}）\n", f"error: database operation failed ({exc})\n")
-        )
+    except sqlite3.Error as exc:
+        from scorer.store import files
+
+        err = files.sqlite_error(Path(getattr(args, "db", None) or "."), exc, writing=False)
+        sys.stderr.write(_t("错误：", "error: ") + err.message() + "\n")
         return 1
     except KeyboardInterrupt:
         return 130
@@ -871,6 +949,52 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 141
+    except OSError as exc:
+        from scorer.store import files
+
+        err = files.os_error(Path(exc.filename or getattr(args, "db", None) or "."), exc, writing=False)
+        sys.stderr.write(_t("错误：", "error: ") + err.message() + "\n")
+        return 1
+    except Exception as exc:  # the last resort: a bug; one line for the user, details in a log file
+        where = _log_crash(exc)
+        sys.stderr.write(
+            _t(
+                f"错误：程序内部错误（{type(exc).__name__}: {exc}），操作未完成；详细信息已记录到 {where}，"
+                "请把它交给技术支持",
+                f"error: an internal error ({type(exc).__name__}: {exc}); the action was not completed; "
+                f"details were written to {where} — please pass it on to support",
+            )
+            + "\n"
+        )
+        return 1
+
+
+def _log_crash(exc: BaseException) -> str:
+    """Append the traceback of an unexpected error to scorer-errors.log in the user's data folder
+    (or the temporary folder); where it went, for the one-line message."""
+    import time
+    import traceback
+
+    import platformdirs
+
+    text = f"--- {time.strftime('%Y-%m-%d %H:%M:%S')} scorer {__version__} argv={sys.argv!r}\n" + "".join(
+        traceback.format_exception(exc)
+    )
+    override = os.environ.get("SCORER_DATA_DIR")
+    folders = [Path(override) if override else Path(platformdirs.user_data_dir("Scorer", appauthor=False))]
+    import tempfile
+
+    folders.append(Path(tempfile.gettempdir()))
+    for folder in folders:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / "scorer-errors.log"
+            with open(path, "a", encoding="utf-8") as f:
+                f.write(text)
+            return str(path)
+        except OSError:
+            continue
+    return _t("（无法写入日志）", "(nowhere: no folder could be written)")
 
 
 if __name__ == "__main__":

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -43,9 +45,28 @@ UNLOCKED = Draft(DRAFT_MARK, f"{DRAFT_MARK}：项目未锁定，成绩可能变�
 UNDECRYPTED = Draft(UNDECRYPTED_MARK, "姓名未解密：草稿，不得作为正式文件公布")
 
 
+UNSOUND_MARK = "校验未通过 草稿"
+_FILE_PROBLEM: ContextVar[str | None] = ContextVar("file_problem", default=None)
+
+
+@contextmanager
+def file_problem(reason: str | None) -> Iterator[None]:
+    """While rendering, the competition file failed verification: final documents are drafts
+    carrying `reason` ("文件校验未通过：…"). Set by registry.render (documents take EventData only)."""
+    token = _FILE_PROBLEM.set(reason)
+    try:
+        yield
+    finally:
+        _FILE_PROBLEM.reset(token)
+
+
 def draft_of(data: EventData, final: bool = False) -> Draft | None:
     """The draft state of an event's document: unlocked → draft; a final document (results list,
-    award list, notice, certificates) also needs the names, i.e. decryption; else None (final)."""
+    award list, notice, certificates) also needs the names, i.e. decryption, and a file that passes
+    verification; else None (final)."""
+    problem = _FILE_PROBLEM.get()
+    if final and problem:
+        return Draft(UNSOUND_MARK, problem if len(problem) <= 70 else problem[:69] + "…")
     if not data.locked:
         return UNLOCKED
     if final and not data.names:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import cast
 
 from scorer.errors import ScorerError
+from scorer.reports import page
 from scorer.reports.data import EventData
 
 KINDS: dict[str, tuple[str, str, str]] = {
@@ -26,8 +27,16 @@ FINAL_KINDS = frozenset({"results", "awards", "notice", "certificates"})
 """Documents that are published or handed out: final only once the event is locked and decrypted."""
 
 
-def draft_state(kind: str, data: EventData) -> tuple[str, str] | None:
-    """Why `kind` would print as a draft now, (zh, en) with the next step; None when it prints final."""
+def draft_state(kind: str, data: EventData, unsound: tuple[str, str] | None = None) -> tuple[str, str] | None:
+    """Why `kind` would print as a draft now, (zh, en) with the next step; None when it prints final.
+
+    `unsound`: the file failed verification (`Store.health(full=True).summary()`): a final document
+    from it is only a draft, whatever the lock says."""
+    if unsound is not None and kind in FINAL_KINDS:
+        return (
+            f"草稿：{unsound[0]}（文件校验通过后才能打印正式文档；见 scorer verify）",
+            f"draft: {unsound[1]} (final documents print only from a file that passes scorer verify)",
+        )
     if not data.locked:
         return (
             "草稿：项目未锁定，成绩可能变动（裁判长锁定后才是正式文档）",
@@ -58,6 +67,9 @@ def renderer(kind: str) -> Callable[[EventData], bytes]:
     return cast(Callable[[EventData], bytes], fn)
 
 
-def render(kind: str, data: EventData) -> bytes:
-    """PDF bytes of document `kind` for one event."""
-    return renderer(kind)(data)
+def render(kind: str, data: EventData, unsound: tuple[str, str] | None = None) -> bytes:
+    """PDF bytes of document `kind` for one event. `unsound` (as for draft_state): a final document
+    is drawn as a draft with that reason on every page."""
+    fn = renderer(kind)
+    with page.file_problem(unsound[0] if unsound is not None and kind in FINAL_KINDS else None):
+        return fn(data)

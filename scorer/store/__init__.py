@@ -8,6 +8,9 @@ screen says "saved". Nothing in the program updates or deletes a log row (trigge
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import os
 import sqlite3
 import uuid
 from collections.abc import Iterator
@@ -20,7 +23,7 @@ from typing import Any
 from scorer.errors import ImportRejected, MarkRefused, Problem, ScorerError, unassigned
 from scorer.model import AspectType, Competition, Event, Judge, Role, Station
 from scorer.package import codec
-from scorer.store import checkpoint
+from scorer.store import checkpoint, files, health
 from scorer.store.chain import GENESIS, canonical, row_hash
 from scorer.store.versions import SCHEMA
 from scorer.values import parse_value
@@ -73,11 +76,20 @@ def now() -> str:
 
 
 def _connect(path: Path) -> sqlite3.Connection:
+    """A writing connection: WAL, synchronous=FULL (a commit is on disk when it returns)."""
     conn = sqlite3.connect(str(path), isolation_level=None, timeout=10)
+    _durable(conn)
+    return conn
+
+
+def _durable(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=FULL")
     conn.execute("PRAGMA foreign_keys=ON")
-    return conn
+
+
+def _leftovers(tmp: Path) -> list[Path]:
+    return [tmp, Path(f"{tmp}.head"), Path(f"{tmp}-wal"), Path(f"{tmp}-shm"), Path(f"{tmp}-journal")]
 
 
 def _row(r: tuple[Any, ...]) -> LogRow:
@@ -92,74 +104,216 @@ LOG_COLUMNS = "id, station, seq, kind, payload, actor, source, raw, time, prev_h
 class Store:
     """One open competition file. Use from one thread; other threads open their own Store."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection):
+    def __init__(
+        self,
+        path: Path,
+        conn: sqlite3.Connection,
+        readonly: bool = False,
+        closer: Any = None,
+    ):
         self.path = path
         self.conn = conn
+        self.readonly = readonly
+        self._closer = closer  # closes a read-only connection (and removes its temporary copy)
         meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
         self.db_id = meta["db_id"]
         self.station = Station(meta["station_id"], meta.get("station_name", ""), meta["created"])
-        self._checkpoint = checkpoint.CheckpointWriter(path, self.db_id)
+        self._meta = meta
+        self._checkpoint: checkpoint.CheckpointWriter | None = None
+        self._health = health.inspect(path, conn, meta, readonly)
+        self._verified: tuple[int, health.Health] | None = None  # (newest log id, full health)
+        if not readonly and not self._health.needs_acceptance:
+            self._start_checkpoint()
         self.competition: Competition | None = None
         self._definition_id = 0
         self._index: dict[str, Any] = {}
         self._head: tuple[int, str] | None = None  # (seq, hash) of this station's newest row
         self.reload()
+        if not readonly and self._health.checkpoint == "behind":
+            self._resume()
+
+    def _start_checkpoint(self) -> None:
+        """Keep the checkpoint current from now on (written at once for a brand-new file)."""
+        try:
+            self._checkpoint = checkpoint.CheckpointWriter(self.path, self.db_id)
+        except OSError as exc:
+            cp = checkpoint.checkpoint_path(self.path)
+            zh, en = files.reason(exc)
+            raise ScorerError(
+                f"检查点文件 {cp} 不能写入（{zh}），所以不能录入；竞赛文件完好，没有被改动。"
+                "只读的命令（marks、results、verify…）仍可使用",
+                f"the checkpoint file {cp} cannot be written ({en}), so nothing can be entered; "
+                "the competition file is intact and was not changed. Read-only commands (marks, results, "
+                "verify…) still work",
+            ) from None
+        if self._health.checkpoint == "new" and self.station.id in self._health.heads:
+            self._checkpoint.advance(self.station.id, *self._health.heads[self.station.id])
+            self._flush_checkpoint()
+
+    def _flush_checkpoint(self) -> None:
+        assert self._checkpoint is not None
+        try:
+            self._checkpoint.flush()
+        except OSError as exc:
+            raise files.os_error(checkpoint.checkpoint_path(self.path), exc) from None
+
+    def _resume(self) -> None:
+        """Rows after the checkpoint, within what a kill explains: say so in the log, then go on.
+        Another process's head may be a few ms from its file: look again before deciding."""
+        import time
+
+        time.sleep(0.1)
+        heads, _stats = health.file_heads(self.conn)
+        state, found, _problems, _notes = health.checkpoint_issues(self.path, self.conn, self._meta, heads)
+        if state == "behind" and found is not None:
+            stations = {
+                st: [found[st][0], heads[st][0]] for st in sorted(found) if heads[st][0] > found[st][0]
+            }
+            self.append("checkpoint.resume", {"stations": stations}, "system", "open")
+        self._health = health.inspect(self.path, self.conn, self._meta)
 
     # ------------------------------------------------------------ opening
 
     @classmethod
-    def create(cls, path: str | Path, station_name: str = "") -> Store:
-        """A new, empty competition file with a fresh station identity."""
+    def create(
+        cls,
+        path: str | Path,
+        station_name: str = "",
+        competition: Competition | None = None,
+        actor: str = "coordinator",
+    ) -> Store:
+        """A new competition file with a fresh station identity (and `competition` imported).
+
+        Built whole under a temporary name in the same folder, then renamed into place with its
+        checkpoint: a kill or a full disk leaves either no file or a complete one, never a file that
+        blocks a retry."""
         path = Path(path)
         if path.exists():
             raise ScorerError(f"文件已存在：{path}", f"file already exists: {path}")
+        folder = path.parent if str(path.parent) else Path(".")
+        if not folder.is_dir():
+            raise ScorerError(f"文件夹不存在：{folder}", f"folder not found: {folder}")
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise files.read_only_error(path)
+        tmp = path.with_name(path.name + ".creating")
         try:
-            conn = _connect(path)
-        except sqlite3.Error as exc:
-            raise ScorerError(f"无法创建 {path}：{exc}", f"cannot create {path}: {exc}") from None
+            for leftover in _leftovers(tmp):  # from a create that was killed
+                leftover.unlink(missing_ok=True)
+            cls._build(tmp, station_name, competition, actor)
+            if path.exists():
+                raise ScorerError(f"文件已存在：{path}", f"file already exists: {path}")
+            os.replace(f"{tmp}.head", f"{path}.head")  # head first: a kill now leaves no file
+            os.rename(tmp, path)
+            files.fsync_dir(folder)
+        except (sqlite3.Error, OSError, ScorerError) as exc:
+            cls._discard(tmp)
+            if files.disk_full(folder) or getattr(exc, "errno", 0) == errno.ENOSPC:
+                raise files.disk_full_error(path, creating=True) from None
+            if isinstance(exc, sqlite3.Error):
+                raise files.sqlite_error(path, exc, writing=True) from None
+            if isinstance(exc, OSError):
+                raise files.os_error(path, exc) from None
+            raise
+        except BaseException:
+            cls._discard(tmp)
+            raise
+        return cls.open(path)
+
+    @classmethod
+    def _build(cls, tmp: Path, station_name: str, competition: Competition | None, actor: str) -> None:
         from sqlite_utils import Database
 
         from scorer.store.schema import migrations
 
-        db = Database(conn)
-        migrations.apply(db)
-        station_id = "ST-" + uuid.uuid4().hex[:12].upper()
-        db_id = uuid.uuid4().hex
-        created = now()
-        with db.atomic():
-            conn.executemany(
-                "INSERT INTO meta (key, value) VALUES (?, ?)",
-                [
-                    ("db_id", db_id),
-                    ("station_id", station_id),
-                    ("station_name", station_name),
-                    ("created", created),
-                ],
+        conn = _connect(tmp)
+        try:
+            db = Database(conn)
+            migrations.apply(db)
+            station_id = "ST-" + uuid.uuid4().hex[:12].upper()
+            db_id = uuid.uuid4().hex
+            with db.atomic():
+                conn.executemany(
+                    "INSERT INTO meta (key, value) VALUES (?, ?)",
+                    [
+                        ("db_id", db_id),
+                        ("station_id", station_id),
+                        ("station_name", station_name),
+                        ("created", now()),
+                        ("checkpoint", "1"),  # this file always has a checkpoint: a missing one is news
+                    ],
+                )
+        except BaseException:
+            conn.close()
+            raise
+        store = cls(tmp, conn)
+        try:
+            store.append(
+                "station.init", {"station": station_id, "name": station_name, "db": db_id}, "system", "cli"
             )
-        store = cls(path, conn)
-        store.append(
-            "station.init", {"station": station_id, "name": station_name, "db": db_id}, "system", "cli"
-        )
-        store._checkpoint.flush()  # a new file is never without its head, even if killed at once
-        return store
+            if competition is not None:
+                store.set_competition(competition, actor, "import")
+            if conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]:
+                raise ScorerError(f"{tmp} 正被另一个程序使用", f"{tmp} is in use by another program")
+        finally:
+            store.close()
+        if Path(f"{tmp}-wal").exists():  # the last close could not fold the WAL into the file
+            raise ScorerError(f"无法完成 {tmp}", f"cannot complete {tmp}")
+
+    @staticmethod
+    def _discard(tmp: Path) -> None:
+        for leftover in _leftovers(tmp):
+            with contextlib.suppress(OSError):
+                leftover.unlink(missing_ok=True)
 
     @classmethod
-    def open(cls, path: str | Path) -> Store:
-        """Open an existing competition file, upgrading its schema if it is older."""
+    def open(cls, path: str | Path, readonly: bool = False) -> Store:
+        """Open an existing competition file, upgrading its schema if it is older.
+
+        `readonly`: change nothing, create nothing (files.connect_readonly); an older schema is then
+        upgraded in a copy in memory. Writing opens check first that the file can be written, and
+        write nothing to what is not a Scorer file (a 0-byte file stays 0 bytes)."""
         path = Path(path)
-        if not path.is_file():
-            raise ScorerError(f"找不到竞赛文件：{path}", f"competition file not found: {path}")
+        if readonly:
+            ro = files.connect_readonly(path)
+            try:
+                conn = cls._checked(path, ro.conn, readonly=True)
+                if conn is not ro.conn:  # an upgraded copy in memory
+                    ro.close()
+                    return cls(path, conn, readonly=True)
+                return cls(path, conn, readonly=True, closer=ro.close)
+            except sqlite3.Error as exc:
+                ro.close()
+                raise files.sqlite_error(path, exc, writing=False) from None
+            except BaseException:
+                ro.close()
+                raise
+        files.check_file(path)
+        if not files.writable(path):
+            raise files.read_only_error(path)
         try:
-            conn = _connect(path)
-            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        except sqlite3.DatabaseError as exc:
-            raise ScorerError(
-                f"{path} 不是 Scorer 竞赛文件或已损坏（{exc}）",
-                f"{path} is not a Scorer competition file, or it is damaged ({exc})",
-            ) from None
-        if not {"log", "meta", "_sqlite_migrations"} <= tables:
+            conn = sqlite3.connect(str(path), isolation_level=None, timeout=10)
+        except sqlite3.Error as exc:
+            raise files.sqlite_error(path, exc, writing=True) from None
+        try:
+            conn = cls._checked(path, conn, readonly=False)
+            return cls(path, conn)
+        except sqlite3.Error as exc:
             conn.close()
-            raise ScorerError(f"{path} 不是 Scorer 竞赛文件", f"{path} is not a Scorer competition file")
+            raise files.sqlite_error(path, exc, writing=True) from None
+        except BaseException:
+            conn.close()
+            raise
+
+    @staticmethod
+    def _checked(path: Path, conn: sqlite3.Connection, readonly: bool) -> sqlite3.Connection:
+        """Is this a Scorer file this program can use? Then the connection to use: set up for
+        writing, or upgraded (an older file opened read-only is upgraded in a copy in memory)."""
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if not {"log", "meta", "_sqlite_migrations"} <= tables:
+            raise ScorerError(
+                f"{path} 不是 Scorer 竞赛文件；文件没有被改动",
+                f"{path} is not a Scorer competition file; it was left as it is",
+            )
         applied = [
             r[0]
             for r in conn.execute(
@@ -168,18 +322,25 @@ class Store:
         ]
         unknown = [name for name in applied if name not in SCHEMA]
         if unknown:
-            conn.close()
             raise ScorerError(
                 f"{path} 由更新版本的 Scorer 写入（{unknown[-1]}），请升级程序",
                 f"{path} was written by a newer Scorer ({unknown[-1]}); please upgrade",
             )
+        if not readonly:
+            _durable(conn)
         if tuple(applied) != SCHEMA:  # an older file: upgrade it (sqlite-utils only loads now)
             from sqlite_utils import Database
 
             from scorer.store.schema import migrations
 
+            if readonly:
+                copy = sqlite3.connect(":memory:", isolation_level=None)
+                conn.backup(copy)
+                conn = copy
             migrations.apply(Database(conn))
-        return cls(path, conn)
+            if readonly:
+                conn.execute("PRAGMA query_only=ON")
+        return conn
 
     @cached_property
     def db(self) -> Any:
@@ -189,8 +350,114 @@ class Store:
         return Database(self.conn)
 
     def close(self) -> None:
-        self._checkpoint.close()
-        self.conn.close()
+        """Close the file; the checkpoint is written first (ScorerError if that fails: the rows
+        are saved, and the next open reports the checkpoint as behind)."""
+        writer, self._checkpoint = self._checkpoint, None
+        try:
+            if writer is not None:
+                writer.close()
+        except OSError as exc:
+            zh, en = files.reason(exc)
+            raise ScorerError(
+                f"已保存的记录都在竞赛文件中，但检查点文件无法更新（{zh}）；下次打开时会提示",
+                "everything saved is in the competition file, but the checkpoint could not be updated "
+                f"({en}); the next open will say so",
+            ) from None
+        finally:
+            if self._closer is not None:
+                self._closer()
+                self._closer = None
+            else:
+                self.conn.close()
+
+    # ------------------------------------------------------------ health
+
+    def health(self, full: bool = False) -> health.Health:
+        """How sound the file is, for every front: the cheap check made at open, or with `full`
+        the whole `verify` as well (cached until the log grows). See scorer/store/health.py."""
+        if not full:
+            return self._health
+        newest = self.conn.execute("SELECT max(id) FROM log").fetchone()[0] or 0
+        if self._verified is None or self._verified[0] != newest:
+            from dataclasses import replace
+
+            from scorer.store.verify import verify
+
+            report = verify(self.path)
+            checked = replace(self._health, verified=tuple(report.problems), notes=tuple(report.notes))
+            self._verified = (newest, checked)
+        return self._verified[1]
+
+    def _refuse_writing(self, entries: list[Entry]) -> None:
+        """Writing is refused to a read-only open, and while the file's health blocks it (a
+        checkpoint problem not yet accepted, rows removed or changed): say why and what to do."""
+        if self.readonly:
+            raise files.read_only_error(self.path)
+        h = self._health
+        if not h.blocks_writing or all(e.kind == "checkpoint.accept" for e in entries):
+            return
+        first = next(i for i in h.issues if i.blocks)
+        advice = h.advice() or ("", "")
+        raise MarkRefused(
+            f"不能写入：{first.message('zh')}。{advice[0]}",
+            f"nothing can be written: {first.message('en')}. {advice[1]}",
+        )
+
+    def accept_checkpoint(self, actor: str, reason: str, source: str = "keyboard") -> int:
+        """A chief judge accepts a missing, damaged or older checkpoint, with a reason: a logged
+        decision (`checkpoint.accept`, shown by verify ever after); then a fresh checkpoint is
+        written and writing is allowed again. The log id.
+
+        With no competition in the file there are no chief judges to check: the actor is recorded
+        as named, and the note says it was not checked."""
+        h = self._health
+        if self.readonly:
+            raise files.read_only_error(self.path)
+        if not h.needs_acceptance:
+            raise ScorerError(
+                "检查点没有问题，无需接受", "the checkpoint has no problem; there is nothing to accept"
+            )
+        reason = (reason or "").strip()
+        if not reason:
+            raise MarkRefused("接受检查点必须写明原因", "accepting the checkpoint needs a reason")
+        actor = (actor or "").strip()
+        checked = self.competition is not None
+        if checked:
+            j = self._index["judges"].get(actor)
+            if j is None or j.role is not Role.CHIEF:
+                raise MarkRefused(
+                    f"只有裁判长可以接受检查点问题；“{actor}”不是本竞赛的裁判长",
+                    f"only a chief judge may accept a checkpoint problem; '{actor}' is not a chief judge "
+                    "of this competition",
+                )
+        elif not actor:
+            raise MarkRefused("请写明由谁接受", "name who accepts")
+        cp = checkpoint.checkpoint_path(self.path)
+        if cp.is_dir():
+            raise ScorerError(
+                f"{cp} 是一个文件夹：请先把它移走或改名，再接受检查点",
+                f"{cp} is a folder: move or rename it first, then accept the checkpoint",
+            )
+        if not os.access(cp.parent, os.W_OK | os.X_OK):
+            raise files.read_only_error(self.path)
+        payload = {
+            "state": h.checkpoint,
+            "problems": [i.message("en") for i in h.issues if i.code.startswith("checkpoint.")],
+            "found": None if h.found is None else {k: list(v) for k, v in sorted(h.found.items())},
+            "reason": reason,
+            "chief_checked": checked,
+        }
+        log_id = self.append("checkpoint.accept", payload, actor, source)
+        heads, _stats = health.file_heads(self.conn)
+        try:
+            checkpoint.replace(self.path, checkpoint.Checkpoint(self.db_id, heads))
+        except OSError as exc:
+            raise files.os_error(cp, exc) from None
+        self._health = health.inspect(self.path, self.conn, self._meta)
+        self._verified = None
+        if not self._health.needs_acceptance:
+            self._start_checkpoint()
+        return log_id
 
     def __enter__(self) -> Store:
         return self
@@ -222,7 +489,11 @@ class Store:
         conn = self.conn
         station = self.station.id
         ids: list[int] = []
-        conn.execute("BEGIN IMMEDIATE")
+        self._refuse_writing(entries)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise files.sqlite_error(self.path, exc, writing=True) from None
         try:
             if check is not None:
                 check(conn)
@@ -280,13 +551,20 @@ class Store:
                     "the event is locked: marks cannot be entered or changed (the chief judge must unlock it)",
                 ) from None
             raise
+        except sqlite3.OperationalError as exc:
+            self._head = None
+            if conn.in_transaction:
+                with contextlib.suppress(sqlite3.Error):  # SQLite may have rolled back itself
+                    conn.execute("ROLLBACK")
+            raise files.sqlite_error(self.path, exc, writing=True) from None
         except BaseException:
             self._head = None
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
         assert self._head is not None
-        self._checkpoint.advance(station, *self._head)
+        if self._checkpoint is not None:
+            self._checkpoint.advance(station, *self._head)
         return ids
 
     def log(self, kinds: tuple[str, ...] | None = None) -> Iterator[LogRow]:
@@ -512,6 +790,8 @@ class Store:
             ) from None
 
     def _current_by_log_id(self, conn: sqlite3.Connection, replaces: int) -> tuple[Any, ...]:
+        if not isinstance(replaces, int) or not 0 < replaces < 2**63:  # SQLite's integers: no OverflowError
+            raise MarkRefused(f"没有可更正的分数记录 #{replaces}", f"no current mark with log id #{replaces}")
         r = conn.execute(
             "SELECT contestant, aspect, slot, event, judge, value, first_id FROM marks WHERE log_id = ?",
             (replaces,),

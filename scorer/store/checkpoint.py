@@ -83,6 +83,27 @@ def read(db_path: str | Path) -> Checkpoint | None:
         return None
 
 
+def replace(db_path: str | Path, cp: Checkpoint) -> None:
+    """Write a whole new checkpoint (after a chief judge accepted a problem with the old one): to a
+    temporary file, flushed, then renamed over the old one, so a kill leaves the old or the new."""
+    target = checkpoint_path(db_path)
+    tmp = target.with_name(target.name + ".new")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        os.write(fd, _encode(cp))
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    try:
+        os.replace(tmp, target)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        raise
+    from scorer.store.files import fsync_dir
+
+    fsync_dir(target.parent)
+
+
 class CheckpointWriter:
     """Keeps the head file of one database current; one per open store.
 
