@@ -130,3 +130,74 @@ def test_tampered_file_fails_verify(db):
     conn.close()
     r = scorer("verify", str(db))
     assert r.returncode == 1 and "校验失败" in r.stderr and "第 2 行" in r.stderr
+
+
+def _edit_row(db: Path, row: int) -> None:
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    conn.execute("DROP TRIGGER log_no_update")
+    conn.execute(f"UPDATE log SET actor = 'someone' WHERE id = {row}")
+    conn.commit()
+    conn.close()
+
+
+def _marked(db: Path) -> None:
+    """Enough marks that row 3 is older than the rows re-hashed at every open."""
+    for aspect, value in (("A1.1", "24.01"), ("A1.2", "0.8")):
+        for code in ("C01", "C02", "C03"):
+            r = scorer("mark", str(db), "-j", "J1", "-c", code, "-a", aspect, value)
+            assert r.returncode == 0, r.stderr
+
+
+def test_a_file_failing_verify_gives_only_drafts_and_no_export(db, tmp_path):
+    """Final documents of a file that fails verify are drafts with the reason on the page; export
+    refuses; reading commands still work and warn only when the check at open sees it."""
+    import subprocess as sp
+
+    _marked(db)
+    _edit_row(db, 3)
+    out = tmp_path / "r.pdf"
+    r = scorer("report", str(db), "results", "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    assert "草稿" in r.stderr and "文件校验未通过" in r.stderr and "第 3 行" in r.stderr
+    text = sp.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    assert "文件校验未通过" in text
+    r = scorer("report", str(db), "progress", "-o", str(tmp_path / "p.pdf"))  # not a final document
+    assert r.returncode == 0 and "文件校验未通过" not in r.stderr
+    r = scorer("export", str(db), str(tmp_path / "x.json"))
+    assert r.returncode == 1 and "不能导出" in r.stderr and "第 3 行" in r.stderr
+    assert not (tmp_path / "x.json").exists()
+    r = scorer("verify", str(db))
+    assert r.returncode == 1 and "怎么办" in r.stderr and "备份" in r.stderr
+
+
+def test_every_command_reports_a_missing_checkpoint(db, tmp_path):
+    """The issue's case: delete the newest row and the .head, record one normal mark: refused, and
+    every reading command says so."""
+    import sqlite3
+
+    _marked(db)
+    conn = sqlite3.connect(db)
+    conn.execute("DROP TRIGGER log_no_delete")
+    conn.execute("DELETE FROM marks WHERE log_id = (SELECT max(id) FROM log)")
+    conn.execute("DELETE FROM log WHERE id = (SELECT max(id) FROM log)")
+    conn.commit()
+    conn.close()
+    Path(f"{db}.head").unlink()
+    r = scorer("mark", str(db), "-j", "J1", "-c", "C03", "-a", "A1.2", "0.8")
+    assert r.returncode == 1 and "检查点文件不见了" in r.stderr and "accept-checkpoint" in r.stderr
+    for args in (("marks",), ("results",), ("info",), ("explain", "C01", "C02")):
+        r = scorer(args[0], str(db), *args[1:])
+        assert r.returncode == 0 and "检查点文件不见了" in r.stderr, (args, r.stderr)
+    r = scorer("info", str(db), "--format", "json")
+    info = json.loads(r.stdout)
+    assert info["checkpoint"] == "missing" and info["problems"]
+    r = scorer("verify", str(db))
+    assert r.returncode == 1 and "accept-checkpoint" in r.stderr
+    r = scorer("accept-checkpoint", str(db), "--actor", "K1", "--reason", "已核对纸质记录")
+    assert r.returncode == 0, r.stderr
+    r = scorer("mark", str(db), "-j", "J1", "-c", "C03", "-a", "A1.2", "0.8")
+    assert r.returncode == 0, r.stderr
+    r = scorer("verify", str(db))
+    assert r.returncode == 0 and "已由 K1" in r.stdout and "已核对纸质记录" in r.stdout

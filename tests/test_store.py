@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import sqlite3
+from pathlib import Path
 
 import pytest
 
@@ -212,3 +213,120 @@ def test_bulk_marks_are_all_or_nothing(store):
         store.record_marks([{"judge": "J1", "contestant": "C03", "aspect": "A1.1", "value": "24"}, good[0]])
     assert len(store.marks()) == 2
     assert verify(store.path).ok
+
+
+# ---------------------------------------------------------------- health and the checkpoint
+
+
+def _closed(store: Store) -> Path:
+    """Close the fixture's store (its close() is then harmless) and give its path."""
+    path = store.path
+    store.close()
+    store.conn = sqlite3.connect(":memory:")
+    store._checkpoint = None
+    store._closer = None
+    return path
+
+
+def test_sound_file_health(store):
+    h = store.health()
+    assert h.checkpoint == "ok" and h.sound and not h.blocks_writing
+    assert h.banner() is None and h.summary() is None and h.advice() is None
+    assert store.health(full=True).sound
+
+
+def test_missing_checkpoint_blocks_writing_until_a_chief_accepts(store):
+    """The API the app uses: health() says what and what to do; accept_checkpoint settles it."""
+    path = _closed(store)
+    Path(f"{path}.head").unlink()
+    with Store.open(path) as s:
+        h = s.health()
+        assert h.checkpoint == "missing" and h.needs_acceptance and h.blocks_writing
+        assert "accept-checkpoint" in (h.banner("en") or "")
+        assert (h.summary() or ("", ""))[0].startswith("文件校验未通过：")
+        with pytest.raises(MarkRefused, match="nothing can be written"):
+            s.record_mark(judge="J1", contestant="C01", aspect="A1.1", value="24.01")
+        assert not Path(f"{path}.head").exists()  # never recreated silently
+        with pytest.raises(MarkRefused, match="only a chief judge"):
+            s.accept_checkpoint("J1", "误删")
+        log_id = s.accept_checkpoint("K1", "拷贝时漏了 .head 文件")
+        assert s.get(log_id).kind == "checkpoint.accept"  # type: ignore[union-attr]
+        assert s.health().sound and Path(f"{path}.head").exists()
+        s.record_mark(judge="J1", contestant="C01", aspect="A1.1", value="24.01")
+    report = verify(path)
+    assert report.ok
+    assert any("已由 K1" in n.zh and "拷贝时漏了" in n.zh for n in report.notes)
+
+
+def test_brand_new_file_without_checkpoint_is_not_missing(tmp_path):
+    """A file holding only its station.init and not marked as checkpointed (an older program's new
+    file): nothing to protect yet, so its checkpoint is simply written at the first writing open."""
+    path = tmp_path / "n.scorer"
+    Store.create(path).close()
+    Path(f"{path}.head").unlink()
+    conn = sqlite3.connect(path)
+    conn.execute("DELETE FROM meta WHERE key = 'checkpoint'")
+    conn.commit()
+    conn.close()
+    with Store.open(path, readonly=True) as s:
+        assert s.health().checkpoint == "new" and s.health().sound
+    assert not Path(f"{path}.head").exists()
+    with Store.open(path) as s:
+        assert s.health().checkpoint == "new"
+    assert Path(f"{path}.head").exists() and verify(path).ok
+
+
+def test_file_without_competition_accepts_a_named_actor(tmp_path):
+    """No competition, no chief judges to check: the acceptance names whoever accepted, and the
+    record says it was not checked."""
+    path = tmp_path / "e.scorer"
+    Store.create(path).close()
+    Path(f"{path}.head").unlink()
+    with Store.open(path) as s:
+        assert s.health().checkpoint == "missing"  # the file says it was created with one
+        with pytest.raises(MarkRefused):
+            s.accept_checkpoint(" ", "x")
+        log_id = s.accept_checkpoint("协调员 张三", "新建后误删")
+        assert s.get(log_id).payload["chief_checked"] is False  # type: ignore[union-attr]
+    assert verify(path).ok
+
+
+def test_full_health_finds_what_the_cheap_check_cannot(store):
+    """An edited middle row passes the check at open; the full verify (on demand) finds it."""
+    for aspect, value in (("A1.1", "24.01"), ("A1.2", "0.8")):
+        for code in ("C01", "C02", "C03"):
+            store.record_mark(judge="J1", contestant=code, aspect=aspect, value=value)
+    path = _closed(store)
+    conn = sqlite3.connect(path)
+    conn.execute("DROP TRIGGER log_no_update")
+    conn.execute("UPDATE log SET actor = 'X' WHERE id = 3")
+    conn.commit()
+    conn.close()
+    with Store.open(path, readonly=True) as s:
+        assert s.health().sound
+        full = s.health(full=True)
+        assert not full.sound and "第 3 行" in (full.summary() or ("", ""))[0]
+        assert full.advice() is not None and "备份" in full.advice()[0]  # type: ignore[index]
+
+
+def test_read_only_store_refuses_writing(store):
+    path = _closed(store)
+    with Store.open(path, readonly=True) as s:
+        assert s.health().readonly
+        with pytest.raises(ScorerError, match="read-only"):
+            s.record_mark(judge="J1", contestant="C01", aspect="A1.1", value="24.01")
+
+
+def test_old_file_opens_read_only_without_being_upgraded(tmp_path):
+    """A version-1 file read by a read-only verb is upgraded in memory; the file stays version 1."""
+    import shutil
+
+    fixture = Path(__file__).parent / "data" / "schema-v1.scorer"
+    copy = tmp_path / "old.scorer"
+    shutil.copy(fixture, copy)
+    shutil.copy(f"{fixture}.head", f"{copy}.head")
+    before = copy.read_bytes()
+    with Store.open(copy, readonly=True) as s:
+        assert len(s.marks()) == 3 and s.health().sound
+    assert copy.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["old.scorer", "old.scorer.head"]

@@ -166,3 +166,159 @@ def test_unlocking_behind_the_logs_back_is_detected(store, capsys):
     tamper(path, "UPDATE locks SET locked = 0")
     code, out = run_verify(path, capsys)
     assert code == 1 and "lock or decryption state" in out
+
+
+# ---------------------------------------------------------------- the tamper campaign
+# Each change a person with the sqlite3 shell and a file manager could make: reported by verify
+# with what and where, and never "repaired" by the next normal write (which is refused instead,
+# until a chief judge accepts, or — for what a crash also leaves — recorded in the log).
+
+
+def run_mark(path: Path, capsys: pytest.CaptureFixture[str], contestant: str = "C01") -> tuple[int, str]:
+    """A normal write: a surface-finish grade for `contestant` (a slot no fixture fills)."""
+    code = main(["--lang", "en", "mark", str(path), "-j", "J1", "-c", contestant, "-a", "A1.2", "1.6"])
+    out = capsys.readouterr()
+    return code, out.out + out.err
+
+
+@pytest.fixture
+def history(tmp_path: Path, mini_comp, monkeypatch) -> tuple[Path, dict[int, bytes]]:
+    """A file whose rows are a minute apart (a morning of marking), and its checkpoint as it was
+    after each row: the older copies a tamperer could put back."""
+    import scorer.store as store_module
+
+    clock = iter(range(10**6))
+    monkeypatch.setattr(store_module, "now", lambda: f"2026-11-21T09:{next(clock) % 60:02d}:00.000000Z")
+    path = tmp_path / "h.scorer"
+    heads: dict[int, bytes] = {}
+    with Store.create(path) as s:
+        s.set_competition(mini_comp, "C1")
+        for judge, aspect, value in (("J1", "A1.1", "24.010"), ("J2", "B1.1", "2")):
+            for code in ("C01", "C02", "C03"):
+                s.record_mark(judge=judge, contestant=code, aspect=aspect, value=value)
+                s._checkpoint.flush()
+                heads[s.count()] = Path(f"{path}.head").read_bytes()
+    monkeypatch.undo()
+    return path, heads
+
+
+def cut_tail(path: Path, keep: int) -> None:
+    tamper(path, f"DELETE FROM marks WHERE log_id > {keep}", f"DELETE FROM log WHERE id > {keep}")
+
+
+def test_campaign_deleted_middle_row_blocks_writing(marked, capsys):
+    tamper(marked, "DELETE FROM marks WHERE log_id = 4", "DELETE FROM log WHERE id = 4")
+    code, out = run_mark(marked, capsys)
+    assert code == 1 and "nothing can be written" in out and "were removed" in out
+    code, out = run_verify(marked, capsys)
+    assert code == 1 and "#5" in out and "removed" in out and "backup copy" in out
+
+
+def test_campaign_cut_tail_blocks_writing(marked, capsys):
+    cut_tail(marked, 4)
+    code, out = run_mark(marked, capsys)
+    assert code == 1 and "newest 2 row(s)" in out
+    code, out = run_verify(marked, capsys)
+    assert code == 1 and "newest 2 row(s)" in out and "checkpoint at seq 6, file ends at 4" in out
+
+
+@pytest.mark.parametrize("how", ["delete", "garble", "empty"])
+def test_campaign_cut_tail_and_damaged_checkpoint_then_a_normal_write(marked, capsys, how):
+    """The issue's case: cut the tail, delete or garble the .head, record one normal mark."""
+    cut_tail(marked, 4)
+    head = Path(f"{marked}.head")
+    if how == "delete":
+        head.unlink()
+    elif how == "garble":
+        head.write_bytes(b"garbage" * 100)
+    else:
+        head.write_bytes(b"")
+    before = head.read_bytes() if head.exists() else None
+    code, out = run_mark(marked, capsys)
+    assert code == 1 and "nothing can be written" in out and "accept-checkpoint" in out
+    assert (head.read_bytes() if head.exists() else None) == before  # not rebuilt
+    code, out = run_verify(marked, capsys)
+    assert code == 1
+    assert ("missing" if how == "delete" else "damaged") in out
+    assert "accept-checkpoint" in out and "backup copy" in out
+
+
+def test_campaign_cut_tail_and_an_older_checkpoint_then_a_normal_write(history, capsys):
+    """An older copy of the .head put back over a cut tail: rows after it that span more than a
+    crash explains make it "older than the file": writing refused, verify fails."""
+    path, heads = history
+    cut_tail(path, 6)
+    Path(f"{path}.head").write_bytes(heads[3])
+    code, out = run_mark(path, capsys)
+    assert code == 1 and "older than the file" in out
+    code, out = run_verify(path, capsys)
+    assert code == 1 and "older than the file" in out and "seq 4–6" in out
+
+
+def test_campaign_older_checkpoint_within_a_crash_is_recorded(history, capsys):
+    """An older checkpoint one row behind looks like a power loss: the next writer goes on, but
+    says so in the log, and verify shows it ever after, with the rows concerned."""
+    path, heads = history
+    Path(f"{path}.head").write_bytes(heads[7])  # nothing cut: the checkpoint is one row old
+    code, out = run_verify(path, capsys)
+    assert code == 0 and "seq 8–8" in out and "after the checkpoint" in out
+    code, out = run_mark(path, capsys)
+    assert code == 0, out
+    code, out = run_verify(path, capsys)
+    assert code == 0
+    assert "resumed at" in out and "checkpoint at seq 7, file at 8" in out
+
+
+def test_campaign_appended_row_with_recomputed_hash(marked, capsys):
+    """A forged row that links and hashes correctly: the checkpoint does not cover it. Until the
+    next write it is listed as after the checkpoint; the next writer records it in the log."""
+    from scorer.store.chain import row_hash
+
+    conn = sqlite3.connect(marked)
+    station, seq, last = conn.execute(
+        "SELECT station, seq, hash FROM log ORDER BY id DESC LIMIT 1"
+    ).fetchone()
+    conn.close()
+    payload = '{"aspect":"A1.1","contestant":"C04","event":"CNC","judge":"J1","slot":"","value":"25.000"}'
+    time = "2026-11-21T10:00:00.000000Z"
+    digest = row_hash(station, seq + 1, "mark", payload, "J1", "keyboard", None, time, last)
+    tamper(
+        marked,
+        "INSERT INTO log (station, seq, kind, payload, actor, source, raw, time, prev_hash, hash)"
+        " VALUES (?, ?, 'mark', ?, 'J1', 'keyboard', NULL, ?, ?, ?)",
+        params=(station, seq + 1, payload, time, last, digest),
+    )
+    tamper(
+        marked,
+        "INSERT INTO marks (contestant, aspect, slot, event, judge, value, log_id, first_id)"
+        " VALUES ('C04', 'A1.1', '', 'CNC', 'J1', '25.000', 7, 7)",
+    )
+    code, out = run_verify(marked, capsys)
+    assert code == 0 and "seq 7–7" in out and "added outside the program" in out
+    code, out = run_mark(marked, capsys, contestant="C02")
+    assert code == 0, out
+    code, out = run_verify(marked, capsys)
+    assert "checkpoint at seq 6, file at 7" in out
+
+
+def test_campaign_acceptance_is_a_logged_decision(marked, capsys):
+    """The way out: a chief judge accepts, with a reason; the note stays in verify for good."""
+    cut_tail(marked, 4)
+    Path(f"{marked}.head").unlink()
+    for args, needle in (
+        (["--actor", "J1", "--reason", "x"], "only a chief judge"),
+        (["--actor", "K1", "--reason", " "], "needs a reason"),
+    ):
+        assert main(["--lang", "en", "accept-checkpoint", str(marked), *args]) == 1
+        assert needle in capsys.readouterr().err
+    assert (
+        main(["--lang", "en", "accept-checkpoint", str(marked), "--actor", "K1", "--reason", "备份漏拷"]) == 0
+    )
+    capsys.readouterr()
+    code, out = run_mark(marked, capsys)
+    assert code == 0, out
+    code, out = run_verify(marked, capsys)
+    assert code == 0
+    assert "the checkpoint file was missing; accepted by K1 at" in out and "备份漏拷" in out
+    assert main(["--lang", "en", "accept-checkpoint", str(marked), "--actor", "K1", "--reason", "again"]) == 1
+    assert "nothing to accept" in capsys.readouterr().err

@@ -170,6 +170,7 @@ class Store:
                 st: [found[st][0], heads[st][0]] for st in sorted(found) if heads[st][0] > found[st][0]
             }
             self.append("checkpoint.resume", {"stations": stations}, "system", "open")
+            self._flush_checkpoint()  # the checkpoint covers the resumed rows from now on
         self._health = health.inspect(self.path, self.conn, self._meta)
 
     # ------------------------------------------------------------ opening

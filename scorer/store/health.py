@@ -301,9 +301,11 @@ def checkpoint_issues(
                 Issue(
                     "checkpoint.behind",
                     where,
-                    f"最新的 {seq - cp_seq} 条记录在检查点之后（程序被强行结束或断电时属正常；这些记录的哈希链完好）",
-                    f"the newest {seq - cp_seq} row(s) are after the checkpoint (normal after the program was "
-                    "killed or the power failed; their hash chain is intact)",
+                    f"最新的 {seq - cp_seq} 条记录（序号 {cp_seq + 1}–{seq}）在检查点之后（程序被强行结束或断电时属正常；"
+                    "这些记录的哈希链完好；否则是在程序之外添加的）",
+                    f"the newest {seq - cp_seq} row(s) (seq {cp_seq + 1}–{seq}) are after the checkpoint (normal "
+                    "after the program was killed or the power failed; their hash chain is intact; otherwise "
+                    "they were added outside the program)",
                     blocks=False,
                 )
             )
