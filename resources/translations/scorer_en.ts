@@ -4,218 +4,218 @@
 <context>
     <name>AuditModel</name>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="24"/>
+        <location filename="../../ui/models/audit_log.py" line="27"/>
         <source>序号</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="25"/>
+        <location filename="../../ui/models/audit_log.py" line="28"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="26"/>
+        <location filename="../../ui/models/audit_log.py" line="29"/>
         <source>站点</source>
         <translation>Station</translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="27"/>
+        <location filename="../../ui/models/audit_log.py" line="30"/>
         <source>站内序号</source>
         <translation>Station seq.</translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="28"/>
+        <location filename="../../ui/models/audit_log.py" line="31"/>
         <source>类型</source>
         <translation>Type</translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="29"/>
+        <location filename="../../ui/models/audit_log.py" line="32"/>
         <source>操作人</source>
         <translation>Operator</translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="30"/>
+        <location filename="../../ui/models/audit_log.py" line="33"/>
         <source>来源</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="31"/>
+        <location filename="../../ui/models/audit_log.py" line="34"/>
         <source>内容</source>
         <translation>Details</translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="32"/>
+        <location filename="../../ui/models/audit_log.py" line="35"/>
         <source>设备原始记录</source>
         <translation>Raw device record</translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="35"/>
+        <location filename="../../ui/models/audit_log.py" line="38"/>
         <source>站点初始化</source>
         <translation>Station set-up</translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="36"/>
+        <location filename="../../ui/models/audit_log.py" line="39"/>
         <source>竞赛定义</source>
         <translation>Competition definition</translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="37"/>
+        <location filename="../../ui/models/audit_log.py" line="40"/>
         <source>评分</source>
         <translation>Mark</translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="38"/>
+        <location filename="../../ui/models/audit_log.py" line="41"/>
         <source>更正</source>
         <translation>Correction</translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="39"/>
+        <location filename="../../ui/models/audit_log.py" line="42"/>
         <source>作废</source>
         <translation>Void</translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="40"/>
-        <location filename="../../ui/models/audit_log.py" line="55"/>
+        <location filename="../../ui/models/audit_log.py" line="43"/>
+        <location filename="../../ui/models/audit_log.py" line="58"/>
         <source>双人录入</source>
         <translation>Double entry</translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="41"/>
+        <location filename="../../ui/models/audit_log.py" line="44"/>
         <source>选手状态</source>
         <translation>Contestant status</translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="42"/>
+        <location filename="../../ui/models/audit_log.py" line="45"/>
         <source>锁定</source>
         <translation>Lock</translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="43"/>
+        <location filename="../../ui/models/audit_log.py" line="46"/>
         <source>解锁</source>
         <translation>Unlock</translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="44"/>
+        <location filename="../../ui/models/audit_log.py" line="47"/>
         <source>解密</source>
         <translation>Decryption</translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="45"/>
+        <location filename="../../ui/models/audit_log.py" line="48"/>
         <source>裁判签字</source>
         <translation>Judge&apos;s signature</translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="46"/>
+        <location filename="../../ui/models/audit_log.py" line="49"/>
         <source>裁判长确认</source>
         <translation>Chief judge&apos;s decision</translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="47"/>
+        <location filename="../../ui/models/audit_log.py" line="50"/>
         <source>登录</source>
         <translation>Login</translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="48"/>
+        <location filename="../../ui/models/audit_log.py" line="51"/>
         <source>登录失败</source>
         <translation>Failed login</translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="51"/>
+        <location filename="../../ui/models/audit_log.py" line="54"/>
         <source>键盘</source>
         <translation>Keyboard</translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="52"/>
+        <location filename="../../ui/models/audit_log.py" line="55"/>
         <source>命令行</source>
         <translation>Command line</translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="53"/>
+        <location filename="../../ui/models/audit_log.py" line="56"/>
         <source>设备</source>
         <translation>Device</translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="54"/>
+        <location filename="../../ui/models/audit_log.py" line="57"/>
         <source>导入</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="56"/>
+        <location filename="../../ui/models/audit_log.py" line="59"/>
         <source>同步</source>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="221"/>
+        <location filename="../../ui/models/audit_log.py" line="236"/>
         <source>{0} {1} = {2}</source>
         <translation>{0} {1} = {2}</translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="223"/>
+        <location filename="../../ui/models/audit_log.py" line="238"/>
         <source>（裁判 {0}）</source>
         <translation> (judge {0})</translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="226"/>
+        <location filename="../../ui/models/audit_log.py" line="241"/>
         <source>{0} {1} → {2}（更正 #{3}：{4}）</source>
         <translation>{0} {1} → {2} (correction of #{3}: {4})</translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="230"/>
+        <location filename="../../ui/models/audit_log.py" line="245"/>
         <source>{0} {1} 作废 #{2}：{3}</source>
         <translation>{0} {1} voided #{2}: {3}</translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="234"/>
+        <location filename="../../ui/models/audit_log.py" line="249"/>
         <source>第 {0} 遍：{1} {2} = {3}（裁判 {4}）</source>
         <translation>Pass {0}: {1} {2} = {3} (judge {4})</translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="238"/>
+        <location filename="../../ui/models/audit_log.py" line="253"/>
         <source>{0} → {1}：{2}</source>
         <translation>{0} → {1}: {2}</translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="240"/>
+        <location filename="../../ui/models/audit_log.py" line="255"/>
         <source>锁定 {0}（签字：{1}）</source>
         <translation>Locked {0} (signed by: {1})</translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="242"/>
+        <location filename="../../ui/models/audit_log.py" line="257"/>
         <source>解锁 {0}：{1}</source>
         <translation>Unlocked {0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="244"/>
+        <location filename="../../ui/models/audit_log.py" line="259"/>
         <source>解密 {0}</source>
         <translation>Decrypted {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="246"/>
+        <location filename="../../ui/models/audit_log.py" line="261"/>
         <source>{0} 签字确认 {1}</source>
         <translation>{0} signed {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="248"/>
+        <location filename="../../ui/models/audit_log.py" line="263"/>
         <source>{0} 确认 {1}：{2}</source>
         <translation>{0}: accepted {1}: {2}</translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="251"/>
+        <location filename="../../ui/models/audit_log.py" line="266"/>
         <source>{0}：{1} 个项目，{2} 名选手，{3} 名裁判</source>
         <translation>{0}: {1} events, {2} contestants, {3} judges</translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="258"/>
+        <location filename="../../ui/models/audit_log.py" line="273"/>
         <source>站点 {0} {1}</source>
         <translation>Station {0} {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="260"/>
+        <location filename="../../ui/models/audit_log.py" line="275"/>
         <source>{0} 登录</source>
         <translation>{0} logged in</translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="262"/>
+        <location filename="../../ui/models/audit_log.py" line="277"/>
         <source>{0} PIN 错误（连续第 {1} 次）</source>
         <translation>{0}: wrong PIN ({1} in a row)</translation>
     </message>
@@ -243,12 +243,12 @@
         <translation>The logged-in judge may not view the audit log</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/audit.py" line="138"/>
+        <location filename="../../ui/windows/audit.py" line="139"/>
         <source>全部类型</source>
         <translation>All types</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/audit.py" line="158"/>
+        <location filename="../../ui/windows/audit.py" line="159"/>
         <source>哈希链完好</source>
         <translation>Hash chain intact</translation>
     </message>
@@ -294,138 +294,138 @@
 <context>
     <name>DevicesWidget</name>
     <message>
-        <location filename="../../ui/windows/devices.py" line="47"/>
+        <location filename="../../ui/windows/devices.py" line="46"/>
         <source>等待端口</source>
         <translation>Waiting for port</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="48"/>
+        <location filename="../../ui/windows/devices.py" line="47"/>
         <source>已连接</source>
         <translation>Connected</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="49"/>
+        <location filename="../../ui/windows/devices.py" line="48"/>
         <source>已断开（拔出？）</source>
         <translation>Disconnected (unplugged?)</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="50"/>
+        <location filename="../../ui/windows/devices.py" line="49"/>
         <source>收到乱码：波特率不对或接错设备？</source>
         <translation>Receiving garbage: wrong speed or wrong device?</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="51"/>
+        <location filename="../../ui/windows/devices.py" line="50"/>
         <source>已停止</source>
         <translation>Stopped</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="65"/>
+        <location filename="../../ui/windows/devices.py" line="64"/>
         <source>自定义配置（.json）…</source>
         <translation>Custom profile (.json)…</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="70"/>
+        <location filename="../../ui/windows/devices.py" line="69"/>
         <source>端口名（COM3、/dev/ttyUSB0）或地址（socket://主机:端口、rfc2217://…）</source>
         <translation>Port name (COM3, /dev/ttyUSB0) or address (socket://host:port, rfc2217://…)</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="75"/>
+        <location filename="../../ui/windows/devices.py" line="74"/>
         <source>当前评分格（回车确认）</source>
         <translation>The focused cell (confirm with Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="80"/>
+        <location filename="../../ui/windows/devices.py" line="79"/>
         <source>计时：{0} {1}（按号码配对）</source>
         <translation>Timing: {0} {1} (paired by bib)</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="83"/>
+        <location filename="../../ui/windows/devices.py" line="82"/>
         <source>读数自动保存（不等回车）</source>
         <translation>Save readings at once (no Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="85"/>
+        <location filename="../../ui/windows/devices.py" line="84"/>
         <source>添加设备</source>
         <translation>Add device</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="89"/>
+        <location filename="../../ui/windows/devices.py" line="88"/>
         <source>设备类型</source>
         <translation>Device type</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="90"/>
-        <location filename="../../ui/windows/devices.py" line="97"/>
+        <location filename="../../ui/windows/devices.py" line="89"/>
+        <location filename="../../ui/windows/devices.py" line="96"/>
         <source>端口</source>
         <translation>Port</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="91"/>
+        <location filename="../../ui/windows/devices.py" line="90"/>
         <source>读数去向</source>
         <translation>Readings go to</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="97"/>
+        <location filename="../../ui/windows/devices.py" line="96"/>
         <source>设备</source>
         <translation>Devices</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="97"/>
+        <location filename="../../ui/windows/devices.py" line="96"/>
         <source>状态</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="97"/>
+        <location filename="../../ui/windows/devices.py" line="96"/>
         <source>最后读数</source>
         <translation>Last reading</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="101"/>
+        <location filename="../../ui/windows/devices.py" line="100"/>
         <source>取值 / 测试</source>
         <translation>Get value / test</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="104"/>
+        <location filename="../../ui/windows/devices.py" line="103"/>
         <source>移除</source>
         <translation>Remove</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="120"/>
+        <location filename="../../ui/windows/devices.py" line="119"/>
         <source>分配给选手</source>
         <translation>Assign to contestant</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="128"/>
+        <location filename="../../ui/windows/devices.py" line="127"/>
         <source>最近的读数和故障</source>
         <translation>Recent readings and faults</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="130"/>
+        <location filename="../../ui/windows/devices.py" line="129"/>
         <source>没有有效号码的计时记录（请分配给选手）</source>
         <translation>Timer records without a valid bib (assign them to a contestant)</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="144"/>
+        <location filename="../../ui/windows/devices.py" line="143"/>
         <source>无法列出串口：{0}</source>
         <translation>Cannot list serial ports: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="152"/>
+        <location filename="../../ui/windows/devices.py" line="151"/>
         <source>自定义设备配置</source>
         <translation>Custom device profile</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="163"/>
+        <location filename="../../ui/windows/devices.py" line="162"/>
         <source>请填写端口</source>
         <translation>Enter a port</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="229"/>
+        <location filename="../../ui/windows/devices.py" line="228"/>
         <source>{0} 故障：{1}  [{2}]</source>
         <translation>{0} fault: {1}  [{2}]</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="234"/>
+        <location filename="../../ui/windows/devices.py" line="233"/>
         <source>（不稳定）</source>
         <translation> (unstable)</translation>
     </message>
@@ -440,7 +440,7 @@
         <translation>Time saved: {0} (record #{1})</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="279"/>
+        <location filename="../../ui/windows/devices.py" line="277"/>
         <source>请先选中一条记录和一名选手</source>
         <translation>Select a record and a contestant first</translation>
     </message>
@@ -933,117 +933,139 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="130"/>
+        <location filename="../../ui/windows/main_window.py" line="126"/>
+        <source>裁判长接受当前检查点…</source>
+        <translation>Chief judge: accept the checkpoint…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="150"/>
         <source>文件(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="131"/>
+        <location filename="../../ui/windows/main_window.py" line="151"/>
         <source>打开其他竞赛文件…</source>
         <translation>Open another competition file…</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="135"/>
+        <location filename="../../ui/windows/main_window.py" line="155"/>
         <source>导入竞赛数据包或名单…</source>
         <translation>Import competition package or list…</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="138"/>
+        <location filename="../../ui/windows/main_window.py" line="158"/>
         <source>切换裁判…</source>
         <translation>Switch judge…</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="148"/>
+        <location filename="../../ui/windows/main_window.py" line="168"/>
         <source>退出</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="158"/>
+        <location filename="../../ui/windows/main_window.py" line="178"/>
         <source>Scorer — {0}</source>
         <translation>Scorer — {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="160"/>
+        <location filename="../../ui/windows/main_window.py" line="180"/>
         <source>{0} {1}（{2}） · 站点 {3}</source>
         <translation>{0} {1} ({2}) · Station {3}</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="177"/>
+        <location filename="../../ui/windows/main_window.py" line="208"/>
+        <source>接受检查点</source>
+        <translation>Accept the checkpoint</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="210"/>
+        <source>检查点文件缺失、损坏或落后于记录。接受后可继续写入，此决定与原因记入日志，scorer verify 会一直显示。
+原因：</source>
+        <translation>The checkpoint file is missing, damaged or behind the log. Accepting lets writing go on; the decision and its reason are logged and scorer verify shows them from now on.
+Reason:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="218"/>
+        <source>未接受</source>
+        <translation>Not accepted</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="224"/>
         <source>评分录入</source>
         <translation>Score entry</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="178"/>
+        <location filename="../../ui/windows/main_window.py" line="225"/>
         <source>设备</source>
         <translation>Devices</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="179"/>
+        <location filename="../../ui/windows/main_window.py" line="226"/>
         <source>纸质评分表录入</source>
         <translation>Paper forms (double entry)</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="180"/>
+        <location filename="../../ui/windows/main_window.py" line="227"/>
         <source>竞赛概况</source>
         <translation>Overview</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="181"/>
+        <location filename="../../ui/windows/main_window.py" line="228"/>
         <source>打印中心</source>
         <translation>Print centre</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="182"/>
+        <location filename="../../ui/windows/main_window.py" line="229"/>
         <source>进度与检查</source>
         <translation>Progress and checks</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="183"/>
+        <location filename="../../ui/windows/main_window.py" line="230"/>
         <source>实时排名</source>
         <translation>Live ranking</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="184"/>
+        <location filename="../../ui/windows/main_window.py" line="231"/>
         <source>锁定与签字</source>
         <translation>Lock and sign-off</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="185"/>
+        <location filename="../../ui/windows/main_window.py" line="232"/>
         <source>解密</source>
         <translation>Decryption</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="186"/>
+        <location filename="../../ui/windows/main_window.py" line="233"/>
         <source>审计日志</source>
         <translation>Audit log</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="191"/>
+        <location filename="../../ui/windows/main_window.py" line="238"/>
         <source>切换裁判</source>
         <translation>Switch judge</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="207"/>
+        <location filename="../../ui/windows/main_window.py" line="253"/>
         <source>无法打开</source>
         <translation>Cannot open</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="225"/>
+        <location filename="../../ui/windows/main_window.py" line="271"/>
         <source>导入竞赛数据包或名单</source>
         <translation>Import competition package or list</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="227"/>
+        <location filename="../../ui/windows/main_window.py" line="273"/>
         <source>竞赛数据包 (*.json *.xlsx);;选手或裁判名单 (*.csv)</source>
         <translation>Competition packages (*.json *.xlsx);;Contestant or judge lists (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="232"/>
+        <location filename="../../ui/windows/main_window.py" line="278"/>
         <source>导入完成</source>
         <translation>Import complete</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="232"/>
+        <location filename="../../ui/windows/main_window.py" line="278"/>
         <source>已导入 {0}</source>
         <translation>Imported {0}</translation>
     </message>
@@ -1055,7 +1077,7 @@
 <context>
     <name>OverviewWidget</name>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="63"/>
+        <location filename="../../ui/windows/main_window.py" line="68"/>
         <source>{0} {1}（{2} 人）</source>
         <translation>{0} {1} ({2} contestants)</translation>
     </message>

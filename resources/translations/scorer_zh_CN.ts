@@ -4,218 +4,218 @@
 <context>
     <name>AuditModel</name>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="24"/>
+        <location filename="../../ui/models/audit_log.py" line="27"/>
         <source>序号</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="25"/>
+        <location filename="../../ui/models/audit_log.py" line="28"/>
         <source>时间</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="26"/>
+        <location filename="../../ui/models/audit_log.py" line="29"/>
         <source>站点</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="27"/>
+        <location filename="../../ui/models/audit_log.py" line="30"/>
         <source>站内序号</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="28"/>
+        <location filename="../../ui/models/audit_log.py" line="31"/>
         <source>类型</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="29"/>
+        <location filename="../../ui/models/audit_log.py" line="32"/>
         <source>操作人</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="30"/>
+        <location filename="../../ui/models/audit_log.py" line="33"/>
         <source>来源</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="31"/>
+        <location filename="../../ui/models/audit_log.py" line="34"/>
         <source>内容</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="32"/>
+        <location filename="../../ui/models/audit_log.py" line="35"/>
         <source>设备原始记录</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="35"/>
+        <location filename="../../ui/models/audit_log.py" line="38"/>
         <source>站点初始化</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="36"/>
+        <location filename="../../ui/models/audit_log.py" line="39"/>
         <source>竞赛定义</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="37"/>
+        <location filename="../../ui/models/audit_log.py" line="40"/>
         <source>评分</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="38"/>
+        <location filename="../../ui/models/audit_log.py" line="41"/>
         <source>更正</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="39"/>
+        <location filename="../../ui/models/audit_log.py" line="42"/>
         <source>作废</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="40"/>
-        <location filename="../../ui/models/audit_log.py" line="55"/>
+        <location filename="../../ui/models/audit_log.py" line="43"/>
+        <location filename="../../ui/models/audit_log.py" line="58"/>
         <source>双人录入</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="41"/>
+        <location filename="../../ui/models/audit_log.py" line="44"/>
         <source>选手状态</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="42"/>
+        <location filename="../../ui/models/audit_log.py" line="45"/>
         <source>锁定</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="43"/>
+        <location filename="../../ui/models/audit_log.py" line="46"/>
         <source>解锁</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="44"/>
+        <location filename="../../ui/models/audit_log.py" line="47"/>
         <source>解密</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="45"/>
+        <location filename="../../ui/models/audit_log.py" line="48"/>
         <source>裁判签字</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="46"/>
+        <location filename="../../ui/models/audit_log.py" line="49"/>
         <source>裁判长确认</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="47"/>
+        <location filename="../../ui/models/audit_log.py" line="50"/>
         <source>登录</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="48"/>
+        <location filename="../../ui/models/audit_log.py" line="51"/>
         <source>登录失败</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="51"/>
+        <location filename="../../ui/models/audit_log.py" line="54"/>
         <source>键盘</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="52"/>
+        <location filename="../../ui/models/audit_log.py" line="55"/>
         <source>命令行</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="53"/>
+        <location filename="../../ui/models/audit_log.py" line="56"/>
         <source>设备</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="54"/>
+        <location filename="../../ui/models/audit_log.py" line="57"/>
         <source>导入</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="56"/>
+        <location filename="../../ui/models/audit_log.py" line="59"/>
         <source>同步</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="221"/>
+        <location filename="../../ui/models/audit_log.py" line="236"/>
         <source>{0} {1} = {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="223"/>
+        <location filename="../../ui/models/audit_log.py" line="238"/>
         <source>（裁判 {0}）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="226"/>
+        <location filename="../../ui/models/audit_log.py" line="241"/>
         <source>{0} {1} → {2}（更正 #{3}：{4}）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="230"/>
+        <location filename="../../ui/models/audit_log.py" line="245"/>
         <source>{0} {1} 作废 #{2}：{3}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="234"/>
+        <location filename="../../ui/models/audit_log.py" line="249"/>
         <source>第 {0} 遍：{1} {2} = {3}（裁判 {4}）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="238"/>
+        <location filename="../../ui/models/audit_log.py" line="253"/>
         <source>{0} → {1}：{2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="240"/>
+        <location filename="../../ui/models/audit_log.py" line="255"/>
         <source>锁定 {0}（签字：{1}）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="242"/>
+        <location filename="../../ui/models/audit_log.py" line="257"/>
         <source>解锁 {0}：{1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="244"/>
+        <location filename="../../ui/models/audit_log.py" line="259"/>
         <source>解密 {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="246"/>
+        <location filename="../../ui/models/audit_log.py" line="261"/>
         <source>{0} 签字确认 {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="248"/>
+        <location filename="../../ui/models/audit_log.py" line="263"/>
         <source>{0} 确认 {1}：{2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="251"/>
+        <location filename="../../ui/models/audit_log.py" line="266"/>
         <source>{0}：{1} 个项目，{2} 名选手，{3} 名裁判</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="258"/>
+        <location filename="../../ui/models/audit_log.py" line="273"/>
         <source>站点 {0} {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="260"/>
+        <location filename="../../ui/models/audit_log.py" line="275"/>
         <source>{0} 登录</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="262"/>
+        <location filename="../../ui/models/audit_log.py" line="277"/>
         <source>{0} PIN 错误（连续第 {1} 次）</source>
         <translation type="unfinished"></translation>
     </message>
@@ -243,12 +243,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/audit.py" line="138"/>
+        <location filename="../../ui/windows/audit.py" line="139"/>
         <source>全部类型</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/audit.py" line="158"/>
+        <location filename="../../ui/windows/audit.py" line="159"/>
         <source>哈希链完好</source>
         <translation type="unfinished"></translation>
     </message>
@@ -294,138 +294,138 @@
 <context>
     <name>DevicesWidget</name>
     <message>
-        <location filename="../../ui/windows/devices.py" line="47"/>
+        <location filename="../../ui/windows/devices.py" line="46"/>
         <source>等待端口</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="48"/>
+        <location filename="../../ui/windows/devices.py" line="47"/>
         <source>已连接</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="49"/>
+        <location filename="../../ui/windows/devices.py" line="48"/>
         <source>已断开（拔出？）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="50"/>
+        <location filename="../../ui/windows/devices.py" line="49"/>
         <source>收到乱码：波特率不对或接错设备？</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="51"/>
+        <location filename="../../ui/windows/devices.py" line="50"/>
         <source>已停止</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="65"/>
+        <location filename="../../ui/windows/devices.py" line="64"/>
         <source>自定义配置（.json）…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="70"/>
+        <location filename="../../ui/windows/devices.py" line="69"/>
         <source>端口名（COM3、/dev/ttyUSB0）或地址（socket://主机:端口、rfc2217://…）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="75"/>
+        <location filename="../../ui/windows/devices.py" line="74"/>
         <source>当前评分格（回车确认）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="80"/>
+        <location filename="../../ui/windows/devices.py" line="79"/>
         <source>计时：{0} {1}（按号码配对）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="83"/>
+        <location filename="../../ui/windows/devices.py" line="82"/>
         <source>读数自动保存（不等回车）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="85"/>
+        <location filename="../../ui/windows/devices.py" line="84"/>
         <source>添加设备</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="89"/>
+        <location filename="../../ui/windows/devices.py" line="88"/>
         <source>设备类型</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="90"/>
-        <location filename="../../ui/windows/devices.py" line="97"/>
+        <location filename="../../ui/windows/devices.py" line="89"/>
+        <location filename="../../ui/windows/devices.py" line="96"/>
         <source>端口</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="91"/>
+        <location filename="../../ui/windows/devices.py" line="90"/>
         <source>读数去向</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="97"/>
+        <location filename="../../ui/windows/devices.py" line="96"/>
         <source>设备</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="97"/>
+        <location filename="../../ui/windows/devices.py" line="96"/>
         <source>状态</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="97"/>
+        <location filename="../../ui/windows/devices.py" line="96"/>
         <source>最后读数</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="101"/>
+        <location filename="../../ui/windows/devices.py" line="100"/>
         <source>取值 / 测试</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="104"/>
+        <location filename="../../ui/windows/devices.py" line="103"/>
         <source>移除</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="120"/>
+        <location filename="../../ui/windows/devices.py" line="119"/>
         <source>分配给选手</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="128"/>
+        <location filename="../../ui/windows/devices.py" line="127"/>
         <source>最近的读数和故障</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="130"/>
+        <location filename="../../ui/windows/devices.py" line="129"/>
         <source>没有有效号码的计时记录（请分配给选手）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="144"/>
+        <location filename="../../ui/windows/devices.py" line="143"/>
         <source>无法列出串口：{0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="152"/>
+        <location filename="../../ui/windows/devices.py" line="151"/>
         <source>自定义设备配置</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="163"/>
+        <location filename="../../ui/windows/devices.py" line="162"/>
         <source>请填写端口</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="229"/>
+        <location filename="../../ui/windows/devices.py" line="228"/>
         <source>{0} 故障：{1}  [{2}]</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="234"/>
+        <location filename="../../ui/windows/devices.py" line="233"/>
         <source>（不稳定）</source>
         <translation type="unfinished"></translation>
     </message>
@@ -440,7 +440,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="279"/>
+        <location filename="../../ui/windows/devices.py" line="277"/>
         <source>请先选中一条记录和一名选手</source>
         <translation type="unfinished"></translation>
     </message>
@@ -921,117 +921,138 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="130"/>
+        <location filename="../../ui/windows/main_window.py" line="126"/>
+        <source>裁判长接受当前检查点…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="150"/>
         <source>文件(&amp;F)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="131"/>
+        <location filename="../../ui/windows/main_window.py" line="151"/>
         <source>打开其他竞赛文件…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="135"/>
+        <location filename="../../ui/windows/main_window.py" line="155"/>
         <source>导入竞赛数据包或名单…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="138"/>
+        <location filename="../../ui/windows/main_window.py" line="158"/>
         <source>切换裁判…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="148"/>
+        <location filename="../../ui/windows/main_window.py" line="168"/>
         <source>退出</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="158"/>
+        <location filename="../../ui/windows/main_window.py" line="178"/>
         <source>Scorer — {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="160"/>
+        <location filename="../../ui/windows/main_window.py" line="180"/>
         <source>{0} {1}（{2}） · 站点 {3}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="177"/>
+        <location filename="../../ui/windows/main_window.py" line="208"/>
+        <source>接受检查点</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="210"/>
+        <source>检查点文件缺失、损坏或落后于记录。接受后可继续写入，此决定与原因记入日志，scorer verify 会一直显示。
+原因：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="218"/>
+        <source>未接受</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="224"/>
         <source>评分录入</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="178"/>
+        <location filename="../../ui/windows/main_window.py" line="225"/>
         <source>设备</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="179"/>
+        <location filename="../../ui/windows/main_window.py" line="226"/>
         <source>纸质评分表录入</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="180"/>
+        <location filename="../../ui/windows/main_window.py" line="227"/>
         <source>竞赛概况</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="181"/>
+        <location filename="../../ui/windows/main_window.py" line="228"/>
         <source>打印中心</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="182"/>
+        <location filename="../../ui/windows/main_window.py" line="229"/>
         <source>进度与检查</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="183"/>
+        <location filename="../../ui/windows/main_window.py" line="230"/>
         <source>实时排名</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="184"/>
+        <location filename="../../ui/windows/main_window.py" line="231"/>
         <source>锁定与签字</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="185"/>
+        <location filename="../../ui/windows/main_window.py" line="232"/>
         <source>解密</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="186"/>
+        <location filename="../../ui/windows/main_window.py" line="233"/>
         <source>审计日志</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="191"/>
+        <location filename="../../ui/windows/main_window.py" line="238"/>
         <source>切换裁判</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="207"/>
+        <location filename="../../ui/windows/main_window.py" line="253"/>
         <source>无法打开</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="225"/>
+        <location filename="../../ui/windows/main_window.py" line="271"/>
         <source>导入竞赛数据包或名单</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="227"/>
+        <location filename="../../ui/windows/main_window.py" line="273"/>
         <source>竞赛数据包 (*.json *.xlsx);;选手或裁判名单 (*.csv)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="232"/>
+        <location filename="../../ui/windows/main_window.py" line="278"/>
         <source>导入完成</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="232"/>
+        <location filename="../../ui/windows/main_window.py" line="278"/>
         <source>已导入 {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1039,7 +1060,7 @@
 <context>
     <name>OverviewWidget</name>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="63"/>
+        <location filename="../../ui/windows/main_window.py" line="68"/>
         <source>{0} {1}（{2} 人）</source>
         <translation type="unfinished"></translation>
     </message>

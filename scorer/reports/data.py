@@ -23,6 +23,7 @@ class EventData:
     locked: bool  # False: every page says "未锁定 草稿"
     names: bool  # decrypted: names may be printed
     signers: tuple[str, ...] = ()  # judges who signed at the lock
+    unsound: tuple[str, str] | None = None  # the file failed verification: (zh, en); finals are drafts
 
     @property
     def contestants(self) -> dict[str, Contestant]:
@@ -33,7 +34,10 @@ class EventData:
         return j.name if j else code
 
 
-def event_data(store: Store, event: str) -> EventData:
+def event_data(store: Store, event: str, check_file: bool = True) -> EventData:
+    """Everything a document of `event` needs, read once. With `check_file` the whole file is
+    verified (cached by the store until the log grows): final documents from a file that fails
+    it print as drafts saying why, whichever front renders them."""
     comp = store.competition
     if comp is None:
         raise ScorerError("此文件还没有竞赛定义", "this file has no competition yet")
@@ -55,4 +59,5 @@ def event_data(store: Store, event: str) -> EventData:
         locked=locking.is_locked(store, event),
         names=locking.is_decrypted(store, event),
         signers=signers,
+        unsound=store.health(full=True).summary() if check_file else None,
     )

@@ -31,7 +31,8 @@ def draft_state(kind: str, data: EventData, unsound: tuple[str, str] | None = No
     """Why `kind` would print as a draft now, (zh, en) with the next step; None when it prints final.
 
     `unsound`: the file failed verification (`Store.health(full=True).summary()`): a final document
-    from it is only a draft, whatever the lock says."""
+    from it is only a draft, whatever the lock says (by default the one `event_data` found)."""
+    unsound = unsound if unsound is not None else data.unsound
     if unsound is not None and kind in FINAL_KINDS:
         return (
             f"草稿：{unsound[0]}（文件校验通过后才能打印正式文档；见 scorer verify）",
@@ -69,7 +70,8 @@ def renderer(kind: str) -> Callable[[EventData], bytes]:
 
 def render(kind: str, data: EventData, unsound: tuple[str, str] | None = None) -> bytes:
     """PDF bytes of document `kind` for one event. `unsound` (as for draft_state): a final document
-    is drawn as a draft with that reason on every page."""
+    is drawn as a draft with that reason on every page (by default the one `event_data` found)."""
+    unsound = unsound if unsound is not None else data.unsound
     fn = renderer(kind)
     with page.file_problem(unsound[0] if unsound is not None and kind in FINAL_KINDS else None):
         return fn(data)

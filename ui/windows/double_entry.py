@@ -230,7 +230,7 @@ class DoubleEntryWidget(QWidget):
         from scorer.reports.data import event_data
         from scorer.reports.marking_forms import form_id
 
-        current = form_id(event_data(self.ctx.store, event), judge)
+        current = form_id(event_data(self.ctx.store, event, check_file=False), judge)
         self.form_code.clear()
         if current != payload.strip():
             self.reason.setText(

@@ -16,11 +16,14 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QSplitter,
     QTableView,
     QTabWidget,
@@ -29,6 +32,8 @@ from PySide6.QtWidgets import (
 )
 
 from scorer.access import Action
+from scorer.errors import ScorerError
+from scorer.model import Role
 from ui import i18n
 from ui.context import AppContext
 from ui.models.contestants import ContestantsModel
@@ -113,7 +118,22 @@ class MainWindow(QMainWindow):
         self.setObjectName("main")
         self.tabs = QTabWidget()
         self.tabs.setObjectName("tabs")
-        self.setCentralWidget(self.tabs)
+        # A file that fails its check at open: a red banner above every tab, and for a chief judge
+        # the way to accept a checkpoint problem (scorer.store.health).
+        self.health_banner = QLabel(objectName="file_health")
+        self.health_banner.setWordWrap(True)
+        self.health_banner.setStyleSheet("background:#fde2e2; color:#9b1c1c; padding:6px; font-weight:bold;")
+        self.accept_button = QPushButton(self.tr("裁判长接受当前检查点…"), objectName="accept_checkpoint")
+        self.accept_button.clicked.connect(self.accept_checkpoint)
+        banner_row = QHBoxLayout()
+        banner_row.addWidget(self.health_banner, 1)
+        banner_row.addWidget(self.accept_button)
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addLayout(banner_row)
+        column.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
         self.who = QLabel()
         self.who.setObjectName("who")
         self.statusBar().addPermanentWidget(self.who)
@@ -166,11 +186,38 @@ class MainWindow(QMainWindow):
             self.tabs.removeTab(0)
             widget.deleteLater()
         self.import_action.setEnabled(ctx.session.may(Action.SET_UP))
+        self.show_health()
         for label, action, where in self._tab_specs():
             if ctx.session.may(action):
                 widget = _resolve(where)(ctx) if self.tabs.count() == 0 else LazyTab(where, ctx)
                 widget.setObjectName(widget.objectName() or label)
                 self.tabs.addTab(widget, label)
+
+    def show_health(self) -> None:
+        """The red banner: what is wrong with the file and what to do; hidden when it is sound."""
+        health = self.ctx.store.health()
+        text = health.banner(i18n.current())
+        self.health_banner.setText(text or "")
+        self.health_banner.setVisible(bool(text))
+        self.accept_button.setVisible(health.needs_acceptance and self.ctx.judge.role is Role.CHIEF)
+
+    def accept_checkpoint(self) -> None:
+        """The chief judge accepts the checkpoint as it is, with a reason (logged, shown by verify)."""
+        reason, ok = QInputDialog.getText(
+            self,
+            self.tr("接受检查点"),
+            self.tr(
+                "检查点文件缺失、损坏或落后于记录。接受后可继续写入，此决定与原因记入日志，scorer verify 会一直显示。\n原因："
+            ),
+        )
+        if not ok:
+            return
+        try:
+            self.ctx.store.accept_checkpoint(self.ctx.judge.code, reason)
+        except ScorerError as exc:
+            QMessageBox.warning(self, self.tr("未接受"), exc.message())
+            return
+        self.show_health()
 
     def _tab_specs(self) -> list[tuple[str, Action, object]]:
         return [
@@ -194,7 +241,6 @@ class MainWindow(QMainWindow):
 
     def open_other(self) -> None:
         """Another competition file (recent files, new, other): log in to it in a new window."""
-        from scorer.errors import ScorerError
         from scorer.store import Store
         from ui.windows.start import StartDialog, remember
 
