@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -76,14 +77,34 @@ class LoginDialog(QDialog):
             button.setAutoDefault(False)
             button.setDefault(False)
         self.pin.returnPressed.connect(self.try_login)
+        # Which competition and file this is, inside the dialog (a window title may not show).
+        self.heading = QLabel(
+            self.tr("{0}\n文件：{1} · 本机：{2}").format(
+                comp.name if comp else self.tr("（尚无竞赛定义）"),
+                store.path.name,
+                store.station.name or store.station.id,
+            )
+        )
+        self.heading.setObjectName("heading")
+        self.heading.setStyleSheet("font-weight:bold;")
         form = QFormLayout()
         form.addRow(self.tr("登录人"), self.who)  # judges, clerks and the coordinator alike
         form.addRow(self.tr("PIN"), self.pin)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
-        self.pin.setFocus(Qt.FocusReason.OtherFocusReason)
+        # Every log-in (the first and Ctrl+L) starts on the user: type a code or keep the one
+        # offered, Enter or Tab goes on to the PIN.
+        self.who.lineEdit().returnPressed.connect(lambda: self.pin.setFocus(Qt.FocusReason.TabFocusReason))
+        self.setFocusProxy(self.who)
+        self.who.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.who.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.who.lineEdit().selectAll()  # typing a code replaces the one offered
 
     def selected_code(self) -> str:
         data = self.who.currentData()
