@@ -71,6 +71,7 @@ def bench_keystroke(n: int = 1000, details: dict[str, Any] | None = None) -> dic
     # The user's own "entry/advance" preference must not steer the benchmark.
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(work))
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings().setValue("entry/advance", "down")  # down the first column, as always measured
     store = Store.create(work / "keystroke.scorer", "bench")
     widget = None
     times: list[float] = []

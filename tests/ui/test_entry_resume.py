@@ -47,29 +47,46 @@ def _type(qtbot, w: ScoreEntryWidget, text: str) -> None:
     qtbot.keyClick(w.grid, Qt.Key.Key_Return)
 
 
+VALUES = {"A1.1": "24.01", "A1.2": "1.6", "A1.3": "pass", "B1.1": "2", "B1.2": "0", "B1.3": "2:25:30"}
+
+
 def test_reopening_lands_on_the_next_empty_cell(qtbot, ui_store):
-    for c in ("C01", "C02"):
-        ui_store.record_mark(judge="J1", contestant=c, aspect="A1.1", value="24.01")
+    for aspect in ("A1.1", "A1.2"):
+        ui_store.record_mark(judge="J1", contestant="C01", aspect=aspect, value=VALUES[aspect])
     w = _entry(qtbot, ui_store, "J1")
-    assert _at(w) == ("C03", "A1.1")  # not C01, which is filled
+    assert _at(w) == ("C01", "A1.3")  # the first empty cell in the paper's reading order
 
 
-def test_enter_after_the_last_row_goes_to_the_next_empty_cell(qtbot, ui_store):
-    ui_store.record_mark(judge="J1", contestant="C01", aspect="A1.2", value="1.6")  # top of the next column
+def test_enter_at_the_end_of_a_row_goes_to_the_next_rows_first_empty_cell(qtbot, ui_store):
+    ui_store.record_mark(judge="J1", contestant="C02", aspect="A1.1", value="24.01")  # the next row's first
     w = _entry(qtbot, ui_store, "J1")
-    for value in ("24.01", "24.015", "24.02"):
-        _type(qtbot, w, value)
-    assert _at(w) == ("C02", "A1.2")
+    for aspect in ("A1.1", "A1.2", "A1.3", "B1.1", "B1.2", "B1.3"):
+        assert _at(w) == ("C01", aspect)
+        _type(qtbot, w, VALUES[aspect])
+    assert _at(w) == ("C02", "A1.2")  # along the paper's line, never onto the filled C02 A1.1
     # Fill everything else: at the end Enter says so and stays.
-    values = {"A1.2": "1.6", "A1.3": "pass", "B1.1": "2", "B1.2": "0", "B1.3": "2:25:30"}
-    for _ in range(14):
-        _type(qtbot, w, values[_at(w)[1]])
+    for _ in range(11):
+        _type(qtbot, w, VALUES[_at(w)[1]])
     assert "已全部录入" in w.status.text() and "已保存" in w.status.text()
     assert w.history.count() == 1 and "录入" in w.history.item(0).text()  # the cell stays: its history shows
     assert len(ui_store.marks("CNC")) == 18
     _at_end = _at(w)
     qtbot.keyClick(w.grid, Qt.Key.Key_Return)  # nothing left: Enter stays put
     assert _at(w) == _at_end
+
+
+def test_enter_stops_at_the_forms_end_and_says_what_is_left(qtbot, ui_store):
+    """The paper has an end: Enter never wraps round to the top; it stays on the last cell and
+    names the first cell still empty."""
+    w = _entry(qtbot, ui_store, "J1")
+    w.grid.setCurrentIndex(w.model.index_of("C03", "B1.2"))
+    for aspect in ("B1.2", "B1.3"):
+        _type(qtbot, w, VALUES[aspect])
+    assert _at(w) == ("C03", "B1.3")  # not C01 A1.1 at the top
+    assert "已到评分表末尾" in w.status.text() and "还有 16 格未录入" in w.status.text()
+    assert "第 1 行 C01 A1.1" in w.status.text()
+    qtbot.keyClick(w.grid, Qt.Key.Key_Return)
+    assert _at(w) == ("C03", "B1.3")
 
 
 def test_times_read_as_typed_everywhere_in_the_window(qtbot, ui_store):

@@ -90,11 +90,12 @@ def log_rows(store: Any, kinds: tuple[str, ...] = ("mark", "mark.correct", "mark
     return list(store.log(kinds))
 
 
-@pytest.mark.parametrize("advance", ["down", "right"])
+@pytest.mark.parametrize("advance", [None, "down", "right"])
 def test_whole_event_by_keyboard_alone(entry, qtbot, ui_store, settings, advance):
-    """Every one of J1's 18 cells is typed and Entered; the cursor follows the preference."""
-    if advance == "right":
-        settings.setValue("entry/advance", "right")
+    """Every one of J1's 18 cells is typed and Entered; the cursor follows the preference, by
+    default the paper's reading order (along the row)."""
+    if advance is not None:
+        settings.setValue("entry/advance", advance)
         settings.sync()
     w = entry("J1")
     assert [a.code for a in w.model.aspects()] == list(TYPED)
@@ -166,7 +167,7 @@ def test_correction_asks_a_reason_and_keeps_history(entry, qtbot, ui_store):
 
     w.ask_reason = ask_reason  # type: ignore[method-assign]
     type_value(qtbot, w, "24.01")
-    assert at(w) == ("C02", "A1.1")
+    assert at(w) == ("C01", "A1.2")  # along the row, as the paper is read
 
     go(w, "C01", "A1.1")
     type_value(qtbot, w, "24.015")
@@ -175,7 +176,7 @@ def test_correction_asks_a_reason_and_keeps_history(entry, qtbot, ui_store):
     assert len(corrections) == 1
     assert corrections[0].payload["reason"] == "读数看错了"
     assert corrections[0].payload["value"] == "24.015"
-    assert at(w) == ("C02", "A1.1")  # moved on, as after any Enter
+    assert at(w) == ("C01", "A1.2")  # moved on, as after any Enter
 
     go(w, "C01", "A1.1")
     cell = w.model.index_of("C01", "A1.1")
@@ -204,7 +205,7 @@ def test_same_value_again_is_not_a_correction(entry, qtbot, ui_store):
     before = ui_store.count()
     type_value(qtbot, w, "ok")
     assert ui_store.count() == before
-    assert at(w) == ("C02", "A1.3")
+    assert at(w) == ("C01", "B1.1")
 
 
 def test_value_left_without_enter_is_not_saved_and_says_so(entry, qtbot, ui_store):
@@ -283,8 +284,9 @@ def test_a_judge_never_sees_a_name_until_decryption(entry, qtbot, ui_store):
     assert w.model.aspect_at(w.model.first_aspect_column).code == "A1.1"
 
 
-def test_fast_burst_is_logged_as_a_wedge_device(entry, qtbot, ui_store):
+def test_fast_burst_is_logged_as_a_wedge_device(entry, qtbot, ui_store, settings):
     """Digits and Enter 2 ms apart come from an instrument, not a person."""
+    settings.setValue("entry/advance", "down")  # three contestants' A1.1, one after the other
     w = entry("J1")
     w.clock = itertools.count(0.0, 2.0).__next__
     type_value(qtbot, w, "24.012")
@@ -340,7 +342,8 @@ def test_model_refreshes_one_cell_per_save(ctx_for, qtbot):
     model = ScoreGridModel(ctx)
     model.set_event(EVENT)
     assert (model.rowCount(), model.columnCount()) == (3, 6)
-    assert model.headerData(0, Qt.Orientation.Horizontal).startswith("A1.1\n")
+    assert model.headerData(0, Qt.Orientation.Horizontal).startswith("A1.1 ")
+    assert model.headerData(0, Qt.Orientation.Vertical) == "1  C01"
     assert "满分 40" in model.headerData(0, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
     cell = model.index_of("C02", "B1.1")
     with qtbot.assertNotEmitted(model.modelReset), qtbot.waitSignal(model.dataChanged) as changed:

@@ -1,7 +1,10 @@
 """Table model of one judge's score sheet: the event's contestants × the aspects this judge marks.
 
-Rows are contestants by anonymous code (加密号); a name column exists only when the judge's role
-may see names (or the event is decrypted). A cell is this judge's own current value for judgement
+Rows and columns are those of the judge's printed marking form (`scorer.forms.form_layout`): the
+same order, the same row numbers (vertical header "3  CNC-215"), the same header text, so a judge
+copying from paper types into the line the paper shows. Rows are contestants by anonymous code
+(加密号); a name column exists only when the judge's role may see names (or the event is
+decrypted). A cell is this judge's own current value for judgement
 panels (slot = judge code) and the current value for every other aspect. The model follows
 `AppContext.saved` one log row at a time (a `dataChanged` for that contestant's row, never a
 reset), so the Enter → saved path stays cheap in a 2,000-contestant event.
@@ -16,6 +19,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtGui import QBrush, QColor
 
 from scorer.access import Action
+from scorer.forms import FormLayout, form_layout
 from scorer.model import (
     Aspect,
     AspectType,
@@ -90,6 +94,9 @@ class ScoreGridModel(QAbstractTableModel):
         self.ctx = ctx
         self._event = ""
         self._rows: list[Contestant] = []
+        self._numbers: list[int] = []  # the form's row number of each row
+        self._layout: FormLayout | None = None
+        self._headers: dict[str, str] = {}  # aspect code → the form's header text
         self._row_of: dict[str, int] = {}
         self._aspects: list[Aspect] = []
         self._col_of: dict[str, int] = {}
@@ -132,12 +139,18 @@ class ScoreGridModel(QAbstractTableModel):
         event = self._event
         comp = self.ctx.store.competition
         e = comp.event(event) if comp is not None and event else None
-        if e is None:
-            self._rows, self._aspects, self._names, self._locked = [], [], False, False
+        mine = set(session.my_aspects(event)) if e is not None else set()
+        if e is None or comp is None or not mine:
+            self._rows, self._aspects, self._numbers, self._layout = [], [], [], None
+            self._names = self._locked = False
         else:
-            by_code = e.aspects()
-            self._rows = session.contestants(event)
-            self._aspects = [by_code[a] for a in session.my_aspects(event)]
+            form = form_layout(comp, e, self.ctx.judge)  # the paper's rows, columns and order
+            people = {c.code: c for c in session.contestants(event)}
+            self._rows = [people[r.contestant] for r in form.rows]
+            self._numbers = [r.number for r in form.rows]
+            self._aspects = [c.aspect for c in form.columns if c.aspect.code in mine]
+            self._headers = {c.aspect.code: c.header for c in form.columns}
+            self._layout = form if len(self._aspects) == len(form.columns) else None
             self._names = session.sees_names(event)
             self._locked = session.is_locked(event)
         self._row_of = {c.code: i for i, c in enumerate(self._rows)}
@@ -177,6 +190,30 @@ class ScoreGridModel(QAbstractTableModel):
 
     def contestant_at(self, row: int) -> Contestant | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def row_number(self, row: int) -> int:
+        """The row's number on the printed form (1, 2, 3 …)."""
+        return self._numbers[row]
+
+    def header_text(self, aspect: Aspect) -> str:
+        """The column's header, as the printed form has it (code and name, points, what to write)."""
+        return self._headers.get(aspect.code, f"{aspect.code} {aspect.name}")
+
+    def reading_position(self, row: int, column: int) -> int:
+        """The cell's place in the printed form's reading order (page by page, along each row);
+        arithmetic through the layout's pages, no list of cells."""
+        col = column - self.first_aspect_column
+        if self._layout is None:
+            return row * len(self._aspects) + col
+        return self._layout.position(row, col)
+
+    def reading_cell(self, position: int) -> tuple[int, int]:
+        """(row, column) at a place in the reading order: the inverse of `reading_position`."""
+        if self._layout is None:
+            row, col = divmod(position, len(self._aspects))
+        else:
+            row, col = self._layout.cell_at(position)
+        return row, col + self.first_aspect_column
 
     def index_of(self, contestant: str, aspect: str) -> QModelIndex:
         row, col = self._row_of.get(contestant), self._col_of.get(aspect)
@@ -306,13 +343,13 @@ class ScoreGridModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Vertical:
             c = self.contestant_at(section)
             if c is not None and role == Qt.ItemDataRole.DisplayRole:
-                return c.code
+                return f"{self._numbers[section]}  {c.code}"  # as the paper's 序号 and 选手代码
             return None
         a = self.aspect_at(section)
         if role == Qt.ItemDataRole.DisplayRole:
             if a is None:
                 return self.tr("姓名") if self._names and section == 0 else None
-            return f"{a.code}\n{a.name}"
+            return self.header_text(a)
         if role == Qt.ItemDataRole.ToolTipRole and a is not None:
             return self.rule_summary(a)
         return None

@@ -2,9 +2,12 @@
 
 Type a value and press Enter: it is validated (the reason shows in red while typing and refuses
 the Enter), written durably through `AppContext.record` (one store transaction) and the cursor moves
-on (down, or right when QSettings "entry/advance" is "right"). Tab, Shift+Tab and the arrow keys
-save the same way and move. Changing a saved value is a correction and asks for a reason; the
-history panel under the grid shows every log row behind the selected cell. Nothing typed counts
+on to the next empty cell in the printed form's reading order (along the row, page by page, as the
+paper is filled in; QSettings "entry/advance" = "down" walks down each column instead), never onto
+a filled cell, and stops at the form's end. Tab, Shift+Tab and the arrow keys save the same way
+and move one cell. Rows, columns and headers are the judge's printed form's (scorer.forms).
+Changing a saved value is a correction and asks for a reason; the history panel under the grid
+shows every log row behind the selected cell. Nothing typed counts
 until Enter: closing the window or a crash loses only the unconfirmed cell.
 
 A keyboard-wedge instrument (a caliper or scanner that "types" its reading and Enter) is told
@@ -61,7 +64,7 @@ from ui.models.score_grid import CORRECTED, STATE_ROLE, ScoreGridModel
 
 WEDGE_MAX_GAP_MS = 15.0  # people need ≥ 50 ms between keys; wedge devices send a burst
 WEDGE_MIN_CHARS = 3
-SETTING_ADVANCE = "entry/advance"  # "down" (default) or "right"
+SETTING_ADVANCE = "entry/advance"  # "right" (default: the printed form's reading order) or "down"
 KEYBOARD, WEDGE = "keyboard", "device-wedge"
 
 MARKER = QBrush(QColor("#e07b00"))
@@ -623,12 +626,27 @@ class ScoreEntryWidget(QWidget):
         return True
 
     def advance(self) -> Move:
-        """Where Enter moves: the "entry/advance" preference (down unless it says right)."""
-        return Move.RIGHT if QSettings().value(SETTING_ADVANCE, "down") == "right" else Move.DOWN
+        """Where Enter moves: the paper's reading order (along the row) unless "entry/advance" says
+        "down" (down each column, then the top of the next)."""
+        return Move.DOWN if QSettings().value(SETTING_ADVANCE, "right") == "down" else Move.RIGHT
+
+    def _position(self, row: int, col: int, across: bool) -> int:
+        """A cell's place in Enter's order (col counts aspect columns from 0)."""
+        m = self.model
+        return m.reading_position(row, col + m.first_aspect_column) if across else col * m.rowCount() + row
+
+    def _cell(self, position: int, across: bool) -> tuple[int, int]:
+        """The (row, grid column) at a place in Enter's order: the inverse of `_position`."""
+        m = self.model
+        if across:
+            return m.reading_cell(position)
+        col, row = divmod(position, m.rowCount())
+        return row, col + m.first_aspect_column
 
     def next_empty(self, index: QModelIndex, include: bool = False) -> QModelIndex | None:
         """The next cell still to be entered after `index` (or at it, with `include`), in Enter's
-        order (down each column, or along each row), wrapping round once; None when all are filled.
+        order (the printed form's reading order, or down each column), up to the form's end and no
+        further (no wrapping round: the paper has an end); None when nothing is left after it.
         Positions are arithmetic: no list of every cell is built (80,000 cells at 2,000 × 40)."""
         m = self.model
         rows, first = m.rowCount(), m.first_aspect_column
@@ -638,15 +656,30 @@ class ScoreEntryWidget(QWidget):
             return None
         across = self.advance() is Move.RIGHT
         row, col = index.row(), index.column() - first
-        start = (
-            (row * cols + col if across else col * rows + row) if 0 <= row < rows and 0 <= col < cols else -1
-        )
-        for step in range(0 if include else 1, total + (1 if include else 0)):
-            p = (start + step) % total
-            r, c = divmod(p, cols) if across else divmod(p, rows)[::-1]
-            if m.is_empty(r, c + first):
-                return m.index(r, c + first)
+        start = self._position(row, col, across) if 0 <= row < rows and 0 <= col < cols else -1
+        for p in range(max(start + (0 if include else 1), 0), total):
+            r, c = self._cell(p, across)
+            if m.is_empty(r, c):
+                return m.index(r, c)
         return None
+
+    def _left_behind(self, index: QModelIndex) -> tuple[int, QModelIndex | None]:
+        """Empty cells up to `index` in Enter's order: (how many, the first). Only at the form's
+        end, so a plain count is fine."""
+        m = self.model
+        first = m.first_aspect_column
+        across = self.advance() is Move.RIGHT
+        if not index.isValid() or index.column() < first:
+            return 0, None
+        end = self._position(index.row(), index.column() - first, across)
+        count, first_empty = 0, None
+        for p in range(end + 1):
+            r, c = self._cell(p, across)
+            if m.is_empty(r, c):
+                count += 1
+                if first_empty is None:
+                    first_empty = m.index(r, c)
+        return count, first_empty
 
     def _scroll_to(self, target: QModelIndex) -> None:
         """Keep the cell and a couple of rows below it in view (never half-hidden at the bottom)."""
@@ -655,14 +688,24 @@ class ScoreEntryWidget(QWidget):
         self.grid.scrollTo(target, QAbstractItemView.ScrollHint.EnsureVisible)
 
     def _move(self, index: QModelIndex, move: Move) -> None:
-        """Put the cursor on the next cell. Enter goes to the next cell still empty (down the column
-        or along the row, wrapping once), so a whole event is entered with Enter alone and never
-        lands on a filled cell; Tab and the arrows move one cell."""
+        """Put the cursor on the next cell. Enter goes to the next cell still empty in the paper's
+        reading order (or down the column), so a whole form is entered with Enter alone and never
+        lands on a filled cell; at the form's end it stays and says what is left. Tab and the
+        arrows move one cell."""
         m = self.model
         if move is Move.NEXT:
             target = self.next_empty(index)
             if target is None:
-                done = self.tr("本项目您的评分格已全部录入")
+                left, first_empty = self._left_behind(index)
+                c = m.contestant_at(first_empty.row()) if first_empty is not None else None
+                a = m.aspect_at(first_empty.column()) if first_empty is not None else None
+                done = (
+                    self.tr("已到评分表末尾；还有 {0} 格未录入（第一格：第 {1} 行 {2} {3}）").format(
+                        left, m.row_number(first_empty.row()), c.code, a.code
+                    )
+                    if first_empty is not None and c is not None and a is not None
+                    else self.tr("本项目您的评分格已全部录入")
+                )
                 saved = self.status.text()
                 self.status.setText(f"{saved}  {done}" if saved and done not in saved else done)
                 self._show_cell(index)  # the cursor stays: show the cell's new history
