@@ -17,6 +17,7 @@ from scorer.errors import ImportRejected, Problem, ScorerError
 from scorer.model import Competition
 from scorer.package import codec
 from scorer.pins import hash_pin
+from scorer.text import ascii_width
 
 Locate = Callable[[tuple[str | int, ...]], str]
 
@@ -94,8 +95,29 @@ def parse_json_bytes(raw: bytes, source: str) -> Any:
         ) from None
 
 
+# names and prose are kept exactly as written; every other string is a code, number, PIN, date or label
+PROSE_FIELDS = frozenset({"name", "name_en", "organisation", "organiser", "venue", "description", "pin_hash"})
+
+
+def ascii_widths(data: Any, key: str = "") -> Any:
+    """A package with full-width forms (Ｒ００１, １２, ２０２６－１１－２４) turned into ASCII in every string
+    but names and prose, the way the XLSX and CSV readers read cells, so that １２ and 12 are one
+    station; a CJK compatibility ideograph in a name stays as it is. Returns a copy."""
+    if isinstance(data, str):
+        return data if key in PROSE_FIELDS else ascii_width(data)
+    if isinstance(data, dict):
+        return {k: ascii_widths(v, k if isinstance(k, str) else "") for k, v in data.items()}
+    if isinstance(data, list):
+        return [ascii_widths(v, key) for v in data]
+    return data
+
+
 def load_json_bytes(raw: bytes, source: str = "package.json") -> Competition:
     data = parse_json_bytes(raw, source)
+    try:
+        data = ascii_widths(data)
+    except RecursionError:  # nesting the parser just managed, with a few frames less to spare
+        raise ImportRejected(source, [Problem("", "JSON 嵌套过深", "JSON nested too deeply")]) from None
     return from_data(data, source)
 
 

@@ -30,6 +30,7 @@ from scorer.package.xlsx import (
     Msg,
     Path,
     cell_text,
+    code_text,
     convert,
     dotted_path,
     event_code,
@@ -202,7 +203,7 @@ def merge_contestants_csv(comp: Competition, raw: bytes, source: str = "contesta
     touched: set[int] = set()
     for line, rec in table.rows:
         values = table.values(rec)
-        i = position.get(str(cell_text(values.get("reg_no"))), -1)
+        i = position.get(str(code_text(values.get("reg_no"))), -1)
         if i < 0 or i in touched:  # new, or repeated in this list (validation reports the duplicate)
             i = len(people)
             people.append({})
@@ -227,7 +228,7 @@ def merge_judges_csv(comp: Competition, raw: bytes, source: str = "judges.csv") 
     with_assignments = "event" in table.index
     for line, rec in table.rows:
         values = table.values(rec)
-        code = cell_text(values.get("code"))
+        code = code_text(values.get("code"))
         if code is not None and code in listed:
             i, first = listed[code]
             person = m.read(line, values, JUDGE_COLUMNS, ("judges", i))

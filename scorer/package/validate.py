@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -136,7 +136,8 @@ def _schema_issue(error: jsonschema.ValidationError) -> Issue:
     return Issue(path, f"“{label}”无效：{error.message}", f"'{field}' is invalid: {error.message}")
 
 
-def check_structure(data: Any) -> list[Issue]:
+def _structure(data: Any) -> tuple[list[Issue], set[Path]]:
+    """Schema problems, and the paths whose values the meaning checks must not rely on."""
     if not isinstance(data, dict):
         return [
             Issue(
@@ -144,9 +145,20 @@ def check_structure(data: Any) -> list[Issue]:
                 "文件内容不是一个竞赛数据包（应为 JSON 对象）",
                 "not a competition package (a JSON object)",
             )
-        ]
+        ], {()}
     errors = sorted(_validator().iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
-    return [_schema_issue(e) for e in errors]
+    issues: list[Issue] = []
+    broken: set[Path] = set()
+    for error in errors:
+        issue = _schema_issue(error)
+        issues.append(issue)
+        if error.validator != "additionalProperties":  # an unknown key spoils none of the known ones
+            broken.add(issue.path)
+    return issues, broken
+
+
+def check_structure(data: Any) -> list[Issue]:
+    return _structure(data)[0]
 
 
 def _d(value: Any) -> Decimal:
@@ -269,10 +281,14 @@ def _difficulties(a: dict[str, Any]) -> list[Decimal] | None:
     return values if values and all(v.is_finite() and v > 0 for v in values) else None
 
 
-def _check_declared(ep: Path, aspects: dict[str, tuple[Path, dict[str, Any]]]) -> Iterator[Issue]:
-    """Each judgement's factor_from names a declared-difficulty aspect of the same event."""
-    for code, (ap, a) in aspects.items():
-        src = a.get("rule", {}).get("factor_from") if a["type"] == "judgement" else None
+def _check_declared(aspects: dict[str, tuple[Path, dict[str, Any], bool]], whole: bool) -> Iterator[Issue]:
+    """Each judgement's factor_from names a declared-difficulty aspect of the same event.
+
+    `aspects` maps code → (path, aspect, sound); only sound aspects are checked or looked into, and a
+    missing source is reported only when every code of the event could be read (`whole`).
+    """
+    for code, (ap, a, sound) in aspects.items():
+        src = a.get("rule", {}).get("factor_from") if sound and a["type"] == "judgement" else None
         if not src:
             continue
         where = (*ap, "rule", "factor_from")
@@ -283,12 +299,13 @@ def _check_declared(ep: Path, aspects: dict[str, tuple[Path, dict[str, Any]]]) -
                 "a declared difficulty multiplies like factor: only with combine sum",
             )
         if src == code or src not in aspects:
-            yield Issue(
-                where,
-                f"难度系数来源“{src}”不是本项目的另一个评分项",
-                f"factor_from '{src}' is not another aspect of this event",
-            )
-        elif _difficulties(aspects[src][1]) is None:
+            if whole or src == code:
+                yield Issue(
+                    where,
+                    f"难度系数来源“{src}”不是本项目的另一个评分项",
+                    f"factor_from '{src}' is not another aspect of this event",
+                )
+        elif aspects[src][2] and _difficulties(aspects[src][1]) is None:
             yield Issue(
                 where,
                 f"难度系数来源“{src}”必须是满分为 0 的等级测量项，各等级为允许的难度系数（如 2.0、3.2）",
@@ -302,81 +319,174 @@ def _counts_toward_max(a: dict[str, Any]) -> bool:
     return _d(a["max_mark"]) > 0
 
 
-def check_meaning(data: dict[str, Any]) -> list[Issue]:
-    """Checks that need the whole package: unique codes, references, sums. Structure must be valid."""
+class _Sound:
+    """Which values the meaning checks may rely on: those not at or below a path that the structure
+    check (or a reader) found broken. A check that needs a broken value is skipped, not guessed."""
+
+    def __init__(self, broken: Iterable[Path]):
+        self.broken = {tuple(p) for p in broken}
+
+    def ok(self, path: Path) -> bool:
+        return not self.broken or not any(path[:n] in self.broken for n in range(len(path) + 1))
+
+    def clean(self, path: Path) -> bool:
+        """ok, and nothing below it is broken either."""
+        n = len(path)
+        return self.ok(path) and not any(len(b) > n and b[:n] == path for b in self.broken)
+
+    def code(self, node: dict[str, Any], path: Path, key: str = "code") -> str | None:
+        value = node.get(key)
+        return value if isinstance(value, str) and self.ok((*path, key)) else None
+
+    def items(self, node: Any, key: str, path: Path) -> tuple[list[tuple[Path, dict[str, Any]]], bool]:
+        """The objects of a list field with their paths, and whether the whole list could be read."""
+        items = node.get(key, []) if isinstance(node, dict) else None
+        if not isinstance(items, list):
+            return [], False
+        out = [((*path, key, i), x) for i, x in enumerate(items) if isinstance(x, dict)]
+        whole = self.ok((*path, key)) and len(out) == len(items) and all(self.ok(p) for p, _ in out)
+        return [(p, x) for p, x in out if self.ok(p)], whole
+
+
+class _Codes:
+    """The codes of one event's scheme by level, and whether every one of them could be read."""
+
+    def __init__(self, sound: _Sound, whole: bool):
+        self.s = sound
+        self.whole = whole
+        self.levels: dict[str, list[tuple[Path, str]]] = {
+            "component": [],
+            "criterion": [],
+            "sub_criterion": [],
+            "aspect": [],
+        }
+
+    def note(self, level: str, node: dict[str, Any], path: Path) -> str | None:
+        code = self.s.code(node, path)
+        if code is None:
+            self.whole = False
+        else:
+            self.levels[level].append(((*path, "code"), code))
+        return code
+
+
+def _label(node: dict[str, Any]) -> str:
+    name = node.get("name")
+    return name if isinstance(name, str) else str(node.get("code", ""))
+
+
+def check_meaning(
+    data: dict[str, Any], broken: Iterable[Path] = (), partial: Iterable[Path] = ()
+) -> list[Issue]:
+    """Checks that need the whole package: unique codes, references, sums.
+
+    They run on whatever could be read: `broken` paths (structure problems, unreadable cells) and
+    everything below them are left out, and a check that depends on one is skipped, so that one
+    round of import reports every problem without inventing consequences. An event in `partial`
+    lost scheme rows while being read: its sums, weights and references to its codes are not checked.
+    """
+    s = _Sound(broken)
+    partial = {tuple(p) for p in partial}
     issues: list[Issue] = []
-    events = data.get("events", [])
-    issues += _dupes(
-        [(("events", i, "code"), e["code"]) for i, e in enumerate(events)], "项目代码", "event code"
-    )
+    events, events_whole = s.items(data, "events", ())
+    event_codes = [(((*ep, "code")), s.code(e, ep)) for ep, e in events]
+    events_whole = events_whole and all(code is not None for _, code in event_codes)
+    issues += _dupes([(p, code) for p, code in event_codes if code is not None], "项目代码", "event code")
     scopes: dict[str, set[str]] = {}
-    for ei, e in enumerate(events):
-        ep: Path = ("events", ei)
-        codes: list[tuple[Path, str]] = []
-        aspect_codes: list[tuple[Path, str]] = []
+    whole_codes: dict[str, bool] = {}  # event code → every code of its scheme could be read
+    for ep, e in events:
+        read_whole = ep not in partial
+        components, whole = s.items(e, "components", ep)
+        codes = _Codes(s, read_whole and whole)
+        types_whole = read_whole and whole
+        weights_ok = read_whole and whole
         weights = Decimal(0)
-        for ci, c in enumerate(e["components"]):
-            cp: Path = (*ep, "components", ci)
-            codes.append(((*cp, "code"), c["code"]))
-            weights += _d(c.get("weight", 1))
+        by_code: dict[str, tuple[Path, dict[str, Any], bool]] = {}
+        has_time = False
+        for cp, c in components:
+            codes.note("component", c, cp)
+            if s.ok((*cp, "weight")):
+                weights += _d(c.get("weight", 1))
+            else:
+                weights_ok = False
+            sum_ok = read_whole and "max_mark" in c and s.ok((*cp, "max_mark"))
             total = Decimal(0)
-            for ki, cr in enumerate(c["criteria"]):
-                kp: Path = (*cp, "criteria", ki)
-                codes.append(((*kp, "code"), cr["code"]))
-                for si, s in enumerate(cr["sub_criteria"]):
-                    sp: Path = (*kp, "sub_criteria", si)
-                    codes.append(((*sp, "code"), s["code"]))
-                    for ai, a in enumerate(s["aspects"]):
-                        ap: Path = (*sp, "aspects", ai)
-                        aspect_codes.append(((*ap, "code"), a["code"]))
-                        if _counts_toward_max(a):
+            criteria, whole = s.items(c, "criteria", cp)
+            sum_ok = sum_ok and whole
+            codes.whole = codes.whole and whole
+            types_whole = types_whole and whole
+            for kp, cr in criteria:
+                codes.note("criterion", cr, kp)
+                subs, whole = s.items(cr, "sub_criteria", kp)
+                sum_ok, codes.whole, types_whole = (
+                    sum_ok and whole,
+                    codes.whole and whole,
+                    types_whole and whole,
+                )
+                for sp, sub in subs:
+                    codes.note("sub_criterion", sub, sp)
+                    aspects, whole = s.items(sub, "aspects", sp)
+                    sum_ok, codes.whole, types_whole = (
+                        sum_ok and whole,
+                        codes.whole and whole,
+                        types_whole and whole,
+                    )
+                    for ap, a in aspects:
+                        code = codes.note("aspect", a, ap)
+                        mark_ok = "max_mark" in a and s.ok((*ap, "max_mark"))
+                        type_ok = "type" in a and s.ok((*ap, "type"))
+                        if not mark_ok:
+                            sum_ok = False
+                        elif _counts_toward_max(a):
                             total += _d(a["max_mark"])
-                        issues += _check_rule(ap, a)
-            if total != _d(c["max_mark"]):
+                        if type_ok:
+                            has_time = has_time or a["type"] == "time"
+                        else:
+                            types_whole = False
+                        sound = mark_ok and type_ok and s.clean((*ap, "rule"))
+                        if sound:
+                            issues += _check_rule(ap, a)
+                        if code is not None:
+                            by_code.setdefault(code, (ap, a, sound))
+            if sum_ok and total != _d(c["max_mark"]):
                 issues.append(
                     Issue(
                         (*cp, "max_mark"),
-                        f"“{c['name']}”满分写的是 {c['max_mark']}，但各评分项满分之和是 {total}",
-                        f"'{c['name']}' says max {c['max_mark']} but its aspects add up to {total}",
+                        f"“{_label(c)}”满分写的是 {c['max_mark']}，但各评分项满分之和是 {total}",
+                        f"'{_label(c)}' says max {c['max_mark']} but its aspects add up to {total}",
                     )
                 )
-        if len(e["components"]) > 1 and weights != 1:
+        if weights_ok and len(components) > 1 and weights != 1:
             issues.append(
                 Issue(
                     (*ep, "components"),
-                    f"项目“{e['name']}”各组成部分权重之和是 {weights}，应为 1（例如 0.3 + 0.7）",
-                    f"component weights of '{e['name']}' add up to {weights}, not 1 (e.g. 0.3 + 0.7)",
+                    f"项目“{_label(e)}”各组成部分权重之和是 {weights}，应为 1（例如 0.3 + 0.7）",
+                    f"component weights of '{_label(e)}' add up to {weights}, not 1 (e.g. 0.3 + 0.7)",
                 )
             )
-        issues += _dupes(codes + aspect_codes, "代码", "code")
-        scopes[e["code"]] = {code for _, code in codes + aspect_codes}
-        kinds = {
-            "component": {c["code"] for c in e["components"]},
-            "criterion": {cr["code"] for c in e["components"] for cr in c["criteria"]},
-            "sub_criterion": {
-                s["code"] for c in e["components"] for cr in c["criteria"] for s in cr["sub_criteria"]
-            },
-            "aspect": {code for _, code in aspect_codes},
-        }
-        has_time = any(
-            a["type"] == "time"
-            for c in e["components"]
-            for cr in c["criteria"]
-            for s in cr["sub_criteria"]
-            for a in s["aspects"]
-        )
-        for ti, tb in enumerate(e.get("ranking", {}).get("tie_breaks", [])):
+        all_codes = [item for level in codes.levels.values() for item in level]
+        issues += _dupes(all_codes, "代码", "code")
+        kinds = {level: {code for _, code in items} for level, items in codes.levels.items()}
+        event_code = s.code(e, ep)
+        if event_code is not None:
+            scopes.setdefault(event_code, {code for _, code in all_codes})
+            whole_codes.setdefault(event_code, codes.whole)
+        ranking = e.get("ranking", {})
+        ties = ranking.get("tie_breaks", []) if isinstance(ranking, dict) else []
+        for ti, tb in enumerate(ties if isinstance(ties, list) else []):
             where = (*ep, "ranking", "tie_breaks", ti)
+            if not isinstance(tb, str) or not s.ok(where):
+                continue
             if tb == "time":
-                if not has_time:
+                if types_whole and not has_time:
                     issues.append(
                         Issue(
                             where, "并列规则“time”需要一个计时评分项", "tie-break 'time' needs a time aspect"
                         )
                     )
                 continue
-            kind, code = tb.split(":", 1)
-            if code not in kinds[kind]:
+            kind, _, code = tb.partition(":")
+            if codes.whole and kind in kinds and code not in kinds[kind]:
                 issues.append(
                     Issue(
                         where,
@@ -384,73 +494,80 @@ def check_meaning(data: dict[str, Any]) -> list[Issue]:
                         f"tie-break '{tb}' refers to a {kind} '{code}' that does not exist",
                     )
                 )
-        by_code = {
-            a["code"]: ((*ep, "components", ci, "criteria", ki, "sub_criteria", si, "aspects", ai), a)
-            for ci, c in enumerate(e["components"])
-            for ki, cr in enumerate(c["criteria"])
-            for si, s in enumerate(cr["sub_criteria"])
-            for ai, a in enumerate(s["aspects"])
-        }
-        issues += _check_declared(ep, by_code)
-    contestants = data.get("contestants", [])
+        issues += _check_declared(by_code, codes.whole)
+    contestants, _ = s.items(data, "contestants", ())
     issues += _dupes(
-        [(("contestants", i, "reg_no"), x["reg_no"]) for i, x in enumerate(contestants)],
+        [((*p, "reg_no"), code) for p, x in contestants if (code := s.code(x, p, "reg_no")) is not None],
         "参赛证号",
         "registration number",
     )
     issues += _dupes(
-        [(("contestants", i, "code"), x["code"]) for i, x in enumerate(contestants)], "加密号", "code"
+        [((*p, "code"), code) for p, x in contestants if (code := s.code(x, p)) is not None], "加密号", "code"
     )
     stations = [
-        (("contestants", i, "station"), f"{x['event']}/{x['station']}")
-        for i, x in enumerate(contestants)
-        if x.get("station")
+        ((*p, "station"), f"{x['event']}/{x['station']}")
+        for p, x in contestants
+        if x.get("station") and s.code(x, p, "station") is not None and s.code(x, p, "event") is not None
     ]
     issues += _dupes(stations, "机位号", "station")
-    for i, x in enumerate(contestants):
-        if x["event"] not in scopes:
-            issues.append(
-                Issue(
-                    ("contestants", i, "event"),
-                    f"项目“{x['event']}”不存在",
-                    f"event '{x['event']}' does not exist",
-                )
-            )
-    judges = data.get("judges", [])
+    for p, x in contestants:
+        event = s.code(x, p, "event")
+        if event is not None and events_whole and event not in scopes:
+            issues.append(Issue((*p, "event"), f"项目“{event}”不存在", f"event '{event}' does not exist"))
+    judges, _ = s.items(data, "judges", ())
     issues += _dupes(
-        [(("judges", i, "code"), j["code"]) for i, j in enumerate(judges)], "裁判代码", "judge code"
+        [((*p, "code"), code) for p, j in judges if (code := s.code(j, p)) is not None],
+        "裁判代码",
+        "judge code",
     )
-    for i, j in enumerate(judges):
-        if j.get("pin_hash") and not valid_pin_hash(j["pin_hash"]):
-            issues.append(Issue(("judges", i, "pin_hash"), "PIN 哈希已损坏", "the PIN hash is damaged"))
-        for k, asg in enumerate(j.get("assignments", [])):
-            if asg["event"] not in scopes:
-                issues.append(
-                    Issue(
-                        ("judges", i, "assignments", k, "event"),
-                        f"项目“{asg['event']}”不存在",
-                        f"event '{asg['event']}' does not exist",
-                    )
-                )
+    for p, j in judges:
+        pin_hash = s.code(j, p, "pin_hash")
+        if pin_hash and not valid_pin_hash(pin_hash):
+            issues.append(Issue((*p, "pin_hash"), "PIN 哈希已损坏", "the PIN hash is damaged"))
+        assignments, _ = s.items(j, "assignments", p)
+        for ap, asg in assignments:
+            event = s.code(asg, ap, "event")
+            if event is None:
                 continue
-            for code in asg.get("scope", ["*"]):
-                if code != "*" and code not in scopes[asg["event"]]:
+            if event not in scopes:
+                if events_whole:
+                    issues.append(
+                        Issue((*ap, "event"), f"项目“{event}”不存在", f"event '{event}' does not exist")
+                    )
+                continue
+            scope = asg.get("scope", ["*"])
+            if not whole_codes[event] or not isinstance(scope, list) or not s.ok((*ap, "scope")):
+                continue
+            for code in scope:
+                if isinstance(code, str) and code != "*" and code not in scopes[event]:
                     issues.append(
                         Issue(
-                            ("judges", i, "assignments", k, "scope"),
-                            f"分工里的“{code}”不是项目 {asg['event']} 的评分模块或评分项",
-                            f"'{code}' in the assignment is not a criterion or aspect of event {asg['event']}",
+                            (*ap, "scope"),
+                            f"分工里的“{code}”不是项目 {event} 的评分模块或评分项",
+                            f"'{code}' in the assignment is not a criterion or aspect of event {event}",
                         )
                     )
     return issues
 
 
-def check(data: Any) -> list[Issue]:
-    """All problems of a package; meaning is checked only when the structure holds."""
-    issues = check_structure(data)
-    if issues:
+def check(data: Any, broken: Iterable[Path] = (), partial: Iterable[Path] = ()) -> list[Issue]:
+    """Every problem of a package in one list: the structure's, then the meaning's.
+
+    The meaning checks run even when the structure has problems, on the parts that could be read
+    (see `check_meaning`); `broken` and `partial` add what a reader already knows to be unreadable.
+    """
+    issues, found = _structure(data)
+    if not isinstance(data, dict):
         return issues
     try:
-        return check_meaning(data)
+        meaning = check_meaning(data, found | {tuple(p) for p in broken}, partial)
     except ArithmeticError:  # a decimal with an absurd exponent or length
-        return [Issue((), "文件中有过大或无效的数值", "the file holds a number that is too large or invalid")]
+        meaning = [
+            Issue((), "文件中有过大或无效的数值", "the file holds a number that is too large or invalid")
+        ]
+    except (KeyError, TypeError, AttributeError, ValueError):
+        if not issues:
+            raise  # a package with a sound structure must never get here: that is a bug to see
+        meaning = []  # a shape no guard foresaw: the structure problems are reported on their own
+    seen = {(i.path, i.zh) for i in issues}
+    return [*issues, *(i for i in meaning if (i.path, i.zh) not in seen)]

@@ -19,7 +19,7 @@ import unicodedata
 import warnings
 import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol
@@ -28,14 +28,17 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.xml.constants import SHEET_MAIN_NS
+from openpyxl.xml.functions import iterparse
 
 from scorer.errors import ImportRejected, Problem, ScorerError
 from scorer.model import FORMAT_VERSION, Competition
 from scorer.package import codec, from_data, json_location
-from scorer.package.validate import Issue, check
+from scorer.package.validate import FIELD_ZH, Issue, check
+from scorer.text import ascii_width
 
 Path = tuple[str | int, ...]
 Msg = tuple[str, str]  # (zh, en)
@@ -131,8 +134,9 @@ class Column:
 
     key: str  # English name; also accepted as the header
     zh: str  # Chinese header, written on export
-    # how cells are read: text, code, pin, unit, dec, nonneg, int, bool, date, enum, mode, spread,
-    # grades, bands, titles, ties, scope, tiers
+    # how cells are read: text (a name or prose, kept as written), label (free text compared with other
+    # values: full-width forms become ASCII), code, pin, unit, dec, nonneg, int, bool, date, enum, mode,
+    # spread, grades, bands, titles, ties, scope, tiers
     kind: str
     help_zh: str
     help_en: str
@@ -142,6 +146,7 @@ class Column:
     example: str = ""
     aliases: tuple[str, ...] = ()
     types: tuple[str, ...] = ()  # rule columns: aspect types that use this column
+    fill_down: bool = False  # XLSX: a merged cell gives its value to every row it covers (else refused)
 
     @property
     def dotted(self) -> str:
@@ -321,7 +326,7 @@ RULE_COLUMNS = (
       path="rule.max_count", types=(_D,), example="99"),
     C("out_of", "试卷满分", "nonneg", "试卷本身的满分，折算到该项配分", "the paper's own maximum, scaled",
       path="rule.out_of", types=(_E,), example="100"),
-    C("factor_from", "难度取自", "text", "选手申报难度：保存难度的评分项代码，其值乘以求和得分（可空）",
+    C("factor_from", "难度取自", "code", "选手申报难度：保存难度的评分项代码，其值乘以求和得分（可空）",
       "declared difficulty: the aspect holding each contestant's difficulty, multiplying the sum (optional)",
       path="rule.factor_from", types=(_J,), example=""),
 )
@@ -351,7 +356,7 @@ SCHEME = SheetSpec(
           example="A1"),
         C("sub_criterion_name", "子模块名称", "text", "子模块名称", "sub-criterion name", True, path=None,
           example="外圆"),
-        C("day", "比赛日", "text", "在哪一天评分（可空）", "day it is marked (optional)", path=None,
+        C("day", "比赛日", "label", "在哪一天评分（可空）", "day it is marked (optional)", path=None,
           example="C1"),
         C("code", "评分项代码", "code", "评分项代码，项目内唯一", "aspect code, unique within the event",
           True, example="A1.1"),
@@ -376,16 +381,17 @@ CONTESTANTS = SheetSpec(
           example="R001", aliases=("准考证号",)),
         C("name", "姓名", "text", "姓名", "name", True, example="张伟"),
         C("organisation", "单位", "text", "工作单位", "employer or school",
-          example="上海电气集团股份有限公司", aliases=("工作单位",)),
-        C("event", "项目", "code", "项目代码（或项目名称）", "event code (or name)", True, example="CNC"),
+          example="上海电气集团股份有限公司", aliases=("工作单位",), fill_down=True),
+        C("event", "项目", "code", "项目代码（或项目名称）", "event code (or name)", True, example="CNC",
+          fill_down=True),
         C("code", "加密号", "code", "加密号：裁判看到的代号，全竞赛唯一", "anonymous code judges see, unique",
           True, example="C01"),
-        C("station", "机位号", "text", "机位号/工位号（抽签后填写）", "station drawn at check-in",
+        C("station", "机位号", "label", "机位号/工位号（抽签后填写）", "station drawn at check-in",
           example="1", aliases=("工位号",)),
-        C("district", "区", "text", "所属区", "district", example="闵行区"),
-        C("industry", "行业", "text", "所属行业", "industry"),
-        C("team", "队", "text", "团体项目的队名", "team (team events)"),
-        C("gender", "性别", "text", "性别", "gender", example="男"),
+        C("district", "区", "label", "所属区", "district", example="闵行区", fill_down=True),
+        C("industry", "行业", "label", "所属行业", "industry", fill_down=True),
+        C("team", "队", "label", "团体项目的队名", "team (team events)", fill_down=True),
+        C("gender", "性别", "label", "性别", "gender", example="男", fill_down=True),
     ),
 )
 
@@ -394,9 +400,10 @@ JUDGE_COLUMNS = (
       example="J1"),
     C("name", "姓名", "text", "姓名", "name", True, example="王秀英"),
     C("role", "角色", "enum", "角色：" + words_help(ROLE_WORDS),
-      "chief, judge, coordinator, clerk, encryption", True, words=ROLE_WORDS, example="评分裁判"),
+      "chief, judge, coordinator, clerk, encryption", True, words=ROLE_WORDS, example="评分裁判",
+      fill_down=True),
     C("organisation", "单位", "text", "工作单位", "employer", example="上海电气集团股份有限公司",
-      aliases=("工作单位",)),
+      aliases=("工作单位",), fill_down=True),
     C("pin", "PIN", "pin", "登录 PIN，4–8 位数字（文本格式）；导入后只保存哈希",
       "log-in PIN, 4 to 8 digits (as text); only its hash is kept", example="1111"),
     C("pin_hash", "PIN哈希", "text", "PIN 的哈希，导出时由程序填写，不要修改",
@@ -414,14 +421,27 @@ ASSIGNMENTS = SheetSpec(
     "Assignments: one per row; a judge may have several rows.",
     (
         C("judge", "裁判代码", "code", "裁判代码（见“裁判”表）", "judge code (see the 裁判 sheet)", True,
-          path=None, example="J1"),
-        C("event", "项目", "code", "项目代码", "event code", True, example="CNC"),
+          path=None, example="J1", fill_down=True),
+        C("event", "项目", "code", "项目代码", "event code", True, example="CNC", fill_down=True),
         C("scope", "分工", "scope", "模块、子模块或评分项代码，逗号分隔；* 或空 = 整个项目",
           "criterion, sub-criterion or aspect codes, comma-separated; * or empty: whole event",
-          example="A, B1.1"),
+          example="A, B1.1", fill_down=True),
     ),
 )
 # fmt: on
+
+
+def _fill_down(spec: SheetSpec, keys: Iterable[str]) -> SheetSpec:
+    """The sheet with merged cells filled down in these columns: values several rows may share."""
+    wanted = set(keys)
+    return replace(spec, columns=tuple(replace(c, fill_down=c.key in wanted) for c in spec.columns))
+
+
+# an event's settings may be shared by several events; its code and names are its own
+EVENTS = _fill_down(EVENTS, (c.key for c in EVENTS.columns if c.key not in ("code", "name", "name_en")))
+# the group columns (event, component, criterion, sub-criterion, their names, weight, maximum, day):
+# a merged cell over a group's rows, as on a paper score sheet; an aspect's own columns are one row each
+SCHEME = _fill_down(SCHEME, (c.key for c in SCHEME.columns if c.path is None))
 
 SHEETS = (COMPETITION, EVENTS, SCHEME, CONTESTANTS, JUDGES, ASSIGNMENTS)
 README_SHEET = "说明"
@@ -455,17 +475,24 @@ def cell_text(value: Any) -> str | None:
     return str(value).strip() or None
 
 
-_DEC_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
-_INT_RE = re.compile(r"^[+-]?\d{1,18}$")
-_DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+# ASCII digits only: full-width ones were mapped already, other scripts' digits (٥, ५) are refused
+_DEC_RE = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$")
+_INT_RE = re.compile(r"^[+-]?[0-9]{1,18}$")
+_DATE_RE = re.compile(r"^([0-9]{4})\s*[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})\s*日?$")
 
 NUMBER_MSG = ("应填数字，如 0.021", "should be a number, e.g. 0.021")
 NEGATIVE_MSG = ("不能为负数", "must not be negative")
 INT_MSG = ("应填整数", "should be a whole number")
 
 
+def code_text(value: Any) -> str | None:
+    """A cell read as a code, number, PIN or label: full-width forms (Ｒ００１, １２－３) become ASCII."""
+    text = cell_text(value)
+    return None if text is None else ascii_width(text)
+
+
 def _numeric(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).replace("−", "-").replace(" ", "")
+    return re.sub(r"\s+", "", ascii_width(text).replace("−", "-"))
 
 
 def _dec(value: Any, text: str, nonneg: bool) -> tuple[Any, Msg | None]:
@@ -516,7 +543,7 @@ def _date(value: Any, text: str) -> tuple[Any, Msg | None]:
         return value.date().isoformat(), None
     if isinstance(value, date):
         return value.isoformat(), None
-    m = _DATE_RE.match(unicodedata.normalize("NFKC", text))
+    m = _DATE_RE.match(ascii_width(text))
     if m:
         y, mo, d = (int(g) for g in m.groups())
         return f"{y:04d}-{mo:02d}-{d:02d}", None
@@ -604,8 +631,8 @@ def _pairs(
     return out, None
 
 
-def _as_text(t: str) -> tuple[Any, Msg | None]:
-    return t, None
+def _as_label(t: str) -> tuple[Any, Msg | None]:
+    return ascii_width(t), None
 
 
 def _as_dec(t: str) -> tuple[Any, Msg | None]:
@@ -626,7 +653,7 @@ def _tokens(text: str) -> list[str]:
 
 def _ties(text: str) -> tuple[Any, Msg | None]:
     out = []
-    for token in _tokens(unicodedata.normalize("NFKC", text)):
+    for token in _tokens(ascii_width(text)):
         if token.lower() in ("time", "时间", "用时"):
             out.append("time")
             continue
@@ -637,7 +664,7 @@ def _ties(text: str) -> tuple[Any, Msg | None]:
 
 
 def _scope(text: str) -> tuple[Any, Msg | None]:
-    return ["*" if t in ("*", "全部") else t for t in _tokens(text)], None
+    return ["*" if t in ("*", "全部") else t for t in _tokens(ascii_width(text))], None
 
 
 def tiers_value(text: str, basis: str) -> tuple[Any, Msg | None]:
@@ -709,15 +736,19 @@ def convert(
     """Read one cell for a column: (value for the package dict, or EMPTY; a problem or None).
 
     A value that cannot be read comes back as its text with a problem, so validation finds the path
-    filled and reports nothing twice.
+    filled and reports nothing twice. Full-width forms become ASCII in everything but names and prose
+    (kind "text"), here and nowhere else, so that Ｒ００１ and R001 are one registration number.
     """
     text = cell_text(value)
     if text is None:
         return EMPTY, None
     kind = col.kind
-    if kind in ("text", "code", "pin"):
+    if kind == "text":
         return text, None
+    if kind in ("code", "pin", "label"):
+        return ascii_width(text), None
     if kind == "unit":
+        text = ascii_width(text)
         return ("" if text.lower() in NO_LIMIT_WORDS else text), None
     if kind in ("dec", "nonneg"):
         return _dec(value, text, kind == "nonneg")
@@ -734,7 +765,7 @@ def convert(
             return None, None
         return _dec(value, text, nonneg=True)
     if kind == "grades":
-        return _pairs(text, _as_text, _as_nonneg, ("label", "marks"), ("等级:分数", "grade:marks"))
+        return _pairs(text, _as_label, _as_nonneg, ("label", "marks"), ("等级:分数", "grade:marks"))
     if kind == "bands":
         return _pairs(text, _as_dec, _as_nonneg, ("upto", "marks"), ("上限:分数", "up-to:marks"))
     if kind == "titles":
@@ -870,12 +901,24 @@ def finish(
     locate: Callable[[Path], str],
     own: Sequence[Problem],
     covered: set[Path],
+    partial: set[Path] | None = None,
 ) -> Competition:
-    """Validate the whole package; problems found while reading come first, none reported twice."""
+    """Validate the whole package; problems found while reading come first, none reported twice.
+
+    The package's own checks run on whatever could be read even when some cells could not, so one
+    round reports every problem: `covered` values (already reported) and everything below them are
+    left out of the checks that would depend on them, and `partial` events lost scheme rows.
+    """
     if not own:
         return from_data(data, source, locate)
-    issues: list[Issue] = [i for i in check(data) if tuple(i.path) not in covered]
-    raise ImportRejected(source, [*own, *(Problem(locate(i.path), i.zh, i.en) for i in issues)])
+
+    def reported(path: Path) -> bool:
+        return any(tuple(path[:n]) in covered for n in range(len(path) + 1))
+
+    issues: list[Issue] = [i for i in check(data, covered, partial or ()) if not reported(i.path)]
+    problems = [*own, *(Problem(locate(i.path), i.zh, i.en) for i in issues)]
+    unique = list(dict.fromkeys(problems))  # Problem is frozen: the same place and words once
+    raise ImportRejected(source, unique)
 
 
 # ---------------------------------------------------------------- reading the workbook
@@ -889,6 +932,8 @@ class _Table:
     index: dict[str, int]
     cells: dict[str, tuple[str, str]]
     rows: list[tuple[int, tuple[Any, ...]]]
+    refused: set[tuple[int, str]] = field(default_factory=set)  # (row, key) emptied by a refused merge
+    filled: list[tuple[str, int, int, str]] = field(default_factory=list)  # key, rows, range filled down
 
     def raw(self, values: tuple[Any, ...], key: str) -> Any:
         pos = self.index.get(key)
@@ -899,8 +944,29 @@ class _Table:
         return f"{self.title}!{letter}{row} {header}" if letter else f"{self.title}!第{row}行 {header}"
 
 
-def _read_workbook(raw: bytes, source: str) -> dict[str, list[tuple[int, tuple[Any, ...]]]]:
-    """Every sheet's non-empty rows as plain values; anything openpyxl cannot read is refused here."""
+Rows = list[tuple[int, tuple[Any, ...]]]
+UNREAD = frozenset({"note"})  # columns no one reads: a merge reaching into them loses nothing
+Box = tuple[int, int, int, int]  # a merged range: min column, min row, max column, max row (1-based)
+MERGE_TAG = f"{{{SHEET_MAIN_NS}}}mergeCell"
+
+
+def _merged_ranges(ws: Any) -> list[Box]:
+    """The merged ranges of a read-only sheet, which openpyxl does not offer in read-only mode: a second
+    streaming pass over the sheet's XML, keeping nothing but the mergeCell references."""
+    boxes: list[Box] = []
+    with ws._get_source() as src:
+        for _, element in iterparse(src):
+            if element.tag == MERGE_TAG:
+                box = range_boundaries(element.get("ref", ""))
+                if None not in box:  # a whole-column or whole-row reference merges nothing real
+                    boxes.append(box)  # type: ignore[arg-type]
+            element.clear()
+    return boxes
+
+
+def _read_workbook(raw: bytes, source: str) -> tuple[dict[str, Rows], dict[str, list[Box]]]:
+    """Every sheet's non-empty rows as plain values, and its merged ranges; anything openpyxl cannot
+    read is refused here."""
     if raw[:4] == b"\xd0\xcf\x11\xe0":
         raise ImportRejected(
             source,
@@ -916,7 +982,8 @@ def _read_workbook(raw: bytes, source: str) -> dict[str, list[tuple[int, tuple[A
         raise ImportRejected(
             source, [Problem("", "文件不是 Excel .xlsx 工作簿", "the file is not an Excel .xlsx workbook")]
         )
-    book: dict[str, list[tuple[int, tuple[Any, ...]]]] = {}
+    book: dict[str, Rows] = {}
+    merges: dict[str, list[Box]] = {}
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -930,6 +997,7 @@ def _read_workbook(raw: bytes, source: str) -> dict[str, list[tuple[int, tuple[A
                         if values and any(cell_text(v) is not None for v in values[:MAX_COLUMNS]):
                             rows.append((n, tuple(values[:MAX_COLUMNS])))
                     book[ws.title] = rows
+                    merges[ws.title] = _merged_ranges(ws)
             finally:
                 wb.close()
     except Exception as exc:  # a damaged file can fail anywhere inside openpyxl, zipfile or the XML parser
@@ -943,7 +1011,7 @@ def _read_workbook(raw: bytes, source: str) -> dict[str, list[tuple[int, tuple[A
                 )
             ],
         ) from None
-    return book
+    return book, merges
 
 
 def _find_table(
@@ -985,6 +1053,62 @@ def _find_table(
     return None
 
 
+def _apply_merges(table: _Table, boxes: Sequence[Box]) -> list[Problem]:
+    """Merged cells below the header: filled down where the column allows it, refused elsewhere.
+
+    Excel keeps a merged cell's value in its top-left cell only; read plainly, the other rows would be
+    empty and, say, two of three contestants under a merged 单位 would have no organisation.
+    """
+    problems: list[Problem] = []
+    key_at = {pos: key for key, pos in table.index.items() if key not in UNREAD}  # 0-based column → key
+    row_at = {n: i for i, (n, _) in enumerate(table.rows)}
+    for c1, r1, c2, r2 in sorted(boxes, key=lambda b: (b[1], b[0])):
+        if r1 <= table.header_row or r1 not in row_at:
+            continue  # a title or header above the data, or a merge starting in an empty row
+        values = table.rows[row_at[r1]][1]
+        anchor = values[c1 - 1] if c1 - 1 < len(values) else None
+        read = [pos for pos in range(c1 - 1, min(c2, MAX_COLUMNS)) if pos in key_at]
+        lost = [
+            (n, pos) for n in range(r1, r2 + 1) if n in row_at for pos in read if (n, pos) != (r1, c1 - 1)
+        ]
+        if cell_text(anchor) is None or not lost:
+            continue  # an empty merge, or nothing read lies under it: no value goes missing
+        ref = f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r2}"
+        key = key_at.get(c1 - 1)
+        if c1 == c2 and key is not None and table.spec.column(key).fill_down:
+            for n, _ in lost:
+                i = row_at[n]
+                row = list(table.rows[i][1]) + [None] * (c1 - len(table.rows[i][1]))
+                row[c1 - 1] = anchor
+                table.rows[i] = (n, tuple(row))
+            table.filled.append((key, r1, r2, ref))
+            continue
+        table.refused.update((n, key_at[pos]) for n, pos in lost)
+        if c1 == c2 and key is not None:
+            col = table.spec.column(key)
+            header = table.cells[col.dotted][0]
+            problems.append(
+                Problem(
+                    f"{table.title}!{ref} {header}",
+                    f"合并单元格：“{header}”每行须单独填写（合并后只有第 {r1} 行有值，其余行读到的是空）。"
+                    "请取消合并，并在每一行填写",
+                    f"merged cells: '{header}' ({col.key}) needs its own value on every row (only row {r1} "
+                    "holds it, the others read as empty); unmerge the cells and fill in every row",
+                )
+            )
+        else:
+            headers = "、".join(table.cells[table.spec.column(key_at[p]).dotted][0] for p in read)
+            problems.append(
+                Problem(
+                    f"{table.title}!{ref}",
+                    f"合并单元格跨越多列（{headers}）：只有左上角的单元格有值。请取消合并，每个单元格分别填写",
+                    f"merged cells span several columns ({headers}) and only the top-left one holds a "
+                    "value; unmerge them and fill in each cell",
+                )
+            )
+    return problems
+
+
 # scheme levels: (code column, list of children, {JSON field: column})
 _LEVELS = (
     ("component", "criteria", {"code": "component", "name": "component_name", "weight": "weight",
@@ -1012,6 +1136,7 @@ class _Reader:
         self.origins: dict[Path, Origin] = {}
         self.own: list[Problem] = []
         self.covered: set[Path] = set()
+        self.partial: set[Path] = set()  # events that lost scheme rows: their sums are not checked
 
     # helpers -----------------------------------------------------------
 
@@ -1033,6 +1158,8 @@ class _Reader:
         for col in columns:
             if col.path is None:
                 continue
+            if (n, col.key) in table.refused:  # emptied by a merge that was reported
+                self.covered.add((*base, *dotted_path(col.dotted)))
             value, msg = convert(table.raw(values, col.key), col)
             if value is EMPTY:
                 continue
@@ -1057,7 +1184,7 @@ class _Reader:
         for n, values in table.rows:
             name = cell_text(table.raw(values, "field"))
             if name is None:
-                if cell_text(table.raw(values, "value")) is not None:
+                if cell_text(table.raw(values, "value")) is not None and (n, "field") not in table.refused:
                     self.problem(table.at(n, "field"), ("缺少字段名", "the field name is missing"))
                 continue
             key = next((fields[k] for k in header_keys(name) if k in fields), None)
@@ -1080,6 +1207,8 @@ class _Reader:
                 continue
             seen[key] = n
             self.origins[("competition", key)] = Origin(table.title, n, {"": (col.zh, value_letter)})
+            if (n, "value") in table.refused:
+                self.covered.add(("competition", key))
             value, msg = convert(table.raw(values, "value"), col)
             if value is EMPTY:
                 continue
@@ -1118,23 +1247,34 @@ class _Reader:
         prev: dict[str, str] = {}
         level_keys = ("event", "component", "criterion", "sub_criterion")
         aspect_cols = [c for c in SCHEME.columns if c.path is not None]
+        rows: list[tuple[int, tuple[Any, ...], dict[str, str]]] = []
         for n, values in table.rows:
             codes: dict[str, str] = {}
             for key in level_keys:
-                text = cell_text(table.raw(values, key))
+                text = code_text(table.raw(values, key))
                 if text is not None:
                     codes[key] = text
                     # a new group above resets the inherited codes below it
                     for lower in level_keys[level_keys.index(key) + 1 :]:
-                        if cell_text(table.raw(values, lower)) is None and prev.get(key) != text:
+                        if code_text(table.raw(values, lower)) is None and prev.get(key) != text:
                             prev.pop(lower, None)
                     prev[key] = text
                 elif key in prev:
                     codes[key] = prev[key]
+            rows.append((n, values, codes))
+        self.merged_across_groups(table, rows)
+        for n, values, codes in rows:
             missing = [k for k in level_keys if k not in codes]
+            if missing or codes["event"] not in by_code:
+                # the row is left out: its event's sums and references are not checked
+                known = by_code.get(codes.get("event", ""))
+                self.partial.update(("events", i) for i in range(len(events)) if known in (None, i))
             if missing:
                 col = SCHEME.column(missing[0])
-                self.problem(table.at(n, missing[0]), (f"缺少{col.zh}", f"'{col.zh}' ({col.key}) is missing"))
+                if (n, missing[0]) not in table.refused:
+                    self.problem(
+                        table.at(n, missing[0]), (f"缺少{col.zh}", f"'{col.zh}' ({col.key}) is missing")
+                    )
                 continue
             ev = codes["event"]
             if ev not in by_code:
@@ -1167,9 +1307,11 @@ class _Reader:
                         continue
                     col = SCHEME.column(ckey)
                     value, msg = convert(table.raw(values, ckey), col)
+                    fpath = (*path, fkey)
+                    if (n, ckey) in table.refused:
+                        self.covered.add(fpath)
                     if value is EMPTY:
                         continue
-                    fpath = (*path, fkey)
                     if fkey in node and not _same(node[fkey], value):
                         self.problem(
                             table.at(n, ckey),
@@ -1203,6 +1345,50 @@ class _Reader:
                     path,
                 )
 
+    def merged_across_groups(
+        self, table: _Table, rows: list[tuple[int, tuple[Any, ...], dict[str, str]]]
+    ) -> None:
+        """A group's name, weight, maximum or day merged over rows of two groups would hand the first
+        group's value to the second: the rows of other groups are emptied again and the merge reported."""
+        levels = ("event", "component", "criterion", "sub_criterion")
+        level_of = {
+            ckey: level for level, _, fields in _LEVELS for fkey, ckey in fields.items() if fkey != "code"
+        }
+        where = {n: i for i, (n, _, _) in enumerate(rows)}
+        for key, r1, r2, ref in table.filled:
+            level = level_of.get(key)
+            if level is None or r1 not in where:
+                continue
+            upto = levels[: levels.index(level) + 1]
+
+            def group(codes: Mapping[str, str], upto: tuple[str, ...] = upto) -> tuple[str | None, ...]:
+                return tuple(codes.get(k) for k in upto)
+
+            first = group(rows[where[r1]][2])
+            others = [n for n in range(r1 + 1, r2 + 1) if n in where and group(rows[where[n]][2]) != first]
+            if not others:
+                continue
+            col = SCHEME.column(key)
+            pos = table.index[key]
+            for n in others:
+                i = where[n]
+                values = list(rows[i][1])
+                values[pos] = None
+                rows[i] = (n, tuple(values), rows[i][2])
+                table.refused.add((n, key))
+            names = list(dict.fromkeys(str(group(rows[where[n]][2])[-1]) for n in (r1, *others)))
+            zh_level, en_level = FIELD_ZH[level], level.replace("_", "-")
+            header = table.cells[col.dotted][0]
+            self.problem(
+                f"{table.title}!{ref} {header}",
+                (
+                    f"合并单元格跨越了不同的{zh_level}（{'、'.join(names)}）：“{header}”每个{zh_level}分别填写。"
+                    "请取消合并",
+                    f"merged cells span different {en_level}s ({', '.join(names)}); give '{header}' once for each "
+                    f"{en_level}: unmerge the cells",
+                ),
+            )
+
     def aspect(
         self, table: _Table, n: int, values: tuple[Any, ...], into: list[dict[str, Any]], base: Path
     ) -> None:
@@ -1218,6 +1404,8 @@ class _Reader:
             return
         for col in RULE_COLUMNS:
             raw = table.raw(values, col.key)
+            if (n, col.key) in table.refused:
+                self.covered.add((*path, *dotted_path(col.dotted)))
             if cell_text(raw) is None:
                 continue
             if kind not in col.types:
@@ -1258,7 +1446,7 @@ class _Reader:
                 by_code.setdefault(j["code"], i)
         cols = [c for c in ASSIGNMENTS.columns if c.path is not None]
         for n, values in table.rows:
-            code = cell_text(table.raw(values, "judge"))
+            code = code_text(table.raw(values, "judge"))
             if code is None:
                 self.problem(table.at(n, "judge"), ("缺少裁判代码", "the judge code is missing"))
                 continue
@@ -1288,7 +1476,7 @@ def event_code(value: Any, events: Sequence[Mapping[str, Any]]) -> Any:
 
 def load_bytes(raw: bytes, source: str = "competition.xlsx") -> Competition:
     """Import a filled-in workbook, all or nothing; every problem names its sheet, row and column."""
-    book = _read_workbook(raw, source)
+    book, merges = _read_workbook(raw, source)
     problems: list[Problem] = []
     tables: dict[str, _Table] = {}
     for spec in SHEETS:
@@ -1297,7 +1485,11 @@ def load_bytes(raw: bytes, source: str = "competition.xlsx") -> Competition:
             tables[spec.en] = table
     if problems:
         raise ImportRejected(source, problems)
+    merged: list[Problem] = []
+    for table in tables.values():
+        merged += _apply_merges(table, merges.get(table.title, []))
     r = _Reader(tables)
+    r.own += merged
     competition = r.competition()
     events = r.events()
     r.scheme(events)
@@ -1312,7 +1504,8 @@ def load_bytes(raw: bytes, source: str = "competition.xlsx") -> Competition:
         "contestants": contestants,
         "judges": judges,
     }
-    return finish(data, source, locator(r.origins, json_location(data)), r.own, r.covered)
+    locate = locator(r.origins, json_location(data))
+    return finish(data, source, locate, r.own, r.covered, r.partial)
 
 
 # ---------------------------------------------------------------- writing the workbook
@@ -1323,7 +1516,20 @@ REQUIRED_FILL = PatternFill("solid", fgColor="9C2A00")
 THIN = Side(style="thin", color="A6A6A6")
 HEADER_BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 TEXT_FORMAT = "@"
-TEXT_KINDS = ("text", "code", "pin", "unit", "grades", "bands", "titles", "ties", "scope", "tiers", "date")
+TEXT_KINDS = (
+    "text",
+    "label",
+    "code",
+    "pin",
+    "unit",
+    "grades",
+    "bands",
+    "titles",
+    "ties",
+    "scope",
+    "tiers",
+    "date",
+)
 FIXED_TIME = datetime(2000, 1, 1)
 
 
