@@ -119,11 +119,46 @@ def test_double_entry_mismatch_blocks_until_resolved(store):
     assert store.marks() == []
     [mm] = double_entry.mismatches(store, "CNC")
     assert (mm.contestant, mm.aspect, mm.first, mm.second) == ("C02", "B1.1", "2", "3")
+    with pytest.raises(MarkRefused, match="third pass"):  # no retyping the other pass's value
+        double_entry.enter(
+            store, clerk="L2", pass_no=2, judge="J2", contestant="C02", aspect="B1.1", value="2"
+        )
+    with pytest.raises(MarkRefused, match="no third pass is needed"):
+        double_entry.enter(
+            store, clerk="L1", pass_no=3, judge="J2", contestant="C01", aspect="B1.1", value="2"
+        )
     _, mark = double_entry.enter(
-        store, clerk="L2", pass_no=2, judge="J2", contestant="C02", aspect="B1.1", value="2"
+        store, clerk="L1", pass_no=3, judge="J2", contestant="C02", aspect="B1.1", value="1"
+    )
+    assert mark is None and len(double_entry.mismatches(store, "CNC")) == 1  # agrees with neither
+    resolve, mark = double_entry.enter(
+        store, clerk="L2", pass_no=3, judge="J2", contestant="C02", aspect="B1.1", value="2"
     )
     assert mark is not None and double_entry.mismatches(store, "CNC") == []
     assert [(m.judge, m.value) for m in store.marks()] == [("J2", "2")]
+    row = store.get(resolve)
+    assert row.kind == "entry.resolve" and row.payload["pass"] == 3 and row.actor == "L2"
+    assert store.get(mark).source == "double-entry"
+
+
+def test_the_chief_judge_decides_a_mismatch_with_a_reason(store):
+    double_entry.enter(store, clerk="L1", pass_no=1, judge="J3", contestant="C03", aspect="B1.2", value="1")
+    double_entry.enter(store, clerk="L2", pass_no=2, judge="J3", contestant="C03", aspect="B1.2", value="2")
+    kwargs = {"judge": "J3", "contestant": "C03", "aspect": "B1.2", "value": "2"}
+    with pytest.raises(MarkRefused, match="only the chief judge"):
+        double_entry.decide(store, chief="L1", reason="看了原表", **kwargs)
+    with pytest.raises(MarkRefused, match="needs a reason"):
+        double_entry.decide(store, chief="K1", reason=" ", **kwargs)
+    resolve, mark = double_entry.decide(store, chief="K1", reason="原表上改为 2，有裁判签字", **kwargs)
+    row = store.get(resolve)
+    assert (
+        row.kind == "entry.resolve"
+        and row.payload["by"] == "chief"
+        and row.payload["reason"].startswith("原表")
+    )
+    assert row.payload["passes"] == {"1": "1", "2": "2"}
+    assert [(m.judge, m.value) for m in store.marks()] == [("J3", "2")] and store.get(mark).actor == "K1"
+    assert double_entry.mismatches(store, "CNC") == []
 
 
 def test_double_entry_is_for_clerks_and_validates(store):

@@ -1,13 +1,16 @@
 """Paper marking forms entered twice (双人录入): one clerk per pass, mismatches side by side.
 
-A clerk picks the event, the judge whose paper form is on the desk, and the pass. The grid holds the
-event's contestants (codes only) × the aspects that judge may mark; typing in a cell opens it, the
-value is checked as typed, and Enter saves that cell's pass (Tab saves and moves right). When the
-two passes agree the store records the mark in the same transaction; when they disagree nothing
-counts until a clerk re-enters the cell in either pass, and the pair is listed below.
+A clerk scans the form's QR code (or picks the event and the judge whose paper form is on the desk);
+the pass offered is the one this clerk has not done. The grid is the paper form's own layout
+(scorer.forms: the same numbered rows, columns, header text and reading order); typing in a cell
+opens it, the value is checked as typed, and Enter saves that cell's pass and moves along the row
+as the paper is read, stopping at the form's end (Tab saves and moves right). When the two passes
+agree the store records the mark in the same transaction; when they disagree nothing counts until
+a third pass typed from the paper agrees with one of them (or the chief judge decides).
 
-The second clerk never sees the first pass's values in the grid: only the cells' states and the
-mismatch table, which must show both values to be resolved.
+No clerk ever sees the other pass's values: the grid shows this pass's own values and the cells'
+states, the mismatch list names the cells and the clerks, never the values, so a mismatch is
+settled by looking at the paper, not by retyping what the screen shows.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ from PySide6.QtWidgets import (
 from scorer import double_entry
 from scorer.access import Action
 from scorer.errors import ScorerError
+from scorer.forms import FormLayout, form_layout
 from scorer.model import Aspect, AspectType, Judge, Role
 from scorer.store import Store
 from scorer.values import parse_value
@@ -111,7 +115,7 @@ class _CellDelegate(QStyledItemDelegate):
                 row, col = self._index.row(), self._index.column()
                 if self._owner.submit(row, col, obj.text()):
                     self.closeEditor.emit(obj, QAbstractItemDelegate.EndEditHint.NoHint)
-                    self._owner.advance(row, col, down=key != Qt.Key.Key_Tab)
+                    self._owner.advance(row, col, tab=key == Qt.Key.Key_Tab)
                 return True  # refused: the editor stays open with the reason shown
             if key == Qt.Key.Key_Escape:
                 self._owner.clear_reason()
@@ -126,6 +130,7 @@ class DoubleEntryWidget(QWidget):
         self.ctx = ctx
         self._aspects: list[Aspect] = []
         self._contestants: list[str] = []
+        self._layout: FormLayout | None = None
 
         self.event_combo = QComboBox()
         self.event_combo.setObjectName("event")
@@ -135,6 +140,7 @@ class DoubleEntryWidget(QWidget):
         self.pass_combo.setObjectName("pass")
         self.pass_combo.addItem(self.tr("第一遍"), 1)
         self.pass_combo.addItem(self.tr("第二遍"), 2)
+        self.pass_combo.addItem(self.tr("第三遍（核对两遍不一致的格）"), double_entry.THIRD)
 
         self.grid = QTableWidget()
         self.grid.setObjectName("grid")
@@ -152,16 +158,14 @@ class DoubleEntryWidget(QWidget):
         self.summary = QLabel()
         self.summary.setObjectName("summary")
 
-        self.mismatches = QTableWidget(0, 7)
+        self.mismatches = QTableWidget(0, 5)
         self.mismatches.setObjectName("mismatches")
-        self.mismatches.setHorizontalHeaderLabels(
+        self.mismatches.setHorizontalHeaderLabels(  # never the values: the paper settles it
             [
                 self.tr("选手"),
                 self.tr("评分项"),
                 self.tr("裁判"),
-                self.tr("第一遍"),
                 self.tr("第一遍录分员"),
-                self.tr("第二遍"),
                 self.tr("第二遍录分员"),
             ]
         )
@@ -188,11 +192,13 @@ class DoubleEntryWidget(QWidget):
         layout.addWidget(self.grid, 3)
         layout.addWidget(self.reason)
         layout.addWidget(self.summary)
-        layout.addWidget(QLabel(self.tr("两遍不一致（在任一遍重新录入该格即可解决）")))
+        layout.addWidget(
+            QLabel(self.tr("两遍不一致的格（选“第三遍”，看纸质评分表重新录入；与其中一遍一致即记录）"))
+        )
         layout.addWidget(self.mismatches, 1)
 
         self.event_combo.currentIndexChanged.connect(self._event_chosen)
-        self.judge_combo.currentIndexChanged.connect(self._rebuild)
+        self.judge_combo.currentIndexChanged.connect(self._judge_chosen)
         self.pass_combo.currentIndexChanged.connect(self.refresh)
         ctx.saved.connect(self._on_event)
         ctx.event_state_changed.connect(self._on_event)
@@ -203,6 +209,18 @@ class DoubleEntryWidget(QWidget):
 
     def current_event(self) -> str:
         return self.event_combo.currentData() or ""
+
+    def row_number(self, row: int) -> int:
+        """The grid row's number on the paper form."""
+        return self._layout.rows[row].number if self._layout else row + 1
+
+    def aspect_codes(self) -> list[str]:
+        """The grid's columns, as aspect codes."""
+        return [a.code for a in self._aspects]
+
+    def contestant_codes(self) -> list[str]:
+        """The grid's rows, as contestant codes."""
+        return list(self._contestants)
 
     def open_form(self, payload: str) -> bool:
         """Open the paper form whose QR code was scanned (a scanner types the payload + Enter):
@@ -274,7 +292,7 @@ class DoubleEntryWidget(QWidget):
         for j in self._scoring_judges(event):
             self.judge_combo.addItem(f"{j.code} {j.name}", j.code)
         self.judge_combo.blockSignals(False)
-        self._rebuild()
+        self._judge_chosen()
 
     def _judge_obj(self) -> Judge | None:
         comp = self.ctx.store.competition
@@ -283,28 +301,58 @@ class DoubleEntryWidget(QWidget):
 
     # -------------------------------------------------------------- the grid
 
+    def _judge_chosen(self) -> None:
+        self._rebuild()
+        self.pick_pass()
+
+    def pick_pass(self) -> int:
+        """Offer the pass this clerk has not done on this form: continue one's own pass; else the
+        second when another clerk has begun the first; the third when both passes are someone
+        else's and cells disagree. Never a silent 第一遍 for the second clerk."""
+        event, judge, me = self.current_event(), self.current_judge(), self.ctx.judge.code
+        if not event or not judge:
+            return self.current_pass()
+        rows = self.ctx.store.conn.execute(
+            "SELECT DISTINCT pass, clerk FROM drafts WHERE event = ? AND judge = ?", (event, judge)
+        ).fetchall()
+        mine = {n for n, clerk in rows if clerk == me and n in double_entry.PASSES}
+        others = {n for n, clerk in rows if clerk != me and n in double_entry.PASSES}
+        if len(mine) == 1:
+            [chosen] = mine  # carry on with one's own pass
+        elif others >= {1, 2} or mine >= {1, 2}:
+            chosen = double_entry.THIRD if self._open_mismatches() else 2
+        elif 1 in others:
+            chosen = 2
+        else:
+            chosen = 1
+        self.pass_combo.setCurrentIndex(self.pass_combo.findData(chosen))
+        return chosen
+
+    def _open_mismatches(self) -> bool:
+        judge = self.current_judge()
+        return any(m.judge == judge for m in double_entry.mismatches(self.ctx.store, self.current_event()))
+
     def _rebuild(self) -> None:
-        """New rows and columns for the chosen event and judge, then their states."""
+        """The chosen judge's paper form: its numbered rows, columns and header text, then states."""
         event = self.current_event()
         comp = self.ctx.store.competition
         e = comp.event(event) if comp and event else None
         judge = self._judge_obj()
-        self._aspects = (
-            [a for a in e.aspects().values() if self.ctx.store.may_mark(judge, event, a.code)]
-            if e is not None and judge is not None
-            else []
-        )
-        self._contestants = [c.code for c in self.ctx.session.contestants(event)] if event else []
+        self._layout = form_layout(comp, e, judge) if comp and e is not None and judge is not None else None
+        form = self._layout
+        self._aspects = [c.aspect for c in form.columns] if form else []
+        self._contestants = [r.contestant for r in form.rows] if form else []
         self.grid.clearContents()
         self.grid.setRowCount(len(self._contestants))
         self.grid.setColumnCount(len(self._aspects))
-        self.grid.setVerticalHeaderLabels(self._contestants)
-        for col, a in enumerate(self._aspects):
-            header = QTableWidgetItem(a.code)
-            header.setToolTip(a.name)
-            self.grid.setHorizontalHeaderItem(col, header)
-            for row in range(len(self._contestants)):
-                self.grid.setItem(row, col, QTableWidgetItem())
+        if form is not None:
+            self.grid.setVerticalHeaderLabels([f"{r.number}  {r.contestant}" for r in form.rows])
+            for col, c in enumerate(form.columns):
+                header = QTableWidgetItem(c.header)
+                header.setToolTip(c.aspect.name)
+                self.grid.setHorizontalHeaderItem(col, header)
+                for row in range(len(self._contestants)):
+                    self.grid.setItem(row, col, QTableWidgetItem())
         self.refresh()
         if self._contestants and self._aspects:
             self.grid.setCurrentCell(0, 0)
@@ -326,27 +374,32 @@ class DoubleEntryWidget(QWidget):
             (m.contestant, m.aspect, m.judge if m.aspect in judgement else ""): m.value
             for m in store.marks(event)
         }
-        mine, other = self.current_pass(), 3 - self.current_pass()
+        mine = self.current_pass()
         for col, a in enumerate(self._aspects):
             slot = self._slot(a)
             for row, contestant in enumerate(self._contestants):
                 key = (contestant, a.code, slot)
                 this = drafts.get((*key, mine))
-                that = drafts.get((*key, other))
+                one, two = drafts.get((*key, 1)), drafts.get((*key, 2))
                 if key in marks:
                     state, text = RECORDED, marks[key]
-                    tip = self.tr("两遍一致，分数已记录")
-                elif this and that and this[0] != that[0]:
-                    state, text = MISMATCH, this[0]
-                    tip = self.tr("两遍不一致，请核对纸质评分表后重新录入")
-                elif this:
+                    tip = self.tr("分数已记录")
+                elif one and two and one[0] != two[0]:
+                    third = drafts.get((*key, double_entry.THIRD))
+                    state, text = MISMATCH, ""  # no value: the paper settles it
+                    tip = (
+                        self.tr("第三遍与前两遍都不一致：请裁判长裁定")
+                        if third
+                        else self.tr("两遍不一致：请选“第三遍”，看纸质评分表重新录入")
+                    )
+                elif this and mine != double_entry.THIRD:
                     state, text = ENTERED, this[0]
                     tip = self.tr("本遍已录入，等待另一遍")
                 else:
                     state, text, tip = EMPTY, "", ""
                 self._paint(self.grid.item(row, col), state, text, tip)
         self._fill_mismatches(event)
-        waiting = [w for w in double_entry.waiting(store, event) if w[3] == mine]
+        waiting = [w for w in double_entry.waiting(store, event) if w[3] == mine]  # none for pass 3
         text = self.tr("本遍已录入、等待另一遍：{0} 格 · 两遍不一致：{1} 格").format(
             len(waiting), self.mismatches.rowCount()
         )
@@ -368,12 +421,8 @@ class DoubleEntryWidget(QWidget):
         rows = double_entry.mismatches(self.ctx.store, event)
         self.mismatches.setRowCount(len(rows))
         for r, m in enumerate(rows):
-            values = (m.contestant, m.aspect, m.judge, m.first, m.first_clerk, m.second, m.second_clerk)
-            for c, value in enumerate(values):
-                item = QTableWidgetItem(value)
-                if c in (3, 5):
-                    item.setForeground(QBrush(QColor(_MISMATCH_FG)))
-                self.mismatches.setItem(r, c, item)
+            for c, value in enumerate((m.contestant, m.aspect, m.judge, m.first_clerk, m.second_clerk)):
+                self.mismatches.setItem(r, c, QTableWidgetItem(value))
 
     def _goto_mismatch(self, row: int, _col: int) -> None:
         """Double-click on a mismatch: its judge's form, with the cursor on the cell."""
@@ -396,7 +445,7 @@ class DoubleEntryWidget(QWidget):
     def pass_value(self, row: int, col: int) -> str:
         """What this pass holds for a cell (never the other pass's value)."""
         item = self.grid.item(row, col)
-        if item is None or item.data(STATE_ROLE) in (EMPTY, None):
+        if item is None or item.data(STATE_ROLE) in (EMPTY, MISMATCH, None):
             return ""
         return item.text()
 
@@ -431,8 +480,15 @@ class DoubleEntryWidget(QWidget):
             return False
         self.refresh()
         state = self.grid.item(row, col).data(STATE_ROLE)
+        third = self.current_pass() == double_entry.THIRD
         if saved is not None:
-            message = self.tr("{0} {1}：两遍一致，分数已记录").format(contestant, aspect.code)
+            message = (
+                self.tr("{0} {1}：第三遍与其中一遍一致，分数已记录")
+                if third
+                else self.tr("{0} {1}：两遍一致，分数已记录")
+            ).format(contestant, aspect.code)
+        elif third:
+            message = self.tr("{0} {1}：第三遍与前两遍都不一致，请裁判长裁定").format(contestant, aspect.code)
         elif state == MISMATCH:
             message = self.tr("{0} {1}：与另一遍不一致，请核对").format(contestant, aspect.code)
         else:
@@ -441,13 +497,20 @@ class DoubleEntryWidget(QWidget):
         self.ctx.announce(saved)
         return True
 
-    def advance(self, row: int, col: int, down: bool = True) -> None:
-        """Move to the next cell: down the column (then the next column's top), or right."""
+    def advance(self, row: int, col: int, tab: bool = False) -> None:
+        """Move on as the paper is read: Enter to the next cell in the form's reading order (along
+        the row, page by page), staying at the form's end; Tab one cell right (then the next row)."""
         rows, cols = self.grid.rowCount(), self.grid.columnCount()
-        if down:
-            row, col = (row + 1, col) if row + 1 < rows else (0, (col + 1) % max(cols, 1))
-        else:
+        form = self._layout
+        if tab or form is None:
             row, col = (row, col + 1) if col + 1 < cols else ((row + 1) % max(rows, 1), 0)
+        else:
+            position = form.position(row, col) + 1
+            if position < form.cells:
+                row, col = form.cell_at(position)
+            else:
+                end = self.tr("已到评分表末尾")
+                self.reason.setText(f"{self.reason.text()}  {end}".strip())
         self.grid.setCurrentCell(row, col)
         self.grid.setFocus()
 
