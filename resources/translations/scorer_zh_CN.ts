@@ -448,149 +448,172 @@
 <context>
     <name>DoubleEntryWidget</name>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="136"/>
-        <location filename="../../ui/windows/double_entry.py" line="162"/>
+        <location filename="../../ui/windows/double_entry.py" line="141"/>
         <source>第一遍</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="137"/>
-        <location filename="../../ui/windows/double_entry.py" line="164"/>
+        <location filename="../../ui/windows/double_entry.py" line="142"/>
         <source>第二遍</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="159"/>
-        <source>选手</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/windows/double_entry.py" line="160"/>
-        <source>评分项</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/windows/double_entry.py" line="161"/>
-        <source>裁判</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/windows/double_entry.py" line="163"/>
-        <source>第一遍录分员</source>
+        <location filename="../../ui/windows/double_entry.py" line="143"/>
+        <source>第三遍（核对两遍不一致的格）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../ui/windows/double_entry.py" line="165"/>
+        <source>选手</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="166"/>
+        <source>评分项</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="167"/>
+        <source>裁判</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="168"/>
+        <source>第一遍录分员</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="169"/>
         <source>第二遍录分员</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="176"/>
+        <location filename="../../ui/windows/double_entry.py" line="180"/>
         <source>扫描评分表上的二维码（或输入表单编号）后回车</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="179"/>
+        <location filename="../../ui/windows/double_entry.py" line="183"/>
         <source>评分表二维码</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="180"/>
+        <location filename="../../ui/windows/double_entry.py" line="184"/>
         <source>项目</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="181"/>
+        <location filename="../../ui/windows/double_entry.py" line="185"/>
         <source>评分表裁判</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="182"/>
+        <location filename="../../ui/windows/double_entry.py" line="186"/>
         <source>录入遍数</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="191"/>
-        <source>两遍不一致（在任一遍重新录入该格即可解决）</source>
+        <location filename="../../ui/windows/double_entry.py" line="196"/>
+        <source>两遍不一致的格（选“第三遍”，看纸质评分表重新录入；与其中一遍一致即记录）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="214"/>
+        <location filename="../../ui/windows/double_entry.py" line="386"/>
+        <source>分数已记录</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="391"/>
+        <source>第三遍与前两遍都不一致：请裁判长裁定</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="393"/>
+        <source>两遍不一致：请选“第三遍”，看纸质评分表重新录入</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="512"/>
+        <source>已到评分表末尾</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="232"/>
         <source>不是 Scorer 评分表的二维码：{0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="218"/>
+        <location filename="../../ui/windows/double_entry.py" line="236"/>
         <source>这张评分表属于另一个竞赛（{0}）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="222"/>
+        <location filename="../../ui/windows/double_entry.py" line="240"/>
         <source>这张评分表的项目 {0} 不在您的录入范围内</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="227"/>
+        <location filename="../../ui/windows/double_entry.py" line="245"/>
         <source>这张评分表的裁判 {0} 不在项目 {1} 中</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="237"/>
+        <location filename="../../ui/windows/double_entry.py" line="255"/>
         <source>已打开 {0} / {1}，但评分表打印后选手或评分项有变化，请核对</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="240"/>
+        <location filename="../../ui/windows/double_entry.py" line="258"/>
         <source>已打开评分表：{0} / {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="258"/>
+        <location filename="../../ui/windows/double_entry.py" line="276"/>
         <source>只有录分员可以录入纸质评分表</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="338"/>
-        <source>两遍一致，分数已记录</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/windows/double_entry.py" line="341"/>
-        <source>两遍不一致，请核对纸质评分表后重新录入</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/windows/double_entry.py" line="344"/>
+        <location filename="../../ui/windows/double_entry.py" line="397"/>
         <source>本遍已录入，等待另一遍</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="350"/>
+        <location filename="../../ui/windows/double_entry.py" line="403"/>
         <source>本遍已录入、等待另一遍：{0} 格 · 两遍不一致：{1} 格</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="354"/>
+        <location filename="../../ui/windows/double_entry.py" line="407"/>
         <source> · 项目已锁定，分数不能再记录</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="413"/>
+        <location filename="../../ui/windows/double_entry.py" line="462"/>
         <source>按回车保存：{0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="435"/>
+        <location filename="../../ui/windows/double_entry.py" line="486"/>
+        <source>{0} {1}：第三遍与其中一遍一致，分数已记录</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="488"/>
         <source>{0} {1}：两遍一致，分数已记录</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="437"/>
+        <location filename="../../ui/windows/double_entry.py" line="491"/>
+        <source>{0} {1}：第三遍与前两遍都不一致，请裁判长裁定</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="493"/>
         <source>{0} {1}：与另一遍不一致，请核对</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="439"/>
+        <location filename="../../ui/windows/double_entry.py" line="495"/>
         <source>{0} {1}：已录入</source>
         <translation type="unfinished"></translation>
     </message>
@@ -898,22 +921,33 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../ui/windows/login.py" line="50"/>
+        <location filename="../../ui/windows/login.py" line="51"/>
         <source>登录 — {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/login.py" line="56"/>
+        <location filename="../../ui/windows/login.py" line="57"/>
         <source>{0}  {1}（{2}）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/login.py" line="80"/>
+        <location filename="../../ui/windows/login.py" line="82"/>
+        <source>{0}
+文件：{1} · 本机：{2}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/login.py" line="83"/>
+        <source>（尚无竞赛定义）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/login.py" line="91"/>
         <source>登录人</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/login.py" line="81"/>
+        <location filename="../../ui/windows/login.py" line="92"/>
         <source>PIN</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1432,27 +1466,27 @@
 <context>
     <name>Roles</name>
     <message>
-        <location filename="../../ui/windows/login.py" line="23"/>
+        <location filename="../../ui/windows/login.py" line="24"/>
         <source>赛务</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/login.py" line="24"/>
+        <location filename="../../ui/windows/login.py" line="25"/>
         <source>裁判长</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/login.py" line="25"/>
+        <location filename="../../ui/windows/login.py" line="26"/>
         <source>评分裁判</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/login.py" line="26"/>
+        <location filename="../../ui/windows/login.py" line="27"/>
         <source>录分员</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/login.py" line="27"/>
+        <location filename="../../ui/windows/login.py" line="28"/>
         <source>加密裁判</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1460,179 +1494,184 @@
 <context>
     <name>ScoreEntryWidget</name>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="252"/>
+        <location filename="../../ui/windows/score_entry.py" line="255"/>
         <source>录入</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="253"/>
+        <location filename="../../ui/windows/score_entry.py" line="256"/>
         <source>更正</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="254"/>
+        <location filename="../../ui/windows/score_entry.py" line="257"/>
         <source>作废</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="257"/>
+        <location filename="../../ui/windows/score_entry.py" line="260"/>
         <source>键盘</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="258"/>
+        <location filename="../../ui/windows/score_entry.py" line="261"/>
         <source>仪器（键盘输入）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="259"/>
+        <location filename="../../ui/windows/score_entry.py" line="262"/>
         <source>仪器</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="260"/>
+        <location filename="../../ui/windows/score_entry.py" line="263"/>
         <source>双人录入</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="261"/>
+        <location filename="../../ui/windows/score_entry.py" line="264"/>
         <source>导入</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="262"/>
+        <location filename="../../ui/windows/score_entry.py" line="265"/>
         <source>命令行</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="263"/>
+        <location filename="../../ui/windows/score_entry.py" line="266"/>
         <source>同步</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="325"/>
+        <location filename="../../ui/windows/score_entry.py" line="328"/>
         <source>项目：</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="338"/>
+        <location filename="../../ui/windows/score_entry.py" line="341"/>
         <source>所选单元格的记录：</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="377"/>
+        <location filename="../../ui/windows/score_entry.py" line="380"/>
         <source>{0} 没有可以评分的项目</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="413"/>
+        <location filename="../../ui/windows/score_entry.py" line="416"/>
         <source>项目 {0} 已锁定：分数不能再录入或修改（需裁判长解锁）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="431"/>
+        <location filename="../../ui/windows/score_entry.py" line="434"/>
         <source>项目已锁定，不能再录入或修改分数（需裁判长解锁）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="464"/>
+        <location filename="../../ui/windows/score_entry.py" line="467"/>
         <source>{0} {1}：“{2}”没有保存（按 Enter 键才保存）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="473"/>
+        <location filename="../../ui/windows/score_entry.py" line="476"/>
         <source>更正分数</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="474"/>
+        <location filename="../../ui/windows/score_entry.py" line="477"/>
         <source>把已保存的分数 {0} 改为 {1}。
 请写明更正原因：</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="497"/>
+        <location filename="../../ui/windows/score_entry.py" line="500"/>
         <source>已保存的分数不能清空；要更改请输入新的分数</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="525"/>
+        <location filename="../../ui/windows/score_entry.py" line="528"/>
         <source>更正必须写明原因：{0} 还没有保存</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="529"/>
+        <location filename="../../ui/windows/score_entry.py" line="532"/>
         <source>已取消更正：{0} {1} 仍为 {2}，未写入任何内容</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="547"/>
+        <location filename="../../ui/windows/score_entry.py" line="550"/>
         <source>保存失败，未写入：{0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="554"/>
+        <location filename="../../ui/windows/score_entry.py" line="557"/>
         <source>已更正：{0} {1} = {2}（记录 #{3}）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="556"/>
+        <location filename="../../ui/windows/score_entry.py" line="559"/>
         <source>已保存：{0} {1} = {2}（记录 #{3}）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="576"/>
+        <location filename="../../ui/windows/score_entry.py" line="579"/>
         <source>已取消作废：{0} {1} 仍为 {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="585"/>
+        <location filename="../../ui/windows/score_entry.py" line="588"/>
         <source>已作废：{0} {1}（原为 {2}，记录 #{3}）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="595"/>
+        <location filename="../../ui/windows/score_entry.py" line="598"/>
         <source>作废分数</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="596"/>
+        <location filename="../../ui/windows/score_entry.py" line="599"/>
         <source>作废 {0} {1} 的分数 {2}（记录保留在日志中）。
 请写明原因：</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="610"/>
+        <location filename="../../ui/windows/score_entry.py" line="613"/>
         <source>收到设备读数 {0}，但没有选中评分格</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="665"/>
+        <location filename="../../ui/windows/score_entry.py" line="703"/>
+        <source>已到评分表末尾；还有 {0} 格未录入（第一格：第 {1} 行 {2} {3}）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="707"/>
         <source>本项目您的评分格已全部录入</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="712"/>
+        <location filename="../../ui/windows/score_entry.py" line="755"/>
         <source>{0} 可输入：{1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="722"/>
+        <location filename="../../ui/windows/score_entry.py" line="765"/>
         <source>评分组 {0}：{1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="734"/>
+        <location filename="../../ui/windows/score_entry.py" line="777"/>
         <source>{0}  {1}  {2}  {3} · {4} · #{5}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="739"/>
+        <location filename="../../ui/windows/score_entry.py" line="782"/>
         <source>{0}  {1}  {2} → {3}  原因：{4}  {5} · #{6}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="742"/>
+        <location filename="../../ui/windows/score_entry.py" line="785"/>
         <source>{0}  {1}  {2}  原因：{3}  {4} · #{5}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1640,112 +1679,112 @@
 <context>
     <name>ScoreGridModel</name>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="234"/>
+        <location filename="../../ui/models/score_grid.py" line="271"/>
         <source>裁判分差超限，需要重新评分（请与裁判长联系）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="237"/>
+        <location filename="../../ui/models/score_grid.py" line="274"/>
         <source>评分未齐</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="240"/>
+        <location filename="../../ui/models/score_grid.py" line="277"/>
         <source>（去掉 {0}）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="243"/>
+        <location filename="../../ui/models/score_grid.py" line="280"/>
         <source>{0}：分差 {1} 超限，需要重新评分</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="245"/>
+        <location filename="../../ui/models/score_grid.py" line="282"/>
         <source>{0} → {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="314"/>
+        <location filename="../../ui/models/score_grid.py" line="351"/>
         <source>姓名</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="372"/>
+        <location filename="../../ui/models/score_grid.py" line="409"/>
         <source>未录入</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="375"/>
+        <location filename="../../ui/models/score_grid.py" line="412"/>
         <source>已更正：{0}（记录 #{1}，原记录 #{2}）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="381"/>
+        <location filename="../../ui/models/score_grid.py" line="418"/>
         <source>已保存：{0}（记录 #{1}）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="386"/>
+        <location filename="../../ui/models/score_grid.py" line="423"/>
         <source>由 {0} 录入</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="389"/>
+        <location filename="../../ui/models/score_grid.py" line="426"/>
         <source>评分组：{0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="397"/>
+        <location filename="../../ui/models/score_grid.py" line="434"/>
         <source>量规检测：合格 / 不合格（pass / fail）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="399"/>
+        <location filename="../../ui/models/score_grid.py" line="436"/>
         <source>等级：{0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="401"/>
+        <location filename="../../ui/models/score_grid.py" line="438"/>
         <source>公差测量：{0} {1}/{2} {3}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="405"/>
+        <location filename="../../ui/models/score_grid.py" line="442"/>
         <source>测量值（{0}）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="408"/>
+        <location filename="../../ui/models/score_grid.py" line="445"/>
         <source>，合理范围 {0}–{1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="410"/>
+        <location filename="../../ui/models/score_grid.py" line="447"/>
         <source>评价分 {0}–{1}，步长 {2}，{3} 名裁判</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="414"/>
+        <location filename="../../ui/models/score_grid.py" line="451"/>
         <source>用时：分:秒 或 时:分:秒（例如 25:30.5、2:25:30）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="416"/>
+        <location filename="../../ui/models/score_grid.py" line="453"/>
         <source>，限时 {0} 分钟</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="418"/>
+        <location filename="../../ui/models/score_grid.py" line="455"/>
         <source>违规次数：每次扣 {0} 分，最多 {1} 次</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="420"/>
+        <location filename="../../ui/models/score_grid.py" line="457"/>
         <source>试卷成绩 0–{0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/score_grid.py" line="423"/>
+        <location filename="../../ui/models/score_grid.py" line="460"/>
         <source>{0} {1}
 {2}
 满分 {3}</source>
