@@ -179,6 +179,16 @@ def test_merge_across_columns_and_a_title_row_above_the_header() -> None:
     assert [p.where for p in book.problems()] == [f"选手!{rng}"]
 
 
+def test_the_template_says_which_columns_may_be_merged() -> None:
+    """The 说明 sheet of the shipped template tells the coordinator, column by column."""
+    readme = openpyxl.load_workbook(TEMPLATE)["说明"]
+    rows = {(r[0], r[1]): r[-1] for r in readme.iter_rows(values_only=True) if r[0] and r[1]}
+    assert rows[("选手", "单位")] == "向下填充 fills down"
+    assert rows[("选手", "参赛证号")] == "每行单独填写 one row each"
+    assert rows[("评分标准", "组成部分名称")] == "向下填充 fills down"
+    assert rows[("评分标准", "配分")] == "每行单独填写 one row each"
+
+
 def test_merged_group_name_across_two_components_is_refused() -> None:
     """组成部分名称 merged over T and P would give P the name of T."""
     book = Book()

@@ -333,11 +333,12 @@ RULE_COLUMNS = (
 
 SCHEME = SheetSpec(
     "评分标准", "scheme",
-    "评分标准：每行一个评分项。代码留空表示与上一行相同（合并单元格也可以）；名称、权重、满分每组只需填一次。"
-    "评分规则参数按类型填在右侧各列，用不到的列留空。",
-    "Marking scheme: one row per aspect. A blank code repeats the row above (merged cells work); names, "
-    "weights and maxima of a group need filling once. Rule parameters go in the columns on the right, "
-    "by aspect type; leave the others empty.",
+    "评分标准：每行一个评分项。代码留空表示与上一行相同（分组列可以用合并单元格；评分项自己的列每行单独填写）；"
+    "名称、权重、满分每组只需填一次。评分规则参数按类型填在右侧各列，用不到的列留空。",
+    "Marking scheme: one row per aspect. A blank code repeats the row above (merged cells work in the "
+    "group columns; an aspect's own columns are filled on its row); names, weights and maxima of a group "
+    "need filling once. Rule parameters go in the columns on the right, by aspect type; leave the others "
+    "empty.",
     (
         C("event", "项目", "code", "项目代码（见“项目”表）", "event code (see the 项目 sheet)", True,
           path=None, example="CNC"),
@@ -375,7 +376,10 @@ SCHEME = SheetSpec(
 )
 
 CONTESTANTS = SheetSpec(
-    "选手", "contestants", "参赛选手：每行一人。", "Contestants: one per row.",
+    "选手", "contestants",
+    "参赛选手：每行一人。单位、项目、区、行业、队、性别可以用合并单元格；参赛证号、姓名、加密号、机位号每行单独填写。",
+    "Contestants: one per row. 单位, 项目, 区, 行业, 队 and 性别 may be merged cells; 参赛证号, 姓名, 加密号 "
+    "and 机位号 are filled on each row.",
     (
         C("reg_no", "参赛证号", "code", "参赛证号，全竞赛唯一", "registration number, unique", True,
           example="R001", aliases=("准考证号",)),
@@ -1768,15 +1772,32 @@ def _readme(wb: Workbook) -> None:
             "the row above; names, weights and maxima need filling once per group.",
         ),
         (
+            "合并单元格：下表“合并单元格”一栏为“向下填充”的列（如选手的单位、项目，评分标准的分组列，裁判分工的各列），"
+            "合并单元格的值用于它覆盖的每一行；其他列（如参赛证号、姓名、加密号、配分）每行单独填写，"
+            "合并后导入时会指出合并区域（如 选手!A6:A8），请取消合并并逐行填写。跨越多列的合并同样不接受。",
+            "Merged cells: in the columns marked 'fills down' below (选手 单位 and 项目, the group columns of "
+            "评分标准, every column of 裁判分工 …) a merged cell's value applies to every row it covers; the "
+            "other columns (参赛证号, 姓名, 加密号, 配分 …) need a value on each row: a merge there is refused "
+            "with its range (e.g. 选手!A6:A8); unmerge it and fill every row. Merges across columns are "
+            "refused too.",
+        ),
+        (
+            "全角字符：代码、编号、机位号、数字、PIN 和日期中的全角数字、字母和符号（如 １２、Ｒ００１、２０２６／１１／２４）"
+            "按半角读取；姓名、单位、名称和评分说明保持原样。",
+            "Full-width forms: full-width digits, letters and signs in codes, stations, numbers, PINs and "
+            "dates (１２, Ｒ００１, ２０２６／１１／２４) are read as ASCII; names, organisations and "
+            "descriptions are kept exactly as written.",
+        ),
+        (
             "PIN 请填 4–8 位数字（PIN 列为文本格式，开头的 0 会保留）；导入后只保存哈希；"
             "导出时 PIN 列为空、PIN哈希列有值。",
             "PIN: 4 to 8 digits (the column is text, so a leading 0 stays); only a hash is kept; "
             "exports leave PIN empty and fill PIN哈希.",
         ),
         (
-            "导入时检查全部内容；有任何问题都不会导入，并列出每个问题所在的单元格，如“选手!E12 加密号”。",
-            "Import checks everything; on any problem nothing is imported and each problem names its "
-            "cell, e.g. '选手!E12 加密号'.",
+            "导入时检查全部内容；有任何问题都不会导入，并一次列出所有问题及其所在的单元格，如“选手!E12 加密号”。",
+            "Import checks everything; on any problem nothing is imported and every problem is listed at "
+            "once with its cell, e.g. '选手!E12 加密号'.",
         ),
     ]
     bold = Font(bold=True)
@@ -1794,6 +1815,7 @@ def _readme(wb: Workbook) -> None:
         "说明",
         "description",
         "示例 example",
+        "合并单元格 merged cells",
     ]
     for i, text in enumerate(head, 1):
         cell = ws.cell(row=r, column=i, value=text)
@@ -1809,6 +1831,9 @@ def _readme(wb: Workbook) -> None:
             columns = (*spec.columns, *COMPETITION_FIELDS)
         for col in columns:
             where = spec.zh if col not in COMPETITION_FIELDS else f"{spec.zh}（字段 field）"
+            merged = ""
+            if col not in COMPETITION_FIELDS and col.key not in UNREAD:
+                merged = "向下填充 fills down" if col.fill_down else "每行单独填写 one row each"
             row = [
                 where,
                 col.zh,
@@ -1817,12 +1842,13 @@ def _readme(wb: Workbook) -> None:
                 col.help_zh,
                 col.help_en,
                 col.example,
+                merged,
             ]
             for i, value in enumerate(row, 1):
                 if value:
                     ws.cell(row=r, column=i, value=value)
             r += 1
-    for letter, width in zip("ABCDEFG", (16, 18, 18, 12, 60, 60, 28), strict=True):
+    for letter, width in zip("ABCDEFGH", (16, 18, 18, 12, 60, 60, 28, 22), strict=True):
         ws.column_dimensions[letter].width = width
     for row in ws.iter_rows(min_row=1, max_row=r):
         for cell in row:
