@@ -18,6 +18,7 @@ import re
 import unicodedata
 import warnings
 import zipfile
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
@@ -1057,6 +1058,12 @@ def _find_table(
     return None
 
 
+def _between(numbers: Sequence[int], first: int, last: int) -> Sequence[int]:
+    """The numbers of the rows read (sorted) from `first` to `last`: a merge down to row 1048576 costs
+    the rows that are there, not a million."""
+    return numbers[bisect_left(numbers, first) : bisect_right(numbers, last)]
+
+
 def _apply_merges(table: _Table, boxes: Sequence[Box]) -> list[Problem]:
     """Merged cells below the header: filled down where the column allows it, refused elsewhere.
 
@@ -1066,15 +1073,14 @@ def _apply_merges(table: _Table, boxes: Sequence[Box]) -> list[Problem]:
     problems: list[Problem] = []
     key_at = {pos: key for key, pos in table.index.items() if key not in UNREAD}  # 0-based column → key
     row_at = {n: i for i, (n, _) in enumerate(table.rows)}
+    numbers = [n for n, _ in table.rows]
     for c1, r1, c2, r2 in sorted(boxes, key=lambda b: (b[1], b[0])):
         if r1 <= table.header_row or r1 not in row_at:
             continue  # a title or header above the data, or a merge starting in an empty row
         values = table.rows[row_at[r1]][1]
         anchor = values[c1 - 1] if c1 - 1 < len(values) else None
         read = [pos for pos in range(c1 - 1, min(c2, MAX_COLUMNS)) if pos in key_at]
-        lost = [
-            (n, pos) for n in range(r1, r2 + 1) if n in row_at for pos in read if (n, pos) != (r1, c1 - 1)
-        ]
+        lost = [(n, pos) for n in _between(numbers, r1, r2) for pos in read if (n, pos) != (r1, c1 - 1)]
         if cell_text(anchor) is None or not lost:
             continue  # an empty merge, or nothing read lies under it: no value goes missing
         ref = f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r2}"
@@ -1359,6 +1365,7 @@ class _Reader:
             ckey: level for level, _, fields in _LEVELS for fkey, ckey in fields.items() if fkey != "code"
         }
         where = {n: i for i, (n, _, _) in enumerate(rows)}
+        numbers = [n for n, _, _ in rows]
         for key, r1, r2, ref in table.filled:
             level = level_of.get(key)
             if level is None or r1 not in where:
@@ -1369,7 +1376,7 @@ class _Reader:
                 return tuple(codes.get(k) for k in upto)
 
             first = group(rows[where[r1]][2])
-            others = [n for n in range(r1 + 1, r2 + 1) if n in where and group(rows[where[n]][2]) != first]
+            others = [n for n in _between(numbers, r1 + 1, r2) if group(rows[where[n]][2]) != first]
             if not others:
                 continue
             col = SCHEME.column(key)
