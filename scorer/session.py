@@ -82,14 +82,20 @@ class Session:
         )
         return self._touched(log_id, contestant)
 
-    def correct(self, replaces: int, value: str, reason: str) -> Saved:
-        log_id = self.store.correct_mark(replaces=replaces, value=value, reason=reason, actor=self.judge.code)
+    def correct(
+        self, replaces: int, value: str, reason: str, source: str = "keyboard", raw: bytes | None = None
+    ) -> Saved:
+        log_id = self.store.correct_mark(
+            replaces=replaces, value=value, reason=reason, actor=self.judge.code, source=source, raw=raw
+        )
         row = self.store.get(log_id)
         assert row is not None
         return self._touched(log_id, row.payload["contestant"])
 
-    def void(self, replaces: int, reason: str) -> Saved:
-        log_id = self.store.void_mark(replaces=replaces, reason=reason, actor=self.judge.code)
+    def void(self, replaces: int, reason: str, source: str = "keyboard", raw: bytes | None = None) -> Saved:
+        log_id = self.store.void_mark(
+            replaces=replaces, reason=reason, actor=self.judge.code, source=source, raw=raw
+        )
         row = self.store.get(log_id)
         assert row is not None
         return self._touched(log_id, row.payload["contestant"])

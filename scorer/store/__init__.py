@@ -812,17 +812,34 @@ class Store:
         return r
 
     def correct_mark(
-        self, *, replaces: int, value: str, reason: str, actor: str, source: str = "keyboard"
+        self,
+        *,
+        replaces: int,
+        value: str,
+        reason: str,
+        actor: str,
+        source: str = "keyboard",
+        raw: bytes | None = None,
     ) -> int:
-        """Replace a current mark with a new value; the old one stays in the log with the reason."""
-        return self._replace(replaces, value, reason, actor, source, void=False)
+        """Replace a current mark with a new value; the old one stays in the log with the reason.
+        `source`/`raw`: what caused it (a device's port and record), kept in the log like a mark's."""
+        return self._replace(replaces, value, reason, actor, source, void=False, raw=raw)
 
-    def void_mark(self, *, replaces: int, reason: str, actor: str, source: str = "keyboard") -> int:
+    def void_mark(
+        self, *, replaces: int, reason: str, actor: str, source: str = "keyboard", raw: bytes | None = None
+    ) -> int:
         """Withdraw a current mark (entered for the wrong contestant, say); it stays in the log."""
-        return self._replace(replaces, None, reason, actor, source, void=True)
+        return self._replace(replaces, None, reason, actor, source, void=True, raw=raw)
 
     def _replace(
-        self, replaces: int, value: str | None, reason: str, actor: str, source: str, void: bool
+        self,
+        replaces: int,
+        value: str | None,
+        reason: str,
+        actor: str,
+        source: str,
+        void: bool,
+        raw: bytes | None = None,
     ) -> int:
         comp = self._require_competition()
         reason = (reason or "").strip()
@@ -862,7 +879,7 @@ class Store:
                     (contestant, aspect, slot),
                 )
             ]
-            return self.append("mark.void", payload, actor, source, None, projection, still_current)
+            return self.append("mark.void", payload, actor, source, raw, projection, still_current)
         a = self._index["aspects"][event][aspect]
         assert comp is not None
         payload["value"] = parse_value(a, value or "")
@@ -873,7 +890,7 @@ class Store:
                 (payload["value"], LOG_ID, contestant, aspect, slot),
             )
         ]
-        return self.append("mark.correct", payload, actor, source, None, projection, still_current)
+        return self.append("mark.correct", payload, actor, source, raw, projection, still_current)
 
     def marks(self, event: str | None = None) -> list[MarkRow]:
         sql = "SELECT event, contestant, aspect, judge, value, log_id, first_id FROM marks"
