@@ -128,6 +128,9 @@ class TimeRule:
     max_penalty: Decimal | None = None
     best_seconds: Decimal | None = None  # linear: best → max_mark, worst → 0
     worst_seconds: Decimal | None = None
+    # Decimals of a second kept (and shown). None, not declared: typed times as typed (≤ 4), a
+    # timer's times in whole seconds (values.timer_seconds truncates, as timers display).
+    decimals: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

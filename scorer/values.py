@@ -8,7 +8,7 @@ decimals, grade list, gauge words, time format) and refused with a reason a judg
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
 from scorer.errors import MarkRefused
 from scorer.model import (
@@ -111,7 +111,9 @@ def aspect_places(aspect: Aspect) -> int | None:
         return rule.decimals
     if isinstance(rule, DeductionRule):
         return 0
-    return None  # readings keep the precision they were taken with; times are shown as clock times
+    if isinstance(rule, TimeRule):
+        return rule.decimals  # None (not declared): as stored
+    return None  # readings keep the precision they were taken with
 
 
 def _at_places(value: Decimal, places: int | None) -> str:
@@ -122,11 +124,12 @@ def _at_places(value: Decimal, places: int | None) -> str:
     return fmt(value.quantize(Decimal(1).scaleb(-places)))
 
 
-def show_duration(seconds: Decimal) -> str:
-    """A time as a judge writes it: h:mm:ss from an hour on, else m:ss (fractions kept: 10:05.5)."""
+def show_duration(seconds: Decimal, places: int | None = None) -> str:
+    """A time as a judge writes it: h:mm:ss from an hour on, else m:ss (fractions kept: 10:05.5);
+    `places`: the aspect's declared decimals (more are shown only if the value has them)."""
     sign = "-" if seconds < 0 else ""
     seconds = abs(seconds)
-    places = _places(seconds.normalize()) if seconds != seconds.to_integral_value() else 0
+    places = max(_places(seconds.normalize()) if seconds != seconds.to_integral_value() else 0, places or 0)
     whole = int(seconds)
     frac = seconds - whole
     hours, rest = divmod(whole, 3600)
@@ -151,13 +154,23 @@ def show_value(aspect: Aspect, value: str, lang: str = "zh") -> str:
     if not number.is_finite():
         return value
     if aspect.type is AspectType.TIME:
-        return show_duration(number)
+        return show_duration(number, aspect_places(aspect))
     places = aspect_places(aspect)
     if places is None:
         return value
     if _places(number) > places:
         return value  # never hide a digit that was entered
     return fmt(number.quantize(Decimal(1).scaleb(-places)))
+
+
+def timer_seconds(aspect: Aspect, seconds: Decimal) -> str:
+    """A timer's time as the aspect keeps it: truncated (never rounded up) to its declared decimals,
+    whole seconds when none are declared. Truncation is what timers themselves do when they show a
+    1/10000 s time at a coarser resolution (and what sport timing rules prescribe), so the mark
+    agrees with the timer's display and printout; the full resolution stays in the raw record."""
+    rule = aspect.rule
+    places = rule.decimals if isinstance(rule, TimeRule) and rule.decimals is not None else 0
+    return fmt(seconds.quantize(Decimal(1).scaleb(-places), rounding=ROUND_DOWN))
 
 
 def parse_value(aspect: Aspect, text: str) -> str:
@@ -188,9 +201,13 @@ def parse_value(aspect: Aspect, text: str) -> str:
         seconds = parse_duration(text)
         if seconds <= 0 or seconds > MAX_SECONDS:
             raise _refuse("时间必须大于 0 且不超过 24 小时", "a time must be above 0 and at most 24 hours")
-        if _places(seconds) > 4:
-            raise _refuse("时间最多 4 位小数", "a time has at most 4 decimals")
-        return fmt(seconds)
+        if rule.decimals is None:  # not declared: as typed, as every package before `decimals`
+            if _places(seconds) > 4:
+                raise _refuse("时间最多 4 位小数", "a time has at most 4 decimals")
+            return fmt(seconds)
+        if _places(seconds.normalize()) > rule.decimals:
+            raise _refuse(f"时间最多 {rule.decimals} 位小数", f"a time has at most {rule.decimals} decimals")
+        return _at_places(seconds, rule.decimals)
     if aspect.type is AspectType.DEDUCTION:
         assert isinstance(rule, DeductionRule)
         count_text = ascii_digits(text)

@@ -105,6 +105,7 @@ def rule_from_dict(kind: AspectType, d: dict[str, Any]) -> Rule:
             max_penalty=opt_dec(d.get("max_penalty")),
             best_seconds=opt_dec(d.get("best_seconds")),
             worst_seconds=opt_dec(d.get("worst_seconds")),
+            decimals=int(d["decimals"]) if "decimals" in d else None,
         )
     if kind is AspectType.DEDUCTION:
         return DeductionRule(
@@ -173,6 +174,7 @@ def rule_to_dict(rule: Rule) -> dict[str, Any]:
         _put(out, "max_penalty", rule.max_penalty)
         _put(out, "best_seconds", rule.best_seconds)
         _put(out, "worst_seconds", rule.worst_seconds)
+        _put(out, "decimals", rule.decimals)  # left out when not declared: exports unchanged
     elif isinstance(rule, DeductionRule):
         out["per"] = dstr(rule.per)
         _put(out, "cap", rule.cap)
