@@ -2,27 +2,42 @@
 
 - Measuring instruments: a reading goes to the judge's focused cell (contestant, aspect); the judge
   confirms with Enter, or it saves at once when the profile says `auto_accept`. Unstable readings
-  are refused unless the profile allows them.
+  are refused unless the profile allows them, and so is a reading whose unit is not the aspect's
+  (`check_unit`: a balance's grams never reach a millimetre cell).
 - Timers: start and finish records are paired per bib into an elapsed time (or the timer's own run
-  time is taken); a cleared record withdraws its reading, and a mark already made from it is voided;
-  the bib is mapped to a contestant (by station number, 机位号, by default). A record seen twice (a
-  reconnect that re-sends) is recognised and not counted twice.
+  time is taken), kept at the aspect's precision (`values.timer_seconds`); a cleared record
+  withdraws its reading and a mark already made from it is voided — a cleared finish gives its start
+  back, so a new finish pairs with it. The bib is mapped to a contestant (by station number, 机位号,
+  by default). A record seen twice (a reconnect that re-sends) is recognised and not counted twice.
+- Nothing from a timer disappears unseen: every record has a fate (`TimerPairing.fate`), and every
+  time that cannot be saved — no bib, a bib that matches nobody, a contestant already timed, a
+  finish without a start, a start still waiting — is a `PendingTime` the judge assigns, corrects
+  (with a reason) or dismisses (with a reason, logged as `device.dismiss`).
 
-Every mark made here carries the raw record and the port in the log (`source` "device:<port>").
+Every row written here — mark, correction, void, dismissal — carries the port (`source`
+"device:<port>") and the raw record(s) that caused it.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from scorer.devices import show
 from scorer.devices.profiles import Profile
 from scorer.devices.protocols.base import Control, Event, Fault, Reading
-from scorer.errors import MarkRefused
+from scorer.errors import MarkRefused, ScorerError
+from scorer.model import Aspect, AspectType, MeasurementRule, MeasureMode
 from scorer.session import Saved, Session
+from scorer.values import timer_seconds
 
 DAY = Decimal(86400)
+UNREQUESTED = "unrequested"  # flag the transport puts on a query device's reading nobody asked for
+
+# Unit spellings devices send for the same unit (compared case-insensitively).
+_UNIT_ALIASES = {"inch": "in", '"': "in", "mm.": "mm", "sec": "s", "secs": "s", "gram": "g", "grams": "g"}
 
 
 def value_text(reading: Reading) -> str:
@@ -40,12 +55,54 @@ def check_usable(reading: Reading, profile: Profile) -> None:
         )
 
 
+def _unit(text: str) -> str:
+    t = text.strip().lower()
+    return _UNIT_ALIASES.get(t, t)
+
+
+def check_unit(unit: str, aspect: Aspect) -> None:
+    """Refuse a reading whose unit is not the aspect's: the plausibility range alone would let a
+    3 g weight into a 0–3 score or a mm cell. No conversion: the package declares no conversion,
+    so 1 in is never silently made 25.4 mm. A reading without a unit cannot be checked and passes."""
+    if not unit.strip():
+        return
+    rule = aspect.rule
+    if aspect.type is AspectType.TIME:
+        wanted = "s"
+    elif isinstance(rule, MeasurementRule) and rule.mode not in (MeasureMode.GAUGE, MeasureMode.GRADE):
+        wanted = rule.unit
+    else:
+        raise MarkRefused(
+            f"读数单位为 {unit}，但 {aspect.code} 不是测量项，不接收仪器读数",
+            f"the reading is in {unit}, but {aspect.code} is not a measurement: it takes no instrument readings",
+        )
+    if wanted and _unit(unit) != _unit(wanted):
+        raise MarkRefused(
+            f"读数单位 {unit} 与 {aspect.code} 的单位 {wanted} 不符：未写入（接错仪器？）",
+            f"the reading is in {unit} but {aspect.code} is in {wanted}: not entered (wrong instrument?)",
+        )
+
+
 def save_to_cell(
     session: Session, reading: Reading, profile: Profile, port: str, contestant: str, aspect: str
 ) -> Saved:
     """Record a reading as the mark of the focused cell (after the judge's Enter or auto-accept)."""
     check_usable(reading, profile)
-    return session.record(contestant, aspect, value_text(reading), source=f"device:{port}", raw=reading.raw)
+    comp = session.store.competition
+    event = next((c.event for c in comp.contestants if c.code == contestant), "") if comp else ""
+    e = comp.event(event) if comp and event else None
+    a = e.aspects().get(aspect) if e else None
+    if a is not None:
+        check_unit(reading.unit, a)
+    return session.record(
+        contestant, aspect, value_text(reading), source=device_source(port, reading.flags), raw=reading.raw
+    )
+
+
+def device_source(port: str, flags: tuple[str, ...] = ()) -> str:
+    """The log's `source` for a device reading: "device:<port>", and " unrequested" when a query
+    device sent it without being asked (its PRINT key), so the log tells the two apart."""
+    return f"device:{port}" + (f" {UNREQUESTED}" if UNREQUESTED in flags else "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,9 +110,12 @@ class Elapsed:
     """A contestant's time from a timer: finish − start, or the timer's own run time."""
 
     bib: str
-    seconds: Decimal
+    seconds: Decimal  # at the timer's full resolution
     raw: bytes  # the records it came from, joined by CR
     key: tuple[str, str, str]  # (bib, channel, time_of_day) of the record that completed it
+    start: Reading | None = None  # the start it was paired with: given back if the finish is cleared
+    seqs: tuple[int, ...] = ()  # the records (by arrival number) it came from
+    finish: Reading | None = None  # the record that completed it
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,65 +123,133 @@ class Withdrawn:
     """A cleared record withdrew a time already given out."""
 
     elapsed: Elapsed
+    control: Control | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Unassigned:
-    """A timer record without a valid bib: the judge assigns it (or discards it)."""
+    """A timer record without a valid bib: the judge assigns it (or dismisses it)."""
 
     reading: Reading
+    seq: int = 0
 
 
-Outcome = Elapsed | Withdrawn | Unassigned
+@dataclass(frozen=True, slots=True)
+class Unpaired:
+    """A record that makes no time by itself: a finish without a start, a start replaced by a later
+    start of the same bib. Listed for the judge, never dropped."""
+
+    reading: Reading
+    seq: int
+    why: str  # "no_start" | "replaced_start"
+
+
+Outcome = Elapsed | Withdrawn | Unassigned | Unpaired
 
 
 def _key(r: Reading) -> tuple[str, str, str]:
     return (r.bib, r.channel, r.time_of_day)
 
 
+# Fates of a timer's records (TimerPairing.fate values).
+SAVED, ASSIGNED, PENDING, WAITING, DISMISSED = "saved", "assigned", "pending", "waiting", "dismissed"
+CANCELLED, CANCEL, DUPLICATE, CONTROL, UNUSED, FAULT = (
+    "cancelled",
+    "cancel",
+    "duplicate",
+    "control",
+    "unused",
+    "fault",
+)
+
+
 class TimerPairing:
     """Pairs a timer's start/finish records per bib. Pure: events in, outcomes out.
 
     `use_run_time`: take the timer's RT (run time) records instead of pairing C0/C1 (ALGE sends
-    both; using both would give two times per run).
+    both; using both would give two times per run). `fate` says what became of every record fed
+    (by arrival number, from 1): the accounting that proves nothing was dropped.
     """
 
     def __init__(self, use_run_time: bool = False):
         self.use_run_time = use_run_time
-        self.starts: dict[str, Reading] = {}
+        self.starts: dict[str, tuple[int, Reading]] = {}  # bib → (seq, the start waiting for its finish)
         self.seen: set[tuple[str, str, str]] = set()
+        self.seq_of: dict[tuple[str, str, str], int] = {}
         self.given: dict[tuple[str, str, str], Elapsed] = {}  # completing record → time given
         self.duplicates = 0
+        self.count = 0  # events fed
+        self.fate: dict[int, str] = {}
+
+    def fates(self) -> Counter[str]:
+        """How many records ended in each fate (sums to `count`)."""
+        return Counter(self.fate.values())
 
     def feed(self, event: Event) -> list[Outcome]:
+        self.count += 1
+        seq = self.count
         if isinstance(event, Fault):
+            self.fate[seq] = FAULT
             return []
         if isinstance(event, Control):
-            return self._cancel(event) if event.kind == "cancel" and event.cancels is not None else []
-        r = event
+            if event.kind == "cancel" and event.cancels is not None:
+                self.fate[seq] = CANCEL
+                return self._cancel(event)
+            self.fate[seq] = CONTROL
+            return []
+        return self._reading(event, seq)
+
+    def _reading(self, r: Reading, seq: int) -> list[Outcome]:
         key = _key(r)
         if key in self.seen and r.time_of_day:
             self.duplicates += 1  # the same record again (a re-send after reconnect)
+            self.fate[seq] = DUPLICATE
             return []
         self.seen.add(key)
+        self.seq_of[key] = seq
         if (r.kind in ("start", "finish") and not r.bib) or "no_bib" in r.flags:
-            return [Unassigned(r)]
+            self.fate[seq] = PENDING
+            return [Unassigned(r, seq)]
         if self.use_run_time:
             if r.kind == "run_time" and r.value is not None:
-                return [self._give(r.bib, r.value, r.raw, key)]
+                return [self._give(r.bib, r.value, r.raw, key, None, (seq,), r)]
+            self.fate[seq] = UNUSED
             return []
         if r.kind == "start":
-            self.starts[r.bib] = r
-        elif r.kind == "finish" and r.bib in self.starts and r.value is not None:
-            start = self.starts.pop(r.bib)
+            out: list[Outcome] = []
+            old = self.starts.get(r.bib)
+            if old is not None:  # a restart (false start?): the earlier one is listed, not lost
+                self.fate[old[0]] = PENDING
+                out.append(Unpaired(old[1], old[0], "replaced_start"))
+            self.starts[r.bib] = (seq, r)
+            self.fate[seq] = WAITING
+            return out
+        if r.kind == "finish" and r.value is not None:
+            waiting = self.starts.pop(r.bib, None)
+            if waiting is None:
+                self.fate[seq] = PENDING
+                return [Unpaired(r, seq, "no_start")]
+            start_seq, start = waiting
             assert start.value is not None
             seconds = (r.value - start.value) % DAY  # a run across midnight
-            return [self._give(r.bib, seconds, start.raw + b"\r" + r.raw, key)]
+            return [self._give(r.bib, seconds, start.raw + b"\r" + r.raw, key, start, (start_seq, seq), r)]
+        self.fate[seq] = UNUSED  # the timer's own run/total times, laps: shown, not scored twice
         return []
 
-    def _give(self, bib: str, seconds: Decimal, raw: bytes, key: tuple[str, str, str]) -> Elapsed:
-        elapsed = Elapsed(bib, seconds, raw, key)
+    def _give(
+        self,
+        bib: str,
+        seconds: Decimal,
+        raw: bytes,
+        key: tuple[str, str, str],
+        start: Reading | None,
+        seqs: tuple[int, ...],
+        finish: Reading,
+    ) -> Elapsed:
+        elapsed = Elapsed(bib, seconds, raw, key, start, seqs, finish)
         self.given[key] = elapsed
+        for s in seqs:
+            self.fate[s] = PENDING  # until the binding saves it
         return elapsed
 
     def _cancel(self, control: Control) -> list[Outcome]:
@@ -130,11 +258,31 @@ class TimerPairing:
         key = _key(gone)
         self.seen.discard(key)
         start = self.starts.get(gone.bib)
-        if start is not None and _key(start) == key:
+        if start is not None and _key(start[1]) == key:
             del self.starts[gone.bib]
+            self.fate[start[0]] = CANCELLED
             return []
         elapsed = self.given.pop(key, None)
-        return [Withdrawn(elapsed)] if elapsed is not None else []
+        if elapsed is not None:  # the completing record (finish / run time) was cleared
+            for s in elapsed.seqs:
+                self.fate[s] = CANCELLED
+            if elapsed.start is not None and len(elapsed.seqs) == 2:
+                start_seq = elapsed.seqs[0]
+                if elapsed.bib not in self.starts:  # the start stands: a new finish pairs with it
+                    self.starts[elapsed.bib] = (start_seq, elapsed.start)
+                    self.fate[start_seq] = WAITING
+            return [Withdrawn(elapsed, control)]
+        for finish_key, given in list(self.given.items()):  # a start cleared after its run was timed
+            if given.start is not None and _key(given.start) == key:
+                del self.given[finish_key]
+                self.fate[given.seqs[0]] = CANCELLED
+                assert given.finish is not None
+                self.fate[given.seqs[1]] = PENDING
+                return [Withdrawn(given, control), Unpaired(given.finish, given.seqs[1], "no_start")]
+        seq = self.seq_of.get(key)
+        if seq is not None and self.fate.get(seq) in (PENDING, UNUSED):  # e.g. a record without a bib
+            self.fate[seq] = CANCELLED
+        return []
 
 
 def contestant_by_station(session: Session, event: str) -> Callable[[str], str | None]:
@@ -147,6 +295,44 @@ def contestant_by_station(session: Session, event: str) -> Callable[[str], str |
         return stations.get(bib.lstrip("0"))
 
     return lookup
+
+
+@dataclass(frozen=True, slots=True)
+class PendingTime:
+    """A timer's time (or record) that is not a mark yet, with why: the judge decides.
+
+    kinds: "no_bib" (a record without a valid bib: assign it), "unknown_bib" (a time whose bib
+    matches nobody: assign it), "timed" (the contestant already has a time: correct with a reason,
+    assign elsewhere, or dismiss), "refused" (the store refused it: the reason says why),
+    "no_start" (a finish without a start), "replaced_start" (a start followed by another start of
+    the same bib), "waiting" (a start still waiting for its finish)."""
+
+    id: int  # the arrival number of the record that put it here
+    kind: str
+    zh: str
+    en: str
+    reading: Reading
+    elapsed: Elapsed | None = None
+    contestant: str = ""
+
+    def message(self, lang: str = "zh") -> str:
+        return self.en if lang == "en" else self.zh
+
+
+@dataclass(frozen=True, slots=True)
+class Done:
+    """A row a timer caused: a mark, a correction, a void or a dismissal."""
+
+    kind: str  # "mark" | "correct" | "void" | "dismiss"
+    log_id: int
+    event: str
+    contestant: str  # "" for a dismissal of a time nobody had
+    value: str = ""  # the canonical value saved ("" for a void or dismissal)
+    reason: str = ""
+
+
+Bound = Done | PendingTime
+DISMISS = "device.dismiss"  # log kind: the judge set a timer's time or record aside, with a reason
 
 
 class TimerBinding:
@@ -165,52 +351,275 @@ class TimerBinding:
         self.event = event
         self.aspect = aspect
         self.port = port
+        self.source = f"device:{port}"
         self.pairing = TimerPairing(use_run_time)
         self.contestant_of = contestant_of or contestant_by_station(session, event)
-        self.marks: dict[tuple[str, str, str], int] = {}  # completing record → mark log id
-        self.unassigned: list[Reading] = []
+        self.marks: dict[tuple[str, str, str], int] = {}  # completing record → current mark log id
+        self._pending: dict[int, PendingTime] = {}
+        self.version = 0  # bumped whenever the pending list changes (the UI redraws only then)
 
-    def assign(self, reading: Reading, contestant: str) -> list[Saved]:
-        """The judge gives a record without a valid bib to a contestant (by their station)."""
-        station = next((c.station for c in self.session.contestants(self.event) if c.code == contestant), "")
-        if not station:
-            raise MarkRefused(
-                f"选手 {contestant} 没有机位号，无法对应计时记录",
-                f"contestant {contestant} has no station number",
+    # -------------------------------------------------------------- the pending list
+
+    @property
+    def unassigned(self) -> list[Reading]:
+        """Records without a valid bib still waiting for the judge (kept for older callers)."""
+        return [p.reading for p in self._pending.values() if p.kind == "no_bib"]
+
+    def pending(self) -> list[PendingTime]:
+        """Every time the judge still has to decide on, oldest first, and each start still
+        waiting for its finish (so a run whose finish never came is seen too)."""
+        waiting = [
+            PendingTime(
+                seq,
+                "waiting",
+                f"起点 {show.describe(r)}：等待终点",
+                f"start {show.describe(r)}: waiting for its finish",
+                r,
             )
-        if reading in self.unassigned:
-            self.unassigned.remove(reading)
-        bib = station.zfill(4)
-        flags = (*tuple(f for f in reading.flags if f != "no_bib"), "assigned")
-        self.pairing.seen.discard((reading.bib, reading.channel, reading.time_of_day))
-        return self.feed(replace(reading, bib=bib, flags=flags))
+            for seq, r in self.pairing.starts.values()
+        ]
+        return sorted([*self._pending.values(), *waiting], key=lambda p: p.id)
 
-    def feed(self, event: Event) -> list[Saved]:
-        """Bind one event; the marks it made or voided. Refusals raise MarkRefused (shown to the judge)."""
-        out: list[Saved] = []
+    def _hold(self, item: PendingTime) -> PendingTime:
+        self._pending[item.id] = item
+        self.version += 1
+        return item
+
+    def _drop(self, item_id: int) -> PendingTime | None:
+        item = self._pending.pop(item_id, None)
+        if item is not None:
+            self.version += 1
+        return item
+
+    def _find(self, item_id: int) -> PendingTime:
+        item = self._pending.get(item_id) or next((p for p in self.pending() if p.id == item_id), None)
+        if item is None:
+            raise ScorerError("这条待处理记录已不存在", "this pending record is gone")
+        return item
+
+    # -------------------------------------------------------------- feeding
+
+    def feed(self, event: Event) -> list[Bound]:
+        """Bind one event: the rows it wrote (Done) and the times it put aside (PendingTime)."""
+        before = len(self.pairing.starts), tuple(self.pairing.starts)
+        out: list[Bound] = []
         for outcome in self.pairing.feed(event):
-            if isinstance(outcome, Unassigned):
-                self.unassigned.append(outcome.reading)
-            elif isinstance(outcome, Withdrawn):
-                log_id = self.marks.pop(outcome.elapsed.key, None)
-                if log_id is not None:
-                    out.append(
-                        self.session.void(log_id, "计时器清除了该记录 / the timer cleared this record")
-                    )
-            else:
-                contestant = self.contestant_of(outcome.bib)
-                if contestant is None:
-                    raise MarkRefused(
-                        f"号码 {outcome.bib} 对应不到本项目的选手（机位号）",
-                        f"bib {outcome.bib} matches no contestant of this event (station number)",
-                    )
-                saved = self.session.record(
-                    contestant,
-                    self.aspect,
-                    format(outcome.seconds, "f"),
-                    source=f"device:{self.port}",
-                    raw=outcome.raw,
-                )
-                self.marks[outcome.key] = saved.log_id
-                out.append(saved)
+            out += self._outcome(outcome)
+        if (len(self.pairing.starts), tuple(self.pairing.starts)) != before:
+            self.version += 1
         return out
+
+    def _outcome(self, outcome: Outcome) -> list[Bound]:
+        if isinstance(outcome, Unassigned):
+            r = outcome.reading
+            return [
+                self._hold(
+                    PendingTime(
+                        outcome.seq,
+                        "no_bib",
+                        f"{show.describe(r)}：没有有效号码，请分配给选手",
+                        f"{show.describe(r)}: no valid bib; assign it to a contestant",
+                        r,
+                    )
+                )
+            ]
+        if isinstance(outcome, Unpaired):
+            r = outcome.reading
+            zh, en = (
+                ("终点没有对应的起点", "a finish without a start")
+                if outcome.why == "no_start"
+                else ("同一号码之后又有起点（重新出发？）", "the same bib started again later (a restart?)")
+            )
+            return [
+                self._hold(
+                    PendingTime(
+                        outcome.seq, outcome.why, f"{show.describe(r)}：{zh}", f"{show.describe(r)}: {en}", r
+                    )
+                )
+            ]
+        if isinstance(outcome, Withdrawn):
+            return self._withdraw(outcome)
+        return self._place(outcome)
+
+    def _withdraw(self, outcome: Withdrawn) -> list[Bound]:
+        elapsed = outcome.elapsed
+        for seq in elapsed.seqs:  # a time still pending goes with its record
+            self._drop(seq)
+        log_id = self.marks.pop(elapsed.key, None)
+        if log_id is None:
+            return []
+        raw = outcome.control.raw if outcome.control is not None else elapsed.raw
+        reason = "计时器清除了该记录 / the timer cleared this record"
+        saved = self.session.void(log_id, reason, source=self.source, raw=raw)
+        return [Done("void", saved.log_id, saved.event, saved.contestant, reason=reason)]
+
+    def _place(self, elapsed: Elapsed, contestant: str | None = None, assigned: bool = False) -> list[Bound]:
+        """Save a time for its bib's contestant, or put it in the pending list saying why."""
+        finish_seq = elapsed.seqs[-1]
+        reading = elapsed.finish
+        assert reading is not None
+        who = contestant or self.contestant_of(elapsed.bib)
+        value = self._value(elapsed.seconds)
+        shown = show.describe(reading)
+        if who is None:
+            return [
+                self._hold(
+                    PendingTime(
+                        finish_seq,
+                        "unknown_bib",
+                        f"号码 {elapsed.bib} 对应不到本项目的选手（机位号）：用时 {value} 秒，请分配",
+                        f"bib {elapsed.bib} matches no contestant of this event (station number): "
+                        f"{value} s, assign it",
+                        reading,
+                        elapsed,
+                    )
+                )
+            ]
+        try:
+            saved = self.session.record(who, self.aspect, value, source=self.source, raw=elapsed.raw)
+        except ScorerError as exc:
+            current = self._current(who)
+            if current is not None:
+                zh = f"{who} 已有用时 {current[1]} 秒（记录 #{current[0]}）；计时器的 {value} 秒未保存：请更正（写明原因）或放弃"
+                en = (
+                    f"{who} already has {current[1]} s (log #{current[0]}); the timer's {value} s "
+                    "was not saved: correct it (with a reason) or dismiss it"
+                )
+                return [
+                    self._hold(
+                        PendingTime(
+                            finish_seq, "timed", f"{shown}：{zh}", f"{shown}: {en}", reading, elapsed, who
+                        )
+                    )
+                ]
+            return [
+                self._hold(
+                    PendingTime(
+                        finish_seq,
+                        "refused",
+                        f"{shown}：{exc.zh}",
+                        f"{shown}: {exc.en}",
+                        reading,
+                        elapsed,
+                        who,
+                    )
+                )
+            ]
+        self._drop(finish_seq)
+        self.marks[elapsed.key] = saved.log_id
+        for seq in elapsed.seqs:
+            self.pairing.fate[seq] = ASSIGNED if assigned else SAVED
+        return [Done("mark", saved.log_id, saved.event, saved.contestant, value)]
+
+    def _value(self, seconds: Decimal) -> str:
+        comp = self.session.store.competition
+        event = comp.event(self.event) if comp else None
+        aspect = event.aspects().get(self.aspect) if event else None
+        if aspect is None:
+            return format(seconds, "f")
+        return timer_seconds(aspect, seconds)
+
+    def _current(self, contestant: str) -> tuple[int, str] | None:
+        """The contestant's current mark of this aspect: (log id, value), or None."""
+        for m in self.session.store.marks(self.event):
+            if m.contestant == contestant and m.aspect == self.aspect:
+                return m.log_id, m.value
+        return None
+
+    # -------------------------------------------------------------- the judge's decisions
+
+    def assign(self, item: int | Reading, contestant: str) -> list[Bound]:
+        """The judge gives a pending record or time to a contestant: a record without a valid bib
+        takes the contestant's station as its bib (and pairs); a time is saved for them."""
+        if isinstance(item, Reading):  # older callers pass the record itself
+            found = next((p for p in self._pending.values() if p.reading == item), None)
+            if found is None:
+                raise ScorerError("这条待处理记录已不存在", "this pending record is gone")
+            item = found.id
+        pending = self._find(item)
+        if contestant not in {c.code for c in self.session.contestants(self.event)}:
+            raise MarkRefused(
+                f"选手 {contestant} 不在项目 {self.event} 中",
+                f"contestant {contestant} is not in event {self.event}",
+            )
+        if pending.kind == "no_bib":
+            station = next(
+                (c.station for c in self.session.contestants(self.event) if c.code == contestant), ""
+            )
+            if not station:
+                raise MarkRefused(
+                    f"选手 {contestant} 没有机位号，无法对应计时记录",
+                    f"contestant {contestant} has no station number",
+                )
+            self._drop(pending.id)
+            r = pending.reading
+            flags = (*tuple(f for f in r.flags if f != "no_bib"), "assigned")
+            self.pairing.seen.discard(_key(r))
+            self.pairing.fate[pending.id] = ASSIGNED
+            out: list[Bound] = []
+            for outcome in self.pairing._reading(replace(r, bib=station.zfill(4), flags=flags), pending.id):
+                out += (
+                    self._outcome(outcome)
+                    if not isinstance(outcome, Elapsed)
+                    else self._place(outcome, assigned=True)
+                )
+            self.version += 1
+            return out
+        if pending.elapsed is None:
+            raise MarkRefused(
+                "这条记录没有可用的用时（没有起点），只能放弃",
+                "this record has no time to give (no start): dismiss it",
+            )
+        return self._place(pending.elapsed, contestant, assigned=True)
+
+    def correct(self, item_id: int, reason: str) -> list[Bound]:
+        """Replace the contestant's current time by the timer's pending one, with the judge's reason."""
+        pending = self._find(item_id)
+        if pending.kind != "timed" or pending.elapsed is None:
+            raise MarkRefused(
+                "只有“已有用时”的记录可以更正", "only a time for an already-timed contestant can be corrected"
+            )
+        if not reason.strip():
+            raise MarkRefused("更正必须写明原因", "a correction needs a reason")
+        current = self._current(pending.contestant)
+        value = self._value(pending.elapsed.seconds)
+        if current is None:  # voided meanwhile: a plain mark now
+            return self._place(pending.elapsed, pending.contestant, assigned=True)
+        saved = self.session.correct(
+            current[0], value, reason.strip(), source=self.source, raw=pending.elapsed.raw
+        )
+        self._drop(pending.id)
+        self.marks[pending.elapsed.key] = saved.log_id
+        for seq in pending.elapsed.seqs:
+            self.pairing.fate[seq] = ASSIGNED
+        return [Done("correct", saved.log_id, saved.event, saved.contestant, value, reason.strip())]
+
+    def dismiss(self, item_id: int, reason: str) -> Done:
+        """Set a pending time or record aside, with a reason: logged (`device.dismiss`, with the
+        raw record), so a time the judge chose not to use can always be found again."""
+        pending = self._find(item_id)
+        reason = reason.strip()
+        if not reason:
+            raise MarkRefused("放弃计时记录必须写明原因", "dismissing a timer record needs a reason")
+        payload = {
+            "event": self.event,
+            "aspect": self.aspect,
+            "bib": pending.reading.bib,
+            "what": pending.kind,
+            "reason": reason,
+            "record": show.describe(pending.reading),
+        }
+        if pending.elapsed is not None:
+            payload["value"] = self._value(pending.elapsed.seconds)
+        if pending.contestant:
+            payload["contestant"] = pending.contestant
+        raw = pending.elapsed.raw if pending.elapsed is not None else pending.reading.raw
+        log_id = self.session.store.append(DISMISS, payload, self.session.judge.code, self.source, raw)
+        if pending.kind == "waiting":
+            self.pairing.starts.pop(pending.reading.bib, None)
+            self.version += 1
+        self._drop(pending.id)
+        seqs = pending.elapsed.seqs if pending.elapsed is not None else (pending.id,)
+        for seq in seqs:
+            self.pairing.fate[seq] = DISMISSED
+        return Done("dismiss", log_id, self.event, pending.contestant, reason=reason)

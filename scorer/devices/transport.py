@@ -64,6 +64,11 @@ GARBAGE_RUN = 3  # consecutive unreadable records before the state says "wrong s
 PERMISSION_GRACE = 5.0  # seconds: udev sets a new node's group a moment after it appears; Windows
 # refuses a replugged port "for a while". Only a refusal that lasts is reported as permanent.
 CUT = ("记录不完整（连接中断）", "incomplete record (connection lost)")
+CLOSED = ("记录不完整（串口已关闭）", "incomplete record (the port was closed)")
+NOISE = (
+    "收到无法识别的数据（波特率不对或接错设备？）",
+    "unreadable data (wrong speed or wrong device?)",
+)
 SETTLE = 0.1  # seconds of silence after opening that prove the line is between records
 HOST_ATTEMPTS = 5  # a host name that does not resolve: tries before giving up (an offline venue
 # laptop will not learn a name by waiting; a refused connection, by contrast, is retried forever)
@@ -283,9 +288,9 @@ class Transport:
                         PortState.UNPLUGGED,
                         _t(f"{self._port} 连接中断（{exc}）", f"{self._port}: connection lost ({exc})"),
                     )
-                    self._cut()
+                    self._cut(unplugged=True)
                 else:
-                    self._cut()  # stopped: a record still in flight is reported, not kept
+                    self._cut(unplugged=False)  # stopped: a record in flight is reported, not kept
                 finally:
                     with self._write_lock:
                         self._serial = None
@@ -422,21 +427,28 @@ class Transport:
             f"the device did not answer the request within {seconds} s (cable or settings?)",
         )
 
-    def _cut(self) -> None:
+    def _cut(self, unplugged: bool = True) -> None:
         """The port went away: the record in flight is cut, so it is a fault, whatever it looked like
-        (an idle-framed parser's flush would otherwise parse it)."""
+        (an idle-framed parser's flush would otherwise parse it). Its label says what happened: the
+        leftover of a wrong-speed burst is noise, not a "cut" record; a port the user closed was not
+        unplugged."""
         now = time.time()
         self._syncing = False
+        why = CUT if unplugged else CLOSED
         if self._discarded:  # a tail that never reached its terminator
-            self._notify(fault(DISCARDED, bytes(self._discarded), now, *CUT))
+            self._notify(fault(DISCARDED, bytes(self._discarded), now, *why))
             self._discarded.clear()
         try:
             events = self._parser.flush(now)
         finally:
             self._parser.reset()
-        cut: list[Event] = [
-            ev if isinstance(ev, Fault) else fault(GARBAGE, ev.raw, now, *CUT) for ev in events
-        ]
+        cut: list[Event] = []
+        for ev in events:
+            noisy = self._bad_run > 0 or any(b > 0x7E or (b < 0x20 and b not in (9, 10, 13)) for b in ev.raw)
+            if isinstance(ev, Fault) and ev.kind not in (GARBAGE, DISCARDED):
+                cut.append(ev)  # the parser said what it is (too long, checksum…)
+            else:
+                cut.append(fault(GARBAGE, ev.raw, now, *(NOISE if noisy else why)))
         self._deliver(cut)
 
     def _deliver(self, events: list[Event]) -> None:
