@@ -20,8 +20,15 @@ class AppContext(QObject):
     event_state_changed = Signal(str)
     # Another judge logged in on this laptop.
     judge_changed = Signal()
-    # A device reading for the focused score-entry cell: (value text, source, raw record, auto-accept).
-    device_reading = Signal(str, str, object, bool)
+    # A device reading for the focused score-entry cell: a ui.workers.device.Offer (value text,
+    # source, raw record, auto-accept, unit, unrequested).
+    device_reading = Signal(object)
+    # A bound device's state, for the scoring screen's strip: (port, device, state text, problem).
+    device_state = Signal(str, str, str, bool)
+    # A bound device's latest event (a reading, a fault, a saved or refused time): (port, text, problem).
+    device_event = Signal(str, str, bool)
+    # A device was removed from the devices tab: (port).
+    device_removed = Signal(str)
 
     def __init__(self, store: Store, judge: Judge, parent: QObject | None = None):
         super().__init__(parent)
@@ -48,8 +55,10 @@ class AppContext(QObject):
         self.announce(saved)
         return saved
 
-    def correct(self, replaces: int, value: str, reason: str) -> Saved:
-        saved = self.session.correct(replaces, value, reason)
+    def correct(
+        self, replaces: int, value: str, reason: str, source: str = "keyboard", raw: bytes | None = None
+    ) -> Saved:
+        saved = self.session.correct(replaces, value, reason, source, raw)
         self.announce(saved)
         return saved
 

@@ -389,6 +389,8 @@ def test_judge_is_told_to_rescore_without_seeing_other_scores(ctx_for, ui_store)
 def test_device_reading_waits_for_enter_then_logs_port_and_raw(entry, qtbot, ui_store):
     """A caliper reading lands in the focused cell; the judge's Enter saves it with its raw record."""
     w = entry("J1")
+    w.activateWindow()  # device readings go only into the judge's active window
+    qtbot.waitUntil(w.isActiveWindow)
     go(w, "C02", "A1.1")
     assert w.offer_reading("24.012", "device:/dev/ttyUSB0", b"01A+0024.012")
     assert [r for r in log_rows(ui_store)] == []  # not saved before Enter
@@ -405,16 +407,20 @@ def test_device_reading_waits_for_enter_then_logs_port_and_raw(entry, qtbot, ui_
     )
 
 
-def test_auto_accepted_reading_saves_at_once(entry, ui_store):
+def test_auto_accepted_reading_saves_at_once(entry, qtbot, ui_store):
     w = entry("J1")
+    w.activateWindow()  # device readings go only into the judge's active window
+    qtbot.waitUntil(w.isActiveWindow)
     go(w, "C03", "A1.1")
     assert w.offer_reading("24.020", "device:COM3", b"01A+0024.020", auto_accept=True)
     [row] = log_rows(ui_store)
     assert row.source == "device:COM3" and at(w) != ("C03", "A1.1")  # saved and moved on
 
 
-def test_out_of_range_reading_is_refused_like_typing(entry, ui_store):
+def test_out_of_range_reading_is_refused_like_typing(entry, qtbot, ui_store):
     w = entry("J1")
+    w.activateWindow()  # device readings go only into the judge's active window
+    qtbot.waitUntil(w.isActiveWindow)
     go(w, "C01", "A1.1")
     w.offer_reading("2.4012", "device:COM3", b"01A+0002.4012", auto_accept=True)
     assert log_rows(ui_store) == [] and "合理范围" in w.reason.text()

@@ -4,6 +4,7 @@ the reader thread)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -13,6 +14,18 @@ from scorer.devices.protocols.base import Event
 from scorer.devices.transport import PortState, Transport
 
 
+@dataclass(frozen=True, slots=True)
+class Offer:
+    """A reading offered to the focused score-entry cell (AppContext.device_reading)."""
+
+    text: str  # the value as a judge would type it
+    source: str  # the log's source: "device:<port>" (+ " unrequested")
+    raw: bytes  # the record it came from
+    auto: bool  # save without Enter (the profile or the judge chose auto-save)
+    unit: str = ""  # checked against the aspect's unit
+    unrequested: bool = False  # a query device sent it without being asked
+
+
 class DeviceWorker(QObject):
     # A Reading, Control or Fault from the device (delivered on the UI thread).
     event = Signal(object)
@@ -20,12 +33,19 @@ class DeviceWorker(QObject):
     state = Signal(str, str)
 
     def __init__(
-        self, port: str, profile: Profile, capture: Path | None = None, parent: QObject | None = None
+        self,
+        port: str,
+        profile: Profile,
+        capture: Path | None = None,
+        parent: QObject | None = None,
+        query_timeout: float = 2.0,
     ):
         super().__init__(parent)
         self.port = port
         self.profile = profile
-        self.transport = Transport(port, profile, self._on_event, self._on_state, capture)
+        self.transport = Transport(
+            port, profile, self._on_event, self._on_state, capture, query_timeout=query_timeout
+        )
 
     def start(self) -> None:
         self.transport.start()
