@@ -1,1888 +1,1995 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="zh_CN">
-    <context>
-        <name>AuditModel</name>
-        <message>
-            <location filename="../../ui/models/audit_log.py" line="27" />
-            <source>序号</source>
-            <translation>No.</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/audit_log.py" line="28" />
-            <source>时间</source>
-            <translation>Time</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/audit_log.py" line="29" />
-            <source>站点</source>
-            <translation>Station</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/audit_log.py" line="30" />
-            <source>站内序号</source>
-            <translation>Station seq.</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/audit_log.py" line="31" />
-            <source>类型</source>
-            <translation>Type</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/audit_log.py" line="32" />
-            <source>操作人</source>
-            <translation>Operator</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/audit_log.py" line="33" />
-            <source>来源</source>
-            <translation>Source</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/audit_log.py" line="34" />
-            <source>内容</source>
-            <translation>Details</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/audit_log.py" line="35" />
-            <source>设备原始记录</source>
-            <translation>Raw device record</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/audit_log.py" line="38" />
-            <source>站点初始化</source>
-            <translation>Station set-up</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/audit_log.py" line="39" />
-            <source>竞赛定义</source>
-            <translation>Competition definition</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/audit_log.py" line="40" />
-            <source>评分</source>
-            <translation>Mark</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/audit_log.py" line="41" />
-            <source>更正</source>
-            <translation>Correction</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/audit_log.py" line="42" />
-            <source>作废</source>
-            <translation>Void</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/audit_log.py" line="43" />
-            <location filename="../../ui/models/audit_log.py" line="58" />
-            <source>双人录入</source>
-            <translation>Double entry</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/audit_log.py" line="44" />
-            <source>选手状态</source>
-            <translation>Contestant status</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/audit_log.py" line="45" />
-            <source>锁定</source>
-            <translation>Lock</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/audit_log.py" line="46" />
-            <source>解锁</source>
-            <translation>Unlock</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/audit_log.py" line="47" />
-            <source>解密</source>
-            <translation>Decryption</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/audit_log.py" line="48" />
-            <source>裁判签字</source>
-            <translation>Judge's signature</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/audit_log.py" line="49" />
-            <source>裁判长确认</source>
-            <translation>Chief judge's decision</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/audit_log.py" line="50" />
-            <source>登录</source>
-            <translation>Login</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/audit_log.py" line="51" />
-            <source>登录失败</source>
-            <translation>Failed login</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/audit_log.py" line="54" />
-            <source>键盘</source>
-            <translation>Keyboard</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/audit_log.py" line="55" />
-            <source>命令行</source>
-            <translation>Command line</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/audit_log.py" line="56" />
-            <source>设备</source>
-            <translation>Device</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/audit_log.py" line="57" />
-            <source>导入</source>
-            <translation>Import</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/audit_log.py" line="59" />
-            <source>同步</source>
-            <translation>Sync</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/audit_log.py" line="236" />
-            <source>{0} {1} = {2}</source>
-            <translation>{0} {1} = {2}</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/audit_log.py" line="238" />
-            <source>（裁判 {0}）</source>
-            <translation> (judge {0})</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/audit_log.py" line="241" />
-            <source>{0} {1} → {2}（更正 #{3}：{4}）</source>
-            <translation>{0} {1} → {2} (correction of #{3}: {4})</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/audit_log.py" line="245" />
-            <source>{0} {1} 作废 #{2}：{3}</source>
-            <translation>{0} {1} voided #{2}: {3}</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/audit_log.py" line="249" />
-            <source>第 {0} 遍：{1} {2} = {3}（裁判 {4}）</source>
-            <translation>Pass {0}: {1} {2} = {3} (judge {4})</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/audit_log.py" line="253" />
-            <source>{0} → {1}：{2}</source>
-            <translation>{0} → {1}: {2}</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/audit_log.py" line="255" />
-            <source>锁定 {0}（签字：{1}）</source>
-            <translation>Locked {0} (signed by: {1})</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/audit_log.py" line="257" />
-            <source>解锁 {0}：{1}</source>
-            <translation>Unlocked {0}: {1}</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/audit_log.py" line="259" />
-            <source>解密 {0}</source>
-            <translation>Decrypted {0}</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/audit_log.py" line="261" />
-            <source>{0} 签字确认 {1}</source>
-            <translation>{0} signed {1}</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/audit_log.py" line="263" />
-            <source>{0} 确认 {1}：{2}</source>
-            <translation>{0}: accepted {1}: {2}</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/audit_log.py" line="266" />
-            <source>{0}：{1} 个项目，{2} 名选手，{3} 名裁判</source>
-            <translation>{0}: {1} events, {2} contestants, {3} judges</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/audit_log.py" line="273" />
-            <source>站点 {0} {1}</source>
-            <translation>Station {0} {1}</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/audit_log.py" line="275" />
-            <source>{0} 登录</source>
-            <translation>{0} logged in</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/audit_log.py" line="277" />
-            <source>{0} PIN 错误（连续第 {1} 次）</source>
-            <translation>{0}: wrong PIN ({1} in a row)</translation>
-        </message>
-    </context>
-    <context>
-        <name>AuditWidget</name>
-        <message>
-            <location filename="../../ui/windows/audit.py" line="42" />
-            <source>筛选：选手、评分项、裁判、内容……</source>
-            <translation>Filter: contestant, aspect, judge, details…</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/audit.py" line="46" />
-            <source>验证哈希链</source>
-            <translation>Verify hash chain</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/audit.py" line="71" />
-            <source>类型</source>
-            <translation>Type</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/audit.py" line="96" />
-            <source>当前登录的裁判无权查看审计日志</source>
-            <translation>The logged-in judge may not view the audit log</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/audit.py" line="139" />
-            <source>全部类型</source>
-            <translation>All types</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/audit.py" line="159" />
-            <source>哈希链完好</source>
-            <translation>Hash chain intact</translation>
-        </message>
-    </context>
-    <context>
-        <name>ContestantsModel</name>
-        <message>
-            <location filename="../../ui/models/contestants.py" line="20" />
-            <source>加密号</source>
-            <translation>Code</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/contestants.py" line="21" />
-            <source>参赛证号</source>
-            <translation>Registration no.</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/contestants.py" line="22" />
-            <source>姓名</source>
-            <translation>Name</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/contestants.py" line="23" />
-            <source>单位</source>
-            <translation>Organisation</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/contestants.py" line="24" />
-            <source>区</source>
-            <translation>District</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/contestants.py" line="25" />
-            <source>机位号</source>
-            <translation>Station</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/contestants.py" line="26" />
-            <source>已录分数</source>
-            <translation>Marks entered</translation>
-        </message>
-    </context>
-    <context>
-        <name>DevicesWidget</name>
-        <message>
-            <location filename="../../ui/windows/devices.py" line="46" />
-            <source>等待端口</source>
-            <translation>Waiting for port</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/devices.py" line="47" />
-            <source>已连接</source>
-            <translation>Connected</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/devices.py" line="48" />
-            <source>已断开（拔出？）</source>
-            <translation>Disconnected (unplugged?)</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/devices.py" line="49" />
-            <source>收到乱码：波特率不对或接错设备？</source>
-            <translation>Receiving garbage: wrong speed or wrong device?</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/devices.py" line="50" />
-            <source>已停止</source>
-            <translation>Stopped</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/devices.py" line="64" />
-            <source>自定义配置（.json）…</source>
-            <translation>Custom profile (.json)…</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/devices.py" line="69" />
-            <source>端口名（COM3、/dev/ttyUSB0）或地址（socket://主机:端口、rfc2217://…）</source>
-            <translation>Port name (COM3, /dev/ttyUSB0) or address (socket://host:port, rfc2217://…)</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/devices.py" line="74" />
-            <source>当前评分格（回车确认）</source>
-            <translation>The focused cell (confirm with Enter)</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/devices.py" line="79" />
-            <source>计时：{0} {1}（按号码配对）</source>
-            <translation>Timing: {0} {1} (paired by bib)</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/devices.py" line="82" />
-            <source>读数自动保存（不等回车）</source>
-            <translation>Save readings at once (no Enter)</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/devices.py" line="84" />
-            <source>添加设备</source>
-            <translation>Add device</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/devices.py" line="88" />
-            <source>设备类型</source>
-            <translation>Device type</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/devices.py" line="89" />
-            <location filename="../../ui/windows/devices.py" line="96" />
-            <source>端口</source>
-            <translation>Port</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/devices.py" line="90" />
-            <source>读数去向</source>
-            <translation>Readings go to</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/devices.py" line="96" />
-            <source>设备</source>
-            <translation>Devices</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/devices.py" line="96" />
-            <source>状态</source>
-            <translation>State</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/devices.py" line="96" />
-            <source>最后读数</source>
-            <translation>Last reading</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/devices.py" line="100" />
-            <source>取值 / 测试</source>
-            <translation>Get value / test</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/devices.py" line="103" />
-            <source>移除</source>
-            <translation>Remove</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/devices.py" line="119" />
-            <source>分配给选手</source>
-            <translation>Assign to contestant</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/devices.py" line="127" />
-            <source>最近的读数和故障</source>
-            <translation>Recent readings and faults</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/devices.py" line="129" />
-            <source>没有有效号码的计时记录（请分配给选手）</source>
-            <translation>Timer records without a valid bib (assign them to a contestant)</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/devices.py" line="143" />
-            <source>无法列出串口：{0}</source>
-            <translation>Cannot list serial ports: {0}</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/devices.py" line="151" />
-            <source>自定义设备配置</source>
-            <translation>Custom device profile</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/devices.py" line="162" />
-            <source>请填写端口</source>
-            <translation>Enter a port</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/devices.py" line="228" />
-            <source>{0} 故障：{1}  [{2}]</source>
-            <translation>{0} fault: {1}  [{2}]</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/devices.py" line="233" />
-            <source>（不稳定）</source>
-            <translation> (unstable)</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/devices.py" line="238" />
-            <source>{0} {1}  [{2}]</source>
-            <translation>{0} {1}  [{2}]</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/devices.py" line="257" />
-            <source>已保存计时：{0}（记录 #{1}）</source>
-            <translation>Time saved: {0} (record #{1})</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/devices.py" line="277" />
-            <source>请先选中一条记录和一名选手</source>
-            <translation>Select a record and a contestant first</translation>
-        </message>
-    </context>
-    <context>
-        <name>DoubleEntryWidget</name>
-        <message>
-            <location filename="../../ui/windows/double_entry.py" line="141" />
-            <source>第一遍</source>
-            <translation>First pass</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/double_entry.py" line="142" />
-            <source>第二遍</source>
-            <translation>Second pass</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/double_entry.py" line="143" />
-            <source>第三遍（核对两遍不一致的格）</source>
-            <translation>Third pass (cells where the two passes disagree)</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/double_entry.py" line="165" />
-            <source>选手</source>
-            <translation>Contestant</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/double_entry.py" line="166" />
-            <source>评分项</source>
-            <translation>Aspect</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/double_entry.py" line="167" />
-            <source>裁判</source>
-            <translation>Judge</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/double_entry.py" line="168" />
-            <source>第一遍录分员</source>
-            <translation>First-pass clerk</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/double_entry.py" line="169" />
-            <source>第二遍录分员</source>
-            <translation>Second-pass clerk</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/double_entry.py" line="180" />
-            <source>扫描评分表上的二维码（或输入表单编号）后回车</source>
-            <translation>Scan the QR code on the paper form (or type its form id) and press Enter</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/double_entry.py" line="183" />
-            <source>评分表二维码</source>
-            <translation>Form QR code</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/double_entry.py" line="184" />
-            <source>项目</source>
-            <translation>Event</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/double_entry.py" line="185" />
-            <source>评分表裁判</source>
-            <translation>Judge on the form</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/double_entry.py" line="186" />
-            <source>录入遍数</source>
-            <translation>Pass</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/double_entry.py" line="196" />
-            <source>两遍不一致的格（选“第三遍”，看纸质评分表重新录入；与其中一遍一致即记录）</source>
-            <translation>Cells where the two passes disagree (choose "Third pass" and type them again from the paper form; a value agreeing with one pass is recorded)</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/double_entry.py" line="386" />
-            <source>分数已记录</source>
-            <translation>Mark recorded</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/double_entry.py" line="391" />
-            <source>第三遍与前两遍都不一致：请裁判长裁定</source>
-            <translation>The third pass agrees with neither pass: the chief judge must decide</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/double_entry.py" line="393" />
-            <source>两遍不一致：请选“第三遍”，看纸质评分表重新录入</source>
-            <translation>The two passes disagree: choose "Third pass" and type it again from the paper form</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/double_entry.py" line="512" />
-            <source>已到评分表末尾</source>
-            <translation>End of the form</translation>
-        </message>
-        <message>
-            <source>两遍不一致（在任一遍重新录入该格即可解决）</source>
-            <translation type="vanished">Mismatches between the passes (re-enter the cell in either pass to resolve)</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/double_entry.py" line="232" />
-            <source>不是 Scorer 评分表的二维码：{0}</source>
-            <translation>Not a Scorer marking form code: {0}</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/double_entry.py" line="236" />
-            <source>这张评分表属于另一个竞赛（{0}）</source>
-            <translation>This form belongs to another competition ({0})</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/double_entry.py" line="240" />
-            <source>这张评分表的项目 {0} 不在您的录入范围内</source>
-            <translation>This form's event {0} is not one you enter</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/double_entry.py" line="245" />
-            <source>这张评分表的裁判 {0} 不在项目 {1} 中</source>
-            <translation>This form's judge {0} is not in event {1}</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/double_entry.py" line="255" />
-            <source>已打开 {0} / {1}，但评分表打印后选手或评分项有变化，请核对</source>
-            <translation>Opened {0} / {1}, but contestants or aspects changed after the form was printed: please check</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/double_entry.py" line="258" />
-            <source>已打开评分表：{0} / {1}</source>
-            <translation>Form opened: {0} / {1}</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/double_entry.py" line="276" />
-            <source>只有录分员可以录入纸质评分表</source>
-            <translation>Only entry clerks may enter paper forms</translation>
-        </message>
-        <message>
-            <source>两遍一致，分数已记录</source>
-            <translation type="vanished">Both passes agree; mark recorded</translation>
-        </message>
-        <message>
-            <source>两遍不一致，请核对纸质评分表后重新录入</source>
-            <translation type="vanished">The passes disagree; check the paper form and re-enter</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/double_entry.py" line="397" />
-            <source>本遍已录入，等待另一遍</source>
-            <translation>Entered in this pass; waiting for the other pass</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/double_entry.py" line="403" />
-            <source>本遍已录入、等待另一遍：{0} 格 · 两遍不一致：{1} 格</source>
-            <translation>Entered in this pass, waiting for the other: {0} cells · Mismatches: {1} cells</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/double_entry.py" line="407" />
-            <source> · 项目已锁定，分数不能再记录</source>
-            <translation> · Event locked: marks can no longer be recorded</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/double_entry.py" line="462" />
-            <source>按回车保存：{0}</source>
-            <translation>Press Enter to save: {0}</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/double_entry.py" line="486" />
-            <source>{0} {1}：第三遍与其中一遍一致，分数已记录</source>
-            <translation>{0} {1}: the third pass agrees with one pass; mark recorded</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/double_entry.py" line="488" />
-            <source>{0} {1}：两遍一致，分数已记录</source>
-            <translation>{0} {1}: both passes agree; mark recorded</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/double_entry.py" line="491" />
-            <source>{0} {1}：第三遍与前两遍都不一致，请裁判长裁定</source>
-            <translation>{0} {1}: the third pass agrees with neither pass; the chief judge must decide</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/double_entry.py" line="493" />
-            <source>{0} {1}：与另一遍不一致，请核对</source>
-            <translation>{0} {1}: differs from the other pass; please check</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/double_entry.py" line="495" />
-            <source>{0} {1}：已录入</source>
-            <translation>{0} {1}: entered</translation>
-        </message>
-    </context>
-    <context>
-        <name>ImportErrorsDialog</name>
-        <message>
-            <location filename="../../ui/windows/start.py" line="49" />
-            <source>导入失败：未导入任何内容</source>
-            <translation>Import failed: nothing was imported</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/start.py" line="55" />
-            <source>位置</source>
-            <translation>Location</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/start.py" line="55" />
-            <source>问题</source>
-            <translation>Problem</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/start.py" line="65" />
-            <source>复制全部</source>
-            <translation>Copy all</translation>
-        </message>
-    </context>
-    <context>
-        <name>LockWidget</name>
-        <message>
-            <source>锁定并签字确认</source>
-            <translation type="vanished">Lock and sign off</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/lock.py" line="77" />
-            <source>解锁…</source>
-            <translation>Unlock…</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/lock.py" line="79" />
-            <source>解密（加密号 → 姓名）…</source>
-            <translation>Decrypt (code → name)…</translation>
-        </message>
-        <message>
-            <source>已签字的裁判（至少一名）</source>
-            <translation type="vanished">Judges who signed (at least one)</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/lock.py" line="86" />
-            <source>项目</source>
-            <translation>Event</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/lock.py" line="87" />
-            <location filename="../../ui/windows/lock.py" line="340" />
-            <source>状态</source>
-            <translation>Status</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/lock.py" line="173" />
-            <source>已解密</source>
-            <translation>Decrypted</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/lock.py" line="175" />
-            <source>已锁定</source>
-            <translation>Locked</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/lock.py" line="177" />
-            <source>未锁定（已解密）</source>
-            <translation>Not locked (decrypted)</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/lock.py" line="179" />
-            <source>未锁定</source>
-            <translation>Not locked</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/lock.py" line="368" />
-            <source>解锁项目 {0}</source>
-            <translation>Unlock event {0}</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/lock.py" line="366" />
-            <source>例如：申诉复核，需更正分数</source>
-            <translation>e.g. appeal review, a mark must be corrected</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/lock.py" line="369" />
-            <source>解锁需要裁判长再次输入 PIN 并写明原因，均记入日志。</source>
-            <translation>Unlocking needs the chief judge's PIN again and a reason; both are logged.</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/lock.py" line="370" />
-            <source>裁判长 PIN</source>
-            <translation>Chief judge PIN</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/lock.py" line="340" />
-            <location filename="../../ui/windows/lock.py" line="370" />
-            <source>原因</source>
-            <translation>Reason</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/lock.py" line="378" />
-            <source>解密</source>
-            <translation>Decrypt</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/lock.py" line="379" />
-            <source>解密后项目 {0} 的选手姓名将对所有裁判可见，且不能撤销。确定解密？</source>
-            <translation>After decryption the contestants' names in event {0} are visible to all judges. This cannot be undone. Decrypt?</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/lock.py" line="458" />
-            <source>项目 {0} 已锁定（记录 #{1}），签字裁判：{2}</source>
-            <translation>Event {0} locked (record #{1}); signed by: {2}</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/lock.py" line="255" />
-            <location filename="../../ui/windows/lock.py" line="459" />
-            <source>、</source>
-            <translation>, </translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/lock.py" line="63" />
-            <source>锁定前待处理事项</source>
-            <translation>Open items before the lock</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/lock.py" line="66" />
-            <source>登记选手状态（缺考/弃权…）…</source>
-            <translation>Record contestant status (absent / withdrawn…)…</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/lock.py" line="68" />
-            <source>裁判长确认…</source>
-            <translation>Chief judge accepts…</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/lock.py" line="70" />
-            <source>裁判签字（每名裁判用自己的 PIN）</source>
-            <translation>Judges' signatures (each with their own PIN)</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/lock.py" line="73" />
-            <source>签字…</source>
-            <translation>Sign…</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/lock.py" line="75" />
-            <source>锁定</source>
-            <translation>Lock</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/lock.py" line="88" />
-            <source>下一步</source>
-            <translation>Next step</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/lock.py" line="195" />
-            <source>  ✔ 裁判长已确认（{0}，{1}）：{2}</source>
-            <translation>  ✔ accepted by the chief judge ({0}, {1}): {2}</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/lock.py" line="217" />
-            <source>已签字 {0}</source>
-            <translation>signed {0}</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/lock.py" line="217" />
-            <source>未签字</source>
-            <translation>not signed</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/lock.py" line="218" />
-            <source>裁判长</source>
-            <translation>chief judge</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/lock.py" line="218" />
-            <source>评分裁判</source>
-            <translation>scoring judge</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/lock.py" line="235" />
-            <source>等待裁判长处理待办事项、组织裁判签字并锁定</source>
-            <translation>Waiting for the chief judge to settle open items, collect signatures and lock</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/lock.py" line="238" />
-            <source>先处理 {0} 项待办事项（补录、重评、核对纸质表，或登记选手状态、裁判长确认）</source>
-            <translation>Settle {0} open item(s) first (enter, re-score, agree paper forms, or record a status / accept)</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/lock.py" line="241" />
-            <source>请 {0} 名裁判依次签字（选中姓名，点“签字…”，由本人输入 PIN）</source>
-            <translation>{0} judge(s) to sign, one after another (select the name, click Sign…, the judge types their own PIN)</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/lock.py" line="244" />
-            <source>可以锁定</source>
-            <translation>Ready to lock</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/lock.py" line="246" />
-            <source>已解密：可以打印正式成绩、获奖名单和证书</source>
-            <translation>Decrypted: final results, award lists and certificates can be printed</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/lock.py" line="254" />
-            <source>由加密裁判（{0}）在本机登录并解密；解密前打印的成绩和证书只是草稿</source>
-            <translation>The encryption judge ({0}) logs in on this laptop and decrypts; until then results and certificates print as drafts</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/lock.py" line="255" />
-            <source>未指定</source>
-            <translation>not named</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/lock.py" line="320" />
-            <source>{0} {1} 签字</source>
-            <translation>{0} {1} signs</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/lock.py" line="321" />
-            <source>请 {0} {1} 本人输入自己的 PIN，确认项目 {2} 的评分。</source>
-            <translation>{0} {1}: type your own PIN to confirm the marks of event {2}.</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/lock.py" line="324" />
-            <source>PIN</source>
-            <translation>PIN</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/lock.py" line="336" />
-            <source>例如：未到场 / 本人申请退赛</source>
-            <translation>e.g. did not show up / asked to withdraw</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/lock.py" line="338" />
-            <source>登记 {0} 的状态</source>
-            <translation>Status of {0}</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/lock.py" line="351" />
-            <source>例如：已由其他裁判复核，评分无误</source>
-            <translation>e.g. re-checked by another judge, marks correct</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/lock.py" line="353" />
-            <source>裁判长确认</source>
-            <translation>Chief judge's decision</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/lock.py" line="354" />
-            <source>确认后可带着此事项锁定，确认与理由记入日志：</source>
-            <translation>Accepting lets the event lock with this item open; the decision and reason are logged:</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/lock.py" line="355" />
-            <source>理由</source>
-            <translation>Reason</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/lock.py" line="406" />
-            <source>已取消，{0} 未签字</source>
-            <translation>Cancelled: {0} has not signed</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/lock.py" line="411" />
-            <source>{0} 已签字（记录 #{1}）</source>
-            <translation>{0} signed (record #{1})</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/lock.py" line="421" />
-            <location filename="../../ui/windows/lock.py" line="444" />
-            <source>已取消</source>
-            <translation>Cancelled</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/lock.py" line="432" />
-            <source>已登记 {0}：{1}（记录 #{2}）</source>
-            <translation>Recorded {0}: {1} (record #{2})</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/lock.py" line="449" />
-            <source>已确认（记录 #{0}）</source>
-            <translation>Accepted (record #{0})</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/lock.py" line="468" />
-            <source>已取消，项目仍锁定</source>
-            <translation>Cancelled; the event is still locked</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/lock.py" line="473" />
-            <source>项目 {0} 已解锁（记录 #{1}），原因：{2}</source>
-            <translation>Event {0} unlocked (record #{1}); reason: {2}</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/lock.py" line="480" />
-            <source>已取消，未解密</source>
-            <translation>Cancelled; not decrypted</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/lock.py" line="484" />
-            <source>项目 {0} 已解密（记录 #{1}），选手姓名现已可见</source>
-            <translation>Event {0} decrypted (record #{1}); contestant names are now visible</translation>
-        </message>
-    </context>
-    <context>
-        <name>LoginDialog</name>
-        <message>
-            <location filename="../../ui/windows/login.py" line="51" />
-            <source>登录 — {0}</source>
-            <translation>Log in — {0}</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/login.py" line="57" />
-            <source>{0}  {1}（{2}）</source>
-            <translation>{0}  {1} ({2})</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/login.py" line="82" />
-            <source>{0}
+<context>
+    <name>AuditModel</name>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="27"/>
+        <source>序号</source>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="28"/>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="29"/>
+        <source>站点</source>
+        <translation>Station</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="30"/>
+        <source>站内序号</source>
+        <translation>Station seq.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="31"/>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="32"/>
+        <source>操作人</source>
+        <translation>Operator</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="33"/>
+        <source>来源</source>
+        <translation>Source</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="34"/>
+        <source>内容</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="35"/>
+        <source>设备原始记录</source>
+        <translation>Raw device record</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="38"/>
+        <source>站点初始化</source>
+        <translation>Station set-up</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="39"/>
+        <source>竞赛定义</source>
+        <translation>Competition definition</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="40"/>
+        <source>评分</source>
+        <translation>Mark</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="41"/>
+        <source>更正</source>
+        <translation>Correction</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="42"/>
+        <source>作废</source>
+        <translation>Void</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="43"/>
+        <location filename="../../ui/models/audit_log.py" line="58"/>
+        <source>双人录入</source>
+        <translation>Double entry</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="44"/>
+        <source>选手状态</source>
+        <translation>Contestant status</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="45"/>
+        <source>锁定</source>
+        <translation>Lock</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="46"/>
+        <source>解锁</source>
+        <translation>Unlock</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="47"/>
+        <source>解密</source>
+        <translation>Decryption</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="48"/>
+        <source>裁判签字</source>
+        <translation>Judge&apos;s signature</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="49"/>
+        <source>裁判长确认</source>
+        <translation>Chief judge&apos;s decision</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="50"/>
+        <source>登录</source>
+        <translation>Login</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="51"/>
+        <source>登录失败</source>
+        <translation>Failed login</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="54"/>
+        <source>键盘</source>
+        <translation>Keyboard</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="55"/>
+        <source>命令行</source>
+        <translation>Command line</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="56"/>
+        <source>设备</source>
+        <translation>Device</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="57"/>
+        <source>导入</source>
+        <translation>Import</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="59"/>
+        <source>同步</source>
+        <translation>Sync</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="236"/>
+        <source>{0} {1} = {2}</source>
+        <translation>{0} {1} = {2}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="238"/>
+        <source>（裁判 {0}）</source>
+        <translation> (judge {0})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="241"/>
+        <source>{0} {1} → {2}（更正 #{3}：{4}）</source>
+        <translation>{0} {1} → {2} (correction of #{3}: {4})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="245"/>
+        <source>{0} {1} 作废 #{2}：{3}</source>
+        <translation>{0} {1} voided #{2}: {3}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="249"/>
+        <source>第 {0} 遍：{1} {2} = {3}（裁判 {4}）</source>
+        <translation>Pass {0}: {1} {2} = {3} (judge {4})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="253"/>
+        <source>{0} → {1}：{2}</source>
+        <translation>{0} → {1}: {2}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="255"/>
+        <source>锁定 {0}（签字：{1}）</source>
+        <translation>Locked {0} (signed by: {1})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="257"/>
+        <source>解锁 {0}：{1}</source>
+        <translation>Unlocked {0}: {1}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="259"/>
+        <source>解密 {0}</source>
+        <translation>Decrypted {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="261"/>
+        <source>{0} 签字确认 {1}</source>
+        <translation>{0} signed {1}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="263"/>
+        <source>{0} 确认 {1}：{2}</source>
+        <translation>{0}: accepted {1}: {2}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="266"/>
+        <source>{0}：{1} 个项目，{2} 名选手，{3} 名裁判</source>
+        <translation>{0}: {1} events, {2} contestants, {3} judges</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="273"/>
+        <source>站点 {0} {1}</source>
+        <translation>Station {0} {1}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="275"/>
+        <source>{0} 登录</source>
+        <translation>{0} logged in</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/audit_log.py" line="277"/>
+        <source>{0} PIN 错误（连续第 {1} 次）</source>
+        <translation>{0}: wrong PIN ({1} in a row)</translation>
+    </message>
+</context>
+<context>
+    <name>AuditWidget</name>
+    <message>
+        <location filename="../../ui/windows/audit.py" line="42"/>
+        <source>筛选：选手、评分项、裁判、内容……</source>
+        <translation>Filter: contestant, aspect, judge, details…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/audit.py" line="46"/>
+        <source>验证哈希链</source>
+        <translation>Verify hash chain</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/audit.py" line="71"/>
+        <source>类型</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/audit.py" line="96"/>
+        <source>当前登录的裁判无权查看审计日志</source>
+        <translation>The logged-in judge may not view the audit log</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/audit.py" line="139"/>
+        <source>全部类型</source>
+        <translation>All types</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/audit.py" line="159"/>
+        <source>哈希链完好</source>
+        <translation>Hash chain intact</translation>
+    </message>
+</context>
+<context>
+    <name>ContestantsModel</name>
+    <message>
+        <location filename="../../ui/models/contestants.py" line="20"/>
+        <source>加密号</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/contestants.py" line="21"/>
+        <source>参赛证号</source>
+        <translation>Registration no.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/contestants.py" line="22"/>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/contestants.py" line="23"/>
+        <source>单位</source>
+        <translation>Organisation</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/contestants.py" line="24"/>
+        <source>区</source>
+        <translation>District</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/contestants.py" line="25"/>
+        <source>机位号</source>
+        <translation>Station</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/contestants.py" line="26"/>
+        <source>已录分数</source>
+        <translation>Marks entered</translation>
+    </message>
+</context>
+<context>
+    <name>DevicesWidget</name>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="61"/>
+        <source>等待端口</source>
+        <translation>Waiting for port</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="62"/>
+        <source>已连接</source>
+        <translation>Connected</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="63"/>
+        <source>已断开（拔出？）</source>
+        <translation>Disconnected (unplugged?)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="64"/>
+        <source>收到乱码：波特率不对或接错设备？</source>
+        <translation>Receiving garbage: wrong speed or wrong device?</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="65"/>
+        <source>已停止</source>
+        <translation>Stopped</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="81"/>
+        <source>自定义配置（.json）…</source>
+        <translation>Custom profile (.json)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="86"/>
+        <source>端口名（COM3、/dev/ttyUSB0）或地址（socket://主机:端口、rfc2217://…）</source>
+        <translation>Port name (COM3, /dev/ttyUSB0) or address (socket://host:port, rfc2217://…)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="90"/>
+        <source>当前评分格（回车确认）</source>
+        <translation>The focused cell (confirm with Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="95"/>
+        <source>计时：{0} {1}（按号码配对）</source>
+        <translation>Timing: {0} {1} (paired by bib)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="98"/>
+        <source>读数自动保存（不等回车）</source>
+        <translation>Save readings at once (no Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="100"/>
+        <source>添加设备</source>
+        <translation>Add device</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="104"/>
+        <source>设备类型</source>
+        <translation>Device type</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="105"/>
+        <location filename="../../ui/windows/devices.py" line="112"/>
+        <source>端口</source>
+        <translation>Port</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="106"/>
+        <source>读数去向</source>
+        <translation>Readings go to</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="112"/>
+        <source>设备</source>
+        <translation>Devices</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="112"/>
+        <source>状态</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="112"/>
+        <source>最后读数</source>
+        <translation>Last reading</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="118"/>
+        <source>取值 / 测试</source>
+        <translation>Get value / test</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="121"/>
+        <source>移除</source>
+        <translation>Remove</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="142"/>
+        <source>原因（更正或放弃时必填）</source>
+        <translation>Reason (required to correct or dismiss)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="143"/>
+        <source>分配给选手</source>
+        <translation>Assign to contestant</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="146"/>
+        <source>用此时间更正</source>
+        <translation>Correct with this time</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="149"/>
+        <source>放弃</source>
+        <translation>Dismiss</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="157"/>
+        <source>最近的读数和故障</source>
+        <translation>Recent readings and faults</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="299"/>
+        <source>故障：{0}</source>
+        <translation>Fault: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="309"/>
+        <source>（未经请求）</source>
+        <translation> (unrequested)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="313"/>
+        <source>读数 {0}</source>
+        <translation>Reading {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="343"/>
+        <source>未保存：{0}</source>
+        <translation>Not saved: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="348"/>
+        <source>已放弃计时记录（记录 #{0}）：{1}</source>
+        <translation>Timer record dismissed (log #{0}): {1}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="353"/>
+        <source>已作废计时：{0}（计时器清除了该记录；作废记录 #{1}）</source>
+        <translation>Time voided: {0} (the timer cleared the record; void log #{1})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="357"/>
+        <source>已更正计时：{0} = {1} 秒（记录 #{2}）</source>
+        <translation>Time corrected: {0} = {1} s (log #{2})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="361"/>
+        <source>已保存计时：{0} = {1} 秒（记录 #{2}）</source>
+        <translation>Time saved: {0} = {1} s (log #{2})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="393"/>
+        <source>待处理的计时记录：{0} 条（请分配、更正或放弃；不会自动消失）</source>
+        <translation>Pending timer records: {0} (assign, correct or dismiss them; they never disappear by themselves)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="401"/>
+        <source>请先在待处理列表中选中一条记录</source>
+        <translation>Select a record in the pending list first</translation>
+    </message>
+    <message>
+        <source>没有有效号码的计时记录（请分配给选手）</source>
+        <translation type="vanished">Timer records without a valid bib (assign them to a contestant)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="178"/>
+        <source>无法列出串口：{0}</source>
+        <translation>Cannot list serial ports: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="192"/>
+        <source>自定义设备配置</source>
+        <translation>Custom device profile</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="203"/>
+        <source>请填写端口</source>
+        <translation>Enter a port</translation>
+    </message>
+    <message>
+        <source>{0} 故障：{1}  [{2}]</source>
+        <translation type="vanished">{0} fault: {1}  [{2}]</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="307"/>
+        <source>（不稳定）</source>
+        <translation> (unstable)</translation>
+    </message>
+    <message>
+        <source>{0} {1}  [{2}]</source>
+        <translation type="vanished">{0} {1}  [{2}]</translation>
+    </message>
+    <message>
+        <source>已保存计时：{0}（记录 #{1}）</source>
+        <translation type="vanished">Time saved: {0} (record #{1})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="425"/>
+        <source>请先选中一条记录和一名选手</source>
+        <translation>Select a record and a contestant first</translation>
+    </message>
+</context>
+<context>
+    <name>DoubleEntryWidget</name>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="141"/>
+        <source>第一遍</source>
+        <translation>First pass</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="142"/>
+        <source>第二遍</source>
+        <translation>Second pass</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="143"/>
+        <source>第三遍（核对两遍不一致的格）</source>
+        <translation>Third pass (cells where the two passes disagree)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="165"/>
+        <source>选手</source>
+        <translation>Contestant</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="166"/>
+        <source>评分项</source>
+        <translation>Aspect</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="167"/>
+        <source>裁判</source>
+        <translation>Judge</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="168"/>
+        <source>第一遍录分员</source>
+        <translation>First-pass clerk</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="169"/>
+        <source>第二遍录分员</source>
+        <translation>Second-pass clerk</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="180"/>
+        <source>扫描评分表上的二维码（或输入表单编号）后回车</source>
+        <translation>Scan the QR code on the paper form (or type its form id) and press Enter</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="183"/>
+        <source>评分表二维码</source>
+        <translation>Form QR code</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="184"/>
+        <source>项目</source>
+        <translation>Event</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="185"/>
+        <source>评分表裁判</source>
+        <translation>Judge on the form</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="186"/>
+        <source>录入遍数</source>
+        <translation>Pass</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="196"/>
+        <source>两遍不一致的格（选“第三遍”，看纸质评分表重新录入；与其中一遍一致即记录）</source>
+        <translation>Cells where the two passes disagree (choose &quot;Third pass&quot; and type them again from the paper form; a value agreeing with one pass is recorded)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="386"/>
+        <source>分数已记录</source>
+        <translation>Mark recorded</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="391"/>
+        <source>第三遍与前两遍都不一致：请裁判长裁定</source>
+        <translation>The third pass agrees with neither pass: the chief judge must decide</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="393"/>
+        <source>两遍不一致：请选“第三遍”，看纸质评分表重新录入</source>
+        <translation>The two passes disagree: choose &quot;Third pass&quot; and type it again from the paper form</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="512"/>
+        <source>已到评分表末尾</source>
+        <translation>End of the form</translation>
+    </message>
+    <message>
+        <source>两遍不一致（在任一遍重新录入该格即可解决）</source>
+        <translation type="vanished">Mismatches between the passes (re-enter the cell in either pass to resolve)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="232"/>
+        <source>不是 Scorer 评分表的二维码：{0}</source>
+        <translation>Not a Scorer marking form code: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="236"/>
+        <source>这张评分表属于另一个竞赛（{0}）</source>
+        <translation>This form belongs to another competition ({0})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="240"/>
+        <source>这张评分表的项目 {0} 不在您的录入范围内</source>
+        <translation>This form&apos;s event {0} is not one you enter</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="245"/>
+        <source>这张评分表的裁判 {0} 不在项目 {1} 中</source>
+        <translation>This form&apos;s judge {0} is not in event {1}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="255"/>
+        <source>已打开 {0} / {1}，但评分表打印后选手或评分项有变化，请核对</source>
+        <translation>Opened {0} / {1}, but contestants or aspects changed after the form was printed: please check</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="258"/>
+        <source>已打开评分表：{0} / {1}</source>
+        <translation>Form opened: {0} / {1}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="276"/>
+        <source>只有录分员可以录入纸质评分表</source>
+        <translation>Only entry clerks may enter paper forms</translation>
+    </message>
+    <message>
+        <source>两遍一致，分数已记录</source>
+        <translation type="vanished">Both passes agree; mark recorded</translation>
+    </message>
+    <message>
+        <source>两遍不一致，请核对纸质评分表后重新录入</source>
+        <translation type="vanished">The passes disagree; check the paper form and re-enter</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="397"/>
+        <source>本遍已录入，等待另一遍</source>
+        <translation>Entered in this pass; waiting for the other pass</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="403"/>
+        <source>本遍已录入、等待另一遍：{0} 格 · 两遍不一致：{1} 格</source>
+        <translation>Entered in this pass, waiting for the other: {0} cells · Mismatches: {1} cells</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="407"/>
+        <source> · 项目已锁定，分数不能再记录</source>
+        <translation> · Event locked: marks can no longer be recorded</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="462"/>
+        <source>按回车保存：{0}</source>
+        <translation>Press Enter to save: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="486"/>
+        <source>{0} {1}：第三遍与其中一遍一致，分数已记录</source>
+        <translation>{0} {1}: the third pass agrees with one pass; mark recorded</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="488"/>
+        <source>{0} {1}：两遍一致，分数已记录</source>
+        <translation>{0} {1}: both passes agree; mark recorded</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="491"/>
+        <source>{0} {1}：第三遍与前两遍都不一致，请裁判长裁定</source>
+        <translation>{0} {1}: the third pass agrees with neither pass; the chief judge must decide</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="493"/>
+        <source>{0} {1}：与另一遍不一致，请核对</source>
+        <translation>{0} {1}: differs from the other pass; please check</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/double_entry.py" line="495"/>
+        <source>{0} {1}：已录入</source>
+        <translation>{0} {1}: entered</translation>
+    </message>
+</context>
+<context>
+    <name>ImportErrorsDialog</name>
+    <message>
+        <location filename="../../ui/windows/start.py" line="49"/>
+        <source>导入失败：未导入任何内容</source>
+        <translation>Import failed: nothing was imported</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/start.py" line="55"/>
+        <source>位置</source>
+        <translation>Location</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/start.py" line="55"/>
+        <source>问题</source>
+        <translation>Problem</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/start.py" line="65"/>
+        <source>复制全部</source>
+        <translation>Copy all</translation>
+    </message>
+</context>
+<context>
+    <name>LockWidget</name>
+    <message>
+        <source>锁定并签字确认</source>
+        <translation type="vanished">Lock and sign off</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="77"/>
+        <source>解锁…</source>
+        <translation>Unlock…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="79"/>
+        <source>解密（加密号 → 姓名）…</source>
+        <translation>Decrypt (code → name)…</translation>
+    </message>
+    <message>
+        <source>已签字的裁判（至少一名）</source>
+        <translation type="vanished">Judges who signed (at least one)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="86"/>
+        <source>项目</source>
+        <translation>Event</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="87"/>
+        <location filename="../../ui/windows/lock.py" line="340"/>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="173"/>
+        <source>已解密</source>
+        <translation>Decrypted</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="175"/>
+        <source>已锁定</source>
+        <translation>Locked</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="177"/>
+        <source>未锁定（已解密）</source>
+        <translation>Not locked (decrypted)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="179"/>
+        <source>未锁定</source>
+        <translation>Not locked</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="368"/>
+        <source>解锁项目 {0}</source>
+        <translation>Unlock event {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="366"/>
+        <source>例如：申诉复核，需更正分数</source>
+        <translation>e.g. appeal review, a mark must be corrected</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="369"/>
+        <source>解锁需要裁判长再次输入 PIN 并写明原因，均记入日志。</source>
+        <translation>Unlocking needs the chief judge&apos;s PIN again and a reason; both are logged.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="370"/>
+        <source>裁判长 PIN</source>
+        <translation>Chief judge PIN</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="340"/>
+        <location filename="../../ui/windows/lock.py" line="370"/>
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="378"/>
+        <source>解密</source>
+        <translation>Decrypt</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="379"/>
+        <source>解密后项目 {0} 的选手姓名将对所有裁判可见，且不能撤销。确定解密？</source>
+        <translation>After decryption the contestants&apos; names in event {0} are visible to all judges. This cannot be undone. Decrypt?</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="458"/>
+        <source>项目 {0} 已锁定（记录 #{1}），签字裁判：{2}</source>
+        <translation>Event {0} locked (record #{1}); signed by: {2}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="255"/>
+        <location filename="../../ui/windows/lock.py" line="459"/>
+        <source>、</source>
+        <translation>, </translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="63"/>
+        <source>锁定前待处理事项</source>
+        <translation>Open items before the lock</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="66"/>
+        <source>登记选手状态（缺考/弃权…）…</source>
+        <translation>Record contestant status (absent / withdrawn…)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="68"/>
+        <source>裁判长确认…</source>
+        <translation>Chief judge accepts…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="70"/>
+        <source>裁判签字（每名裁判用自己的 PIN）</source>
+        <translation>Judges&apos; signatures (each with their own PIN)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="73"/>
+        <source>签字…</source>
+        <translation>Sign…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="75"/>
+        <source>锁定</source>
+        <translation>Lock</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="88"/>
+        <source>下一步</source>
+        <translation>Next step</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="195"/>
+        <source>  ✔ 裁判长已确认（{0}，{1}）：{2}</source>
+        <translation>  ✔ accepted by the chief judge ({0}, {1}): {2}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="217"/>
+        <source>已签字 {0}</source>
+        <translation>signed {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="217"/>
+        <source>未签字</source>
+        <translation>not signed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="218"/>
+        <source>裁判长</source>
+        <translation>chief judge</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="218"/>
+        <source>评分裁判</source>
+        <translation>scoring judge</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="235"/>
+        <source>等待裁判长处理待办事项、组织裁判签字并锁定</source>
+        <translation>Waiting for the chief judge to settle open items, collect signatures and lock</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="238"/>
+        <source>先处理 {0} 项待办事项（补录、重评、核对纸质表，或登记选手状态、裁判长确认）</source>
+        <translation>Settle {0} open item(s) first (enter, re-score, agree paper forms, or record a status / accept)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="241"/>
+        <source>请 {0} 名裁判依次签字（选中姓名，点“签字…”，由本人输入 PIN）</source>
+        <translation>{0} judge(s) to sign, one after another (select the name, click Sign…, the judge types their own PIN)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="244"/>
+        <source>可以锁定</source>
+        <translation>Ready to lock</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="246"/>
+        <source>已解密：可以打印正式成绩、获奖名单和证书</source>
+        <translation>Decrypted: final results, award lists and certificates can be printed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="254"/>
+        <source>由加密裁判（{0}）在本机登录并解密；解密前打印的成绩和证书只是草稿</source>
+        <translation>The encryption judge ({0}) logs in on this laptop and decrypts; until then results and certificates print as drafts</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="255"/>
+        <source>未指定</source>
+        <translation>not named</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="320"/>
+        <source>{0} {1} 签字</source>
+        <translation>{0} {1} signs</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="321"/>
+        <source>请 {0} {1} 本人输入自己的 PIN，确认项目 {2} 的评分。</source>
+        <translation>{0} {1}: type your own PIN to confirm the marks of event {2}.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="324"/>
+        <source>PIN</source>
+        <translation>PIN</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="336"/>
+        <source>例如：未到场 / 本人申请退赛</source>
+        <translation>e.g. did not show up / asked to withdraw</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="338"/>
+        <source>登记 {0} 的状态</source>
+        <translation>Status of {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="351"/>
+        <source>例如：已由其他裁判复核，评分无误</source>
+        <translation>e.g. re-checked by another judge, marks correct</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="353"/>
+        <source>裁判长确认</source>
+        <translation>Chief judge&apos;s decision</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="354"/>
+        <source>确认后可带着此事项锁定，确认与理由记入日志：</source>
+        <translation>Accepting lets the event lock with this item open; the decision and reason are logged:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="355"/>
+        <source>理由</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="406"/>
+        <source>已取消，{0} 未签字</source>
+        <translation>Cancelled: {0} has not signed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="411"/>
+        <source>{0} 已签字（记录 #{1}）</source>
+        <translation>{0} signed (record #{1})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="421"/>
+        <location filename="../../ui/windows/lock.py" line="444"/>
+        <source>已取消</source>
+        <translation>Cancelled</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="432"/>
+        <source>已登记 {0}：{1}（记录 #{2}）</source>
+        <translation>Recorded {0}: {1} (record #{2})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="449"/>
+        <source>已确认（记录 #{0}）</source>
+        <translation>Accepted (record #{0})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="468"/>
+        <source>已取消，项目仍锁定</source>
+        <translation>Cancelled; the event is still locked</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="473"/>
+        <source>项目 {0} 已解锁（记录 #{1}），原因：{2}</source>
+        <translation>Event {0} unlocked (record #{1}); reason: {2}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="480"/>
+        <source>已取消，未解密</source>
+        <translation>Cancelled; not decrypted</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="484"/>
+        <source>项目 {0} 已解密（记录 #{1}），选手姓名现已可见</source>
+        <translation>Event {0} decrypted (record #{1}); contestant names are now visible</translation>
+    </message>
+</context>
+<context>
+    <name>LoginDialog</name>
+    <message>
+        <location filename="../../ui/windows/login.py" line="51"/>
+        <source>登录 — {0}</source>
+        <translation>Log in — {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/login.py" line="57"/>
+        <source>{0}  {1}（{2}）</source>
+        <translation>{0}  {1} ({2})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/login.py" line="82"/>
+        <source>{0}
 文件：{1} · 本机：{2}</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <location filename="../../ui/windows/login.py" line="83" />
-            <source>（尚无竞赛定义）</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <location filename="../../ui/windows/login.py" line="91" />
-            <source>登录人</source>
-            <translation>Who</translation>
-        </message>
-        <message>
-            <source>裁判</source>
-            <translation type="vanished">Judge</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/login.py" line="92" />
-            <source>PIN</source>
-            <translation>PIN</translation>
-        </message>
-    </context>
-    <context>
-        <name>MainWindow</name>
-        <message>
-            <location filename="../../ui/windows/main_window.py" line="126" />
-            <source>裁判长接受当前检查点…</source>
-            <translation>Chief judge: accept the checkpoint…</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/main_window.py" line="150" />
-            <source>文件(&amp;F)</source>
-            <translation>&amp;File</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/main_window.py" line="151" />
-            <source>打开其他竞赛文件…</source>
-            <translation>Open another competition file…</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/main_window.py" line="155" />
-            <source>导入竞赛数据包或名单…</source>
-            <translation>Import competition package or list…</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/main_window.py" line="158" />
-            <source>切换裁判…</source>
-            <translation>Switch judge…</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/main_window.py" line="168" />
-            <source>退出</source>
-            <translation>Quit</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/main_window.py" line="178" />
-            <source>Scorer — {0}</source>
-            <translation>Scorer — {0}</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/main_window.py" line="180" />
-            <source>{0} {1}（{2}） · 站点 {3}</source>
-            <translation>{0} {1} ({2}) · Station {3}</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/main_window.py" line="208" />
-            <source>接受检查点</source>
-            <translation>Accept the checkpoint</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/main_window.py" line="210" />
-            <source>检查点文件缺失、损坏或落后于记录。接受后可继续写入，此决定与原因记入日志，scorer verify 会一直显示。
+        <translation>{0}
+File: {1} · This laptop: {2}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/login.py" line="83"/>
+        <source>（尚无竞赛定义）</source>
+        <translation>(no competition defined yet)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/login.py" line="91"/>
+        <source>登录人</source>
+        <translation>Who</translation>
+    </message>
+    <message>
+        <source>裁判</source>
+        <translation type="vanished">Judge</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/login.py" line="92"/>
+        <source>PIN</source>
+        <translation>PIN</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="126"/>
+        <source>裁判长接受当前检查点…</source>
+        <translation>Chief judge: accept the checkpoint…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="150"/>
+        <source>文件(&amp;F)</source>
+        <translation>&amp;File</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="151"/>
+        <source>打开其他竞赛文件…</source>
+        <translation>Open another competition file…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="155"/>
+        <source>导入竞赛数据包或名单…</source>
+        <translation>Import competition package or list…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="158"/>
+        <source>切换裁判…</source>
+        <translation>Switch judge…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="168"/>
+        <source>退出</source>
+        <translation>Quit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="178"/>
+        <source>Scorer — {0}</source>
+        <translation>Scorer — {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="180"/>
+        <source>{0} {1}（{2}） · 站点 {3}</source>
+        <translation>{0} {1} ({2}) · Station {3}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="208"/>
+        <source>接受检查点</source>
+        <translation>Accept the checkpoint</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="210"/>
+        <source>检查点文件缺失、损坏或落后于记录。接受后可继续写入，此决定与原因记入日志，scorer verify 会一直显示。
 原因：</source>
-            <translation>The checkpoint file is missing, damaged or behind the log. Accepting lets writing go on; the decision and its reason are logged and scorer verify shows them from now on.
+        <translation>The checkpoint file is missing, damaged or behind the log. Accepting lets writing go on; the decision and its reason are logged and scorer verify shows them from now on.
 Reason:</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/main_window.py" line="218" />
-            <source>未接受</source>
-            <translation>Not accepted</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/main_window.py" line="224" />
-            <source>评分录入</source>
-            <translation>Score entry</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/main_window.py" line="225" />
-            <source>设备</source>
-            <translation>Devices</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/main_window.py" line="226" />
-            <source>纸质评分表录入</source>
-            <translation>Paper forms (double entry)</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/main_window.py" line="227" />
-            <source>竞赛概况</source>
-            <translation>Overview</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/main_window.py" line="228" />
-            <source>打印中心</source>
-            <translation>Print centre</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/main_window.py" line="229" />
-            <source>进度与检查</source>
-            <translation>Progress and checks</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/main_window.py" line="230" />
-            <source>实时排名</source>
-            <translation>Live ranking</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/main_window.py" line="231" />
-            <source>锁定与签字</source>
-            <translation>Lock and sign-off</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/main_window.py" line="232" />
-            <source>解密</source>
-            <translation>Decryption</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/main_window.py" line="233" />
-            <source>审计日志</source>
-            <translation>Audit log</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/main_window.py" line="238" />
-            <source>切换裁判</source>
-            <translation>Switch judge</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/main_window.py" line="253" />
-            <source>无法打开</source>
-            <translation>Cannot open</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/main_window.py" line="271" />
-            <source>导入竞赛数据包或名单</source>
-            <translation>Import competition package or list</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/main_window.py" line="273" />
-            <source>竞赛数据包 (*.json *.xlsx);;选手或裁判名单 (*.csv)</source>
-            <translation>Competition packages (*.json *.xlsx);;Contestant or judge lists (*.csv)</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/main_window.py" line="278" />
-            <source>导入完成</source>
-            <translation>Import complete</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/main_window.py" line="278" />
-            <source>已导入 {0}</source>
-            <translation>Imported {0}</translation>
-        </message>
-        <message>
-            <source>语言设置将在下次启动时生效 / Takes effect on the next start</source>
-            <translation type="vanished">Takes effect on the next start / 语言设置将在下次启动时生效</translation>
-        </message>
-    </context>
-    <context>
-        <name>OverviewWidget</name>
-        <message>
-            <location filename="../../ui/windows/main_window.py" line="68" />
-            <source>{0} {1}（{2} 人）</source>
-            <translation>{0} {1} ({2} contestants)</translation>
-        </message>
-    </context>
-    <context>
-        <name>PrintCentreWidget</name>
-        <message>
-            <location filename="../../ui/windows/print_centre.py" line="128" />
-            <source>预览</source>
-            <translation>Preview</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/print_centre.py" line="129" />
-            <source>保存PDF…</source>
-            <translation>Save PDF…</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/print_centre.py" line="130" />
-            <source>打印…</source>
-            <translation>Print…</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/print_centre.py" line="131" />
-            <source>本项目全部文档…</source>
-            <translation>Everything for this event…</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/print_centre.py" line="149" />
-            <source>项目：</source>
-            <translation>Event:</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/print_centre.py" line="151" />
-            <source>文档：</source>
-            <translation>Document:</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/print_centre.py" line="158" />
-            <source>打印记录</source>
-            <translation>Print history</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/print_centre.py" line="217" />
-            <source>无法写入文件：{0}</source>
-            <translation>Cannot write the file: {0}</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/print_centre.py" line="219" />
-            <source>生成文档失败：{0}</source>
-            <translation>Could not make the document: {0}</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/print_centre.py" line="243" />
-            <source>共 {0} 页</source>
-            <translation>{0} pages</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/print_centre.py" line="255" />
-            <source>保存PDF</source>
-            <translation>Save PDF</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/print_centre.py" line="255" />
-            <location filename="../../ui/windows/print_centre.py" line="314" />
-            <source>PDF 文件 (*.pdf)</source>
-            <translation>PDF files (*.pdf)</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/print_centre.py" line="268" />
-            <source>已保存：{0}</source>
-            <translation>Saved: {0}</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/print_centre.py" line="293" />
-            <source>无法开始打印</source>
-            <translation>Cannot start printing</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/print_centre.py" line="308" />
-            <source>已发送到打印机：共 {0} 页</source>
-            <translation>Sent to the printer: {0} pages</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/print_centre.py" line="314" />
-            <source>保存全部文档</source>
-            <translation>Save all documents</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/print_centre.py" line="328" />
-            <source>已合并为一个PDF：{0}</source>
-            <translation>Merged into one PDF: {0}</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/print_centre.py" line="336" />
-            <source>{0}  {1}  {2} {3}  {4} 页  {5}</source>
-            <translation>{0}  {1}  {2} {3}  {4} pages  {5}</translation>
-        </message>
-    </context>
-    <context>
-        <name>ProgressModel</name>
-        <message>
-            <location filename="../../ui/windows/progress.py" line="94" />
-            <source>加密号</source>
-            <translation>Code</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/progress.py" line="95" />
-            <source>姓名</source>
-            <translation>Name</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/progress.py" line="96" />
-            <source>单位</source>
-            <translation>Organisation</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/progress.py" line="97" />
-            <source>状态</source>
-            <translation>Status</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/progress.py" line="98" />
-            <source>缺分的评分项</source>
-            <translation>Missing aspects</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/progress.py" line="99" />
-            <source>需重评</source>
-            <translation>Re-score</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/progress.py" line="100" />
-            <source>利益冲突（裁判 · 评分项）</source>
-            <translation>Conflict of interest (judge · aspect)</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/progress.py" line="156" />
-            <source>{0}：裁判分差 {1}</source>
-            <translation>{0}: judges' spread {1}</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/progress.py" line="159" />
-            <source>裁判与选手同属“{0}”</source>
-            <translation>Judge and contestant are both from “{0}”</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/progress.py" line="160" />
-            <source>裁判与选手来自同一单位</source>
-            <translation>Judge and contestant are from the same organisation</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/progress.py" line="173" />
-            <source>完整</source>
-            <translation>Complete</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/progress.py" line="173" />
-            <source>未完成评分</source>
-            <translation>Marking incomplete</translation>
-        </message>
-    </context>
-    <context>
-        <name>ProgressWidget</name>
-        <message>
-            <location filename="../../ui/windows/progress.py" line="214" />
-            <source>全部选手</source>
-            <translation>All contestants</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/progress.py" line="215" />
-            <source>缺分</source>
-            <translation>Missing marks</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/progress.py" line="216" />
-            <source>需重评</source>
-            <translation>Re-score</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/progress.py" line="217" />
-            <source>利益冲突</source>
-            <translation>Conflict of interest</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/progress.py" line="240" />
-            <source>项目</source>
-            <translation>Event</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/progress.py" line="242" />
-            <source>显示</source>
-            <translation>Show</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/progress.py" line="280" />
-            <source>没有可显示的项目</source>
-            <translation>No events to show</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/progress.py" line="298" />
-            <source>{0} 名选手缺分，{1} 项需重评，{2} 条利益冲突</source>
-            <translation>{0} contestants missing marks, {1} aspects to re-score, {2} conflicts of interest</translation>
-        </message>
-    </context>
-    <context>
-        <name>QDialog</name>
-        <message>
-            <location filename="../../ui/windows/start.py" line="104" />
-            <source>导入失败</source>
-            <translation>Import failed</translation>
-        </message>
-    </context>
-    <context>
-        <name>RankingWidget</name>
-        <message>
-            <location filename="../../ui/windows/ranking.py" line="77" />
-            <source>筛选：加密号、姓名或单位</source>
-            <translation>Filter: code, name or organisation</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/ranking.py" line="104" />
-            <source>点击一名选手查看其每一项分数；选中两名选手可比较名次</source>
-            <translation>Click a contestant for every mark; select two to compare</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/ranking.py" line="105" />
-            <source>比较所选两名选手</source>
-            <translation>Compare the two selected contestants</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/ranking.py" line="110" />
-            <source>项目</source>
-            <translation>Event</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/ranking.py" line="164" />
-            <source>没有可显示的项目</source>
-            <translation>No events to show</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/ranking.py" line="287" />
-            <source>{0} 与 {1} 的名次比较</source>
-            <translation>Ranks compared: {0} and {1}</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/ranking.py" line="306" />
-            <source>名次 {0} · 总分 {1} · {2}</source>
-            <translation>Rank {0} · Total {1} · {2}</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/ranking.py" line="333" />
-            <source>缺分</source>
-            <translation>Missing</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/ranking.py" line="335" />
-            <source>需重评</source>
-            <translation>Re-score needed</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/ranking.py" line="337" />
-            <source>得分 {0}</source>
-            <translation>Score {0}</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/ranking.py" line="344" />
-            <source>计入：{0}；去掉：{1}</source>
-            <translation>Counted: {0}; dropped: {1}</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/ranking.py" line="347" />
-            <source>{0}：{1}（记录 #{2}）</source>
-            <translation>{0}: {1} (record #{2})</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/ranking.py" line="349" />
-            <source>，更正自 #{0}</source>
-            <translation>, corrected from #{0}</translation>
-        </message>
-    </context>
-    <context>
-        <name>ResultsModel</name>
-        <message>
-            <location filename="../../ui/models/results.py" line="155" />
-            <source>名次</source>
-            <translation>Rank</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/results.py" line="156" />
-            <source>加密号</source>
-            <translation>Code</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/results.py" line="157" />
-            <source>姓名</source>
-            <translation>Name</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/results.py" line="158" />
-            <source>单位</source>
-            <translation>Organisation</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/results.py" line="159" />
-            <source>总分</source>
-            <translation>Total</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/results.py" line="160" />
-            <source>奖项</source>
-            <translation>Award</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/results.py" line="161" />
-            <source>称号</source>
-            <translation>Title</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/results.py" line="162" />
-            <source>状态</source>
-            <translation>Status</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/results.py" line="165" />
-            <source>缺考</source>
-            <translation>Absent</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/results.py" line="166" />
-            <source>未完成</source>
-            <translation>Did not finish</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/results.py" line="167" />
-            <source>弃权</source>
-            <translation>Withdrawn</translation>
-        </message>
-        <message>
-            <source>退赛</source>
-            <translation type="vanished">Withdrawn</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/results.py" line="168" />
-            <source>取消资格</source>
-            <translation>Disqualified</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/results.py" line="370" />
-            <source>缺 {0} 项</source>
-            <translation>{0} missing</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/results.py" line="372" />
-            <source>需重评 {0} 项</source>
-            <translation>{0} to re-score</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/results.py" line="373" />
-            <source>完整</source>
-            <translation>Complete</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/results.py" line="378" />
-            <source>缺分：{0}</source>
-            <translation>Missing: {0}</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/results.py" line="380" />
-            <source>需重评：{0}</source>
-            <translation>To re-score: {0}</translation>
-        </message>
-    </context>
-    <context>
-        <name>Roles</name>
-        <message>
-            <location filename="../../ui/windows/login.py" line="24" />
-            <source>赛务</source>
-            <translation>Coordinator</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/login.py" line="25" />
-            <source>裁判长</source>
-            <translation>chief judge</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/login.py" line="26" />
-            <source>评分裁判</source>
-            <translation>scoring judge</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/login.py" line="27" />
-            <source>录分员</source>
-            <translation>Entry clerk</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/login.py" line="28" />
-            <source>加密裁判</source>
-            <translation>Encryption judge</translation>
-        </message>
-    </context>
-    <context>
-        <name>ScoreEntryWidget</name>
-        <message>
-            <location filename="../../ui/windows/score_entry.py" line="255" />
-            <source>录入</source>
-            <translation>Entry</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/score_entry.py" line="256" />
-            <source>更正</source>
-            <translation>Correction</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/score_entry.py" line="257" />
-            <source>作废</source>
-            <translation>Void</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/score_entry.py" line="260" />
-            <source>键盘</source>
-            <translation>Keyboard</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/score_entry.py" line="261" />
-            <source>仪器（键盘输入）</source>
-            <translation>Instrument (keyboard wedge)</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/score_entry.py" line="262" />
-            <source>仪器</source>
-            <translation>Instrument</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/score_entry.py" line="263" />
-            <source>双人录入</source>
-            <translation>Double entry</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/score_entry.py" line="264" />
-            <source>导入</source>
-            <translation>Import</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/score_entry.py" line="265" />
-            <source>命令行</source>
-            <translation>Command line</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/score_entry.py" line="266" />
-            <source>同步</source>
-            <translation>Sync</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/score_entry.py" line="328" />
-            <source>项目：</source>
-            <translation>Event:</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/score_entry.py" line="341" />
-            <source>所选单元格的记录：</source>
-            <translation>History of the selected cell:</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/score_entry.py" line="380" />
-            <source>{0} 没有可以评分的项目</source>
-            <translation>{0} has no events to mark</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/score_entry.py" line="416" />
-            <source>项目 {0} 已锁定：分数不能再录入或修改（需裁判长解锁）</source>
-            <translation>Event {0} is locked: marks can no longer be entered or changed (the chief judge must unlock it)</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/score_entry.py" line="434" />
-            <source>项目已锁定，不能再录入或修改分数（需裁判长解锁）</source>
-            <translation>The event is locked: marks can no longer be entered or changed (the chief judge must unlock it)</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/score_entry.py" line="467" />
-            <source>{0} {1}：“{2}”没有保存（按 Enter 键才保存）</source>
-            <translation>{0} {1}: “{2}” was not saved (press Enter to save)</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/score_entry.py" line="476" />
-            <source>更正分数</source>
-            <translation>Correct mark</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/score_entry.py" line="477" />
-            <source>把已保存的分数 {0} 改为 {1}。
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="218"/>
+        <source>未接受</source>
+        <translation>Not accepted</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="224"/>
+        <source>评分录入</source>
+        <translation>Score entry</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="225"/>
+        <source>设备</source>
+        <translation>Devices</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="226"/>
+        <source>纸质评分表录入</source>
+        <translation>Paper forms (double entry)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="227"/>
+        <source>竞赛概况</source>
+        <translation>Overview</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="228"/>
+        <source>打印中心</source>
+        <translation>Print centre</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="229"/>
+        <source>进度与检查</source>
+        <translation>Progress and checks</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="230"/>
+        <source>实时排名</source>
+        <translation>Live ranking</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="231"/>
+        <source>锁定与签字</source>
+        <translation>Lock and sign-off</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="232"/>
+        <source>解密</source>
+        <translation>Decryption</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="233"/>
+        <source>审计日志</source>
+        <translation>Audit log</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="238"/>
+        <source>切换裁判</source>
+        <translation>Switch judge</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="253"/>
+        <source>无法打开</source>
+        <translation>Cannot open</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="271"/>
+        <source>导入竞赛数据包或名单</source>
+        <translation>Import competition package or list</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="273"/>
+        <source>竞赛数据包 (*.json *.xlsx);;选手或裁判名单 (*.csv)</source>
+        <translation>Competition packages (*.json *.xlsx);;Contestant or judge lists (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="278"/>
+        <source>导入完成</source>
+        <translation>Import complete</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="278"/>
+        <source>已导入 {0}</source>
+        <translation>Imported {0}</translation>
+    </message>
+    <message>
+        <source>语言设置将在下次启动时生效 / Takes effect on the next start</source>
+        <translation type="vanished">Takes effect on the next start / 语言设置将在下次启动时生效</translation>
+    </message>
+</context>
+<context>
+    <name>OverviewWidget</name>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="68"/>
+        <source>{0} {1}（{2} 人）</source>
+        <translation>{0} {1} ({2} contestants)</translation>
+    </message>
+</context>
+<context>
+    <name>PrintCentreWidget</name>
+    <message>
+        <location filename="../../ui/windows/print_centre.py" line="128"/>
+        <source>预览</source>
+        <translation>Preview</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/print_centre.py" line="129"/>
+        <source>保存PDF…</source>
+        <translation>Save PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/print_centre.py" line="130"/>
+        <source>打印…</source>
+        <translation>Print…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/print_centre.py" line="131"/>
+        <source>本项目全部文档…</source>
+        <translation>Everything for this event…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/print_centre.py" line="149"/>
+        <source>项目：</source>
+        <translation>Event:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/print_centre.py" line="151"/>
+        <source>文档：</source>
+        <translation>Document:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/print_centre.py" line="158"/>
+        <source>打印记录</source>
+        <translation>Print history</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/print_centre.py" line="217"/>
+        <source>无法写入文件：{0}</source>
+        <translation>Cannot write the file: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/print_centre.py" line="219"/>
+        <source>生成文档失败：{0}</source>
+        <translation>Could not make the document: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/print_centre.py" line="243"/>
+        <source>共 {0} 页</source>
+        <translation>{0} pages</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/print_centre.py" line="255"/>
+        <source>保存PDF</source>
+        <translation>Save PDF</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/print_centre.py" line="255"/>
+        <location filename="../../ui/windows/print_centre.py" line="314"/>
+        <source>PDF 文件 (*.pdf)</source>
+        <translation>PDF files (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/print_centre.py" line="268"/>
+        <source>已保存：{0}</source>
+        <translation>Saved: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/print_centre.py" line="293"/>
+        <source>无法开始打印</source>
+        <translation>Cannot start printing</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/print_centre.py" line="308"/>
+        <source>已发送到打印机：共 {0} 页</source>
+        <translation>Sent to the printer: {0} pages</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/print_centre.py" line="314"/>
+        <source>保存全部文档</source>
+        <translation>Save all documents</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/print_centre.py" line="328"/>
+        <source>已合并为一个PDF：{0}</source>
+        <translation>Merged into one PDF: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/print_centre.py" line="336"/>
+        <source>{0}  {1}  {2} {3}  {4} 页  {5}</source>
+        <translation>{0}  {1}  {2} {3}  {4} pages  {5}</translation>
+    </message>
+</context>
+<context>
+    <name>ProgressModel</name>
+    <message>
+        <location filename="../../ui/windows/progress.py" line="94"/>
+        <source>加密号</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/progress.py" line="95"/>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/progress.py" line="96"/>
+        <source>单位</source>
+        <translation>Organisation</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/progress.py" line="97"/>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/progress.py" line="98"/>
+        <source>缺分的评分项</source>
+        <translation>Missing aspects</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/progress.py" line="99"/>
+        <source>需重评</source>
+        <translation>Re-score</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/progress.py" line="100"/>
+        <source>利益冲突（裁判 · 评分项）</source>
+        <translation>Conflict of interest (judge · aspect)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/progress.py" line="156"/>
+        <source>{0}：裁判分差 {1}</source>
+        <translation>{0}: judges&apos; spread {1}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/progress.py" line="159"/>
+        <source>裁判与选手同属“{0}”</source>
+        <translation>Judge and contestant are both from “{0}”</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/progress.py" line="160"/>
+        <source>裁判与选手来自同一单位</source>
+        <translation>Judge and contestant are from the same organisation</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/progress.py" line="173"/>
+        <source>完整</source>
+        <translation>Complete</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/progress.py" line="173"/>
+        <source>未完成评分</source>
+        <translation>Marking incomplete</translation>
+    </message>
+</context>
+<context>
+    <name>ProgressWidget</name>
+    <message>
+        <location filename="../../ui/windows/progress.py" line="214"/>
+        <source>全部选手</source>
+        <translation>All contestants</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/progress.py" line="215"/>
+        <source>缺分</source>
+        <translation>Missing marks</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/progress.py" line="216"/>
+        <source>需重评</source>
+        <translation>Re-score</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/progress.py" line="217"/>
+        <source>利益冲突</source>
+        <translation>Conflict of interest</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/progress.py" line="240"/>
+        <source>项目</source>
+        <translation>Event</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/progress.py" line="242"/>
+        <source>显示</source>
+        <translation>Show</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/progress.py" line="280"/>
+        <source>没有可显示的项目</source>
+        <translation>No events to show</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/progress.py" line="298"/>
+        <source>{0} 名选手缺分，{1} 项需重评，{2} 条利益冲突</source>
+        <translation>{0} contestants missing marks, {1} aspects to re-score, {2} conflicts of interest</translation>
+    </message>
+</context>
+<context>
+    <name>QDialog</name>
+    <message>
+        <location filename="../../ui/windows/start.py" line="104"/>
+        <source>导入失败</source>
+        <translation>Import failed</translation>
+    </message>
+</context>
+<context>
+    <name>RankingWidget</name>
+    <message>
+        <location filename="../../ui/windows/ranking.py" line="77"/>
+        <source>筛选：加密号、姓名或单位</source>
+        <translation>Filter: code, name or organisation</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/ranking.py" line="104"/>
+        <source>点击一名选手查看其每一项分数；选中两名选手可比较名次</source>
+        <translation>Click a contestant for every mark; select two to compare</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/ranking.py" line="105"/>
+        <source>比较所选两名选手</source>
+        <translation>Compare the two selected contestants</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/ranking.py" line="110"/>
+        <source>项目</source>
+        <translation>Event</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/ranking.py" line="164"/>
+        <source>没有可显示的项目</source>
+        <translation>No events to show</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/ranking.py" line="287"/>
+        <source>{0} 与 {1} 的名次比较</source>
+        <translation>Ranks compared: {0} and {1}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/ranking.py" line="306"/>
+        <source>名次 {0} · 总分 {1} · {2}</source>
+        <translation>Rank {0} · Total {1} · {2}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/ranking.py" line="333"/>
+        <source>缺分</source>
+        <translation>Missing</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/ranking.py" line="335"/>
+        <source>需重评</source>
+        <translation>Re-score needed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/ranking.py" line="337"/>
+        <source>得分 {0}</source>
+        <translation>Score {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/ranking.py" line="344"/>
+        <source>计入：{0}；去掉：{1}</source>
+        <translation>Counted: {0}; dropped: {1}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/ranking.py" line="347"/>
+        <source>{0}：{1}（记录 #{2}）</source>
+        <translation>{0}: {1} (record #{2})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/ranking.py" line="349"/>
+        <source>，更正自 #{0}</source>
+        <translation>, corrected from #{0}</translation>
+    </message>
+</context>
+<context>
+    <name>ResultsModel</name>
+    <message>
+        <location filename="../../ui/models/results.py" line="155"/>
+        <source>名次</source>
+        <translation>Rank</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/results.py" line="156"/>
+        <source>加密号</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/results.py" line="157"/>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/results.py" line="158"/>
+        <source>单位</source>
+        <translation>Organisation</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/results.py" line="159"/>
+        <source>总分</source>
+        <translation>Total</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/results.py" line="160"/>
+        <source>奖项</source>
+        <translation>Award</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/results.py" line="161"/>
+        <source>称号</source>
+        <translation>Title</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/results.py" line="162"/>
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/results.py" line="165"/>
+        <source>缺考</source>
+        <translation>Absent</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/results.py" line="166"/>
+        <source>未完成</source>
+        <translation>Did not finish</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/results.py" line="167"/>
+        <source>弃权</source>
+        <translation>Withdrawn</translation>
+    </message>
+    <message>
+        <source>退赛</source>
+        <translation type="vanished">Withdrawn</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/results.py" line="168"/>
+        <source>取消资格</source>
+        <translation>Disqualified</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/results.py" line="370"/>
+        <source>缺 {0} 项</source>
+        <translation>{0} missing</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/results.py" line="372"/>
+        <source>需重评 {0} 项</source>
+        <translation>{0} to re-score</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/results.py" line="373"/>
+        <source>完整</source>
+        <translation>Complete</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/results.py" line="378"/>
+        <source>缺分：{0}</source>
+        <translation>Missing: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/results.py" line="380"/>
+        <source>需重评：{0}</source>
+        <translation>To re-score: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>Roles</name>
+    <message>
+        <location filename="../../ui/windows/login.py" line="24"/>
+        <source>赛务</source>
+        <translation>Coordinator</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/login.py" line="25"/>
+        <source>裁判长</source>
+        <translation>chief judge</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/login.py" line="26"/>
+        <source>评分裁判</source>
+        <translation>scoring judge</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/login.py" line="27"/>
+        <source>录分员</source>
+        <translation>Entry clerk</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/login.py" line="28"/>
+        <source>加密裁判</source>
+        <translation>Encryption judge</translation>
+    </message>
+</context>
+<context>
+    <name>ScoreEntryWidget</name>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="256"/>
+        <source>录入</source>
+        <translation>Entry</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="257"/>
+        <source>更正</source>
+        <translation>Correction</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="258"/>
+        <source>作废</source>
+        <translation>Void</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="261"/>
+        <source>键盘</source>
+        <translation>Keyboard</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="262"/>
+        <source>仪器（键盘输入）</source>
+        <translation>Instrument (keyboard wedge)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="263"/>
+        <source>仪器</source>
+        <translation>Instrument</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="264"/>
+        <source>双人录入</source>
+        <translation>Double entry</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="265"/>
+        <source>导入</source>
+        <translation>Import</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="266"/>
+        <source>命令行</source>
+        <translation>Command line</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="267"/>
+        <source>同步</source>
+        <translation>Sync</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="329"/>
+        <source>项目：</source>
+        <translation>Event:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="344"/>
+        <source>所选单元格的记录：</source>
+        <translation>History of the selected cell:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="383"/>
+        <source>{0} 没有可以评分的项目</source>
+        <translation>{0} has no events to mark</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="419"/>
+        <source>项目 {0} 已锁定：分数不能再录入或修改（需裁判长解锁）</source>
+        <translation>Event {0} is locked: marks can no longer be entered or changed (the chief judge must unlock it)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="437"/>
+        <source>项目已锁定，不能再录入或修改分数（需裁判长解锁）</source>
+        <translation>The event is locked: marks can no longer be entered or changed (the chief judge must unlock it)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="470"/>
+        <source>{0} {1}：“{2}”没有保存（按 Enter 键才保存）</source>
+        <translation>{0} {1}: “{2}” was not saved (press Enter to save)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="479"/>
+        <source>更正分数</source>
+        <translation>Correct mark</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="480"/>
+        <source>把已保存的分数 {0} 改为 {1}。
 请写明更正原因：</source>
-            <translation>Change the saved mark {0} to {1}.
+        <translation>Change the saved mark {0} to {1}.
 Reason for the correction:</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/score_entry.py" line="500" />
-            <source>已保存的分数不能清空；要更改请输入新的分数</source>
-            <translation>A saved mark cannot be cleared; type a new mark to change it</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/score_entry.py" line="528" />
-            <source>更正必须写明原因：{0} 还没有保存</source>
-            <translation>A correction needs a reason: {0} is not saved yet</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/score_entry.py" line="532" />
-            <source>已取消更正：{0} {1} 仍为 {2}，未写入任何内容</source>
-            <translation>Correction cancelled: {0} {1} is still {2}; nothing was written</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/score_entry.py" line="550" />
-            <source>保存失败，未写入：{0}</source>
-            <translation>Save failed, nothing was written: {0}</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/score_entry.py" line="557" />
-            <source>已更正：{0} {1} = {2}（记录 #{3}）</source>
-            <translation>Corrected: {0} {1} = {2} (record #{3})</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/score_entry.py" line="559" />
-            <source>已保存：{0} {1} = {2}（记录 #{3}）</source>
-            <translation>Saved: {0} {1} = {2} (record #{3})</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/score_entry.py" line="579" />
-            <source>已取消作废：{0} {1} 仍为 {2}</source>
-            <translation>Void cancelled: {0} {1} is still {2}</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/score_entry.py" line="588" />
-            <source>已作废：{0} {1}（原为 {2}，记录 #{3}）</source>
-            <translation>Voided: {0} {1} (was {2}, record #{3})</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/score_entry.py" line="598" />
-            <source>作废分数</source>
-            <translation>Void mark</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/score_entry.py" line="599" />
-            <source>作废 {0} {1} 的分数 {2}（记录保留在日志中）。
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="503"/>
+        <source>已保存的分数不能清空；要更改请输入新的分数</source>
+        <translation>A saved mark cannot be cleared; type a new mark to change it</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="531"/>
+        <source>更正必须写明原因：{0} 还没有保存</source>
+        <translation>A correction needs a reason: {0} is not saved yet</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="535"/>
+        <source>已取消更正：{0} {1} 仍为 {2}，未写入任何内容</source>
+        <translation>Correction cancelled: {0} {1} is still {2}; nothing was written</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="554"/>
+        <source>保存失败，未写入：{0}</source>
+        <translation>Save failed, nothing was written: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="561"/>
+        <source>已更正：{0} {1} = {2}（记录 #{3}）</source>
+        <translation>Corrected: {0} {1} = {2} (record #{3})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="563"/>
+        <source>已保存：{0} {1} = {2}（记录 #{3}）</source>
+        <translation>Saved: {0} {1} = {2} (record #{3})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="583"/>
+        <source>已取消作废：{0} {1} 仍为 {2}</source>
+        <translation>Void cancelled: {0} {1} is still {2}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="592"/>
+        <source>已作废：{0} {1}（原为 {2}，记录 #{3}）</source>
+        <translation>Voided: {0} {1} (was {2}, record #{3})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="602"/>
+        <source>作废分数</source>
+        <translation>Void mark</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="603"/>
+        <source>作废 {0} {1} 的分数 {2}（记录保留在日志中）。
 请写明原因：</source>
-            <translation>Void the mark {2} of {0} {1} (the record stays in the log).
+        <translation>Void the mark {2} of {0} {1} (the record stays in the log).
 Reason:</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/score_entry.py" line="613" />
-            <source>收到设备读数 {0}，但没有选中评分格</source>
-            <translation>Device reading {0} received, but no cell is selected</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/score_entry.py" line="703" />
-            <source>已到评分表末尾；还有 {0} 格未录入（第一格：第 {1} 行 {2} {3}）</source>
-            <translation>End of the form; {0} cell(s) still empty (the first: row {1} {2} {3})</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/score_entry.py" line="707" />
-            <source>本项目您的评分格已全部录入</source>
-            <translation>All your cells of this event are entered</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/score_entry.py" line="755" />
-            <source>{0} 可输入：{1}</source>
-            <translation>{0} accepts: {1}</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/score_entry.py" line="765" />
-            <source>评分组 {0}：{1}</source>
-            <translation>Panel {0}: {1}</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/score_entry.py" line="777" />
-            <source>{0}  {1}  {2}  {3} · {4} · #{5}</source>
-            <translation>{0}  {1}  {2}  {3} · {4} · #{5}</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/score_entry.py" line="782" />
-            <source>{0}  {1}  {2} → {3}  原因：{4}  {5} · #{6}</source>
-            <translation>{0}  {1}  {2} → {3}  Reason: {4}  {5} · #{6}</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/score_entry.py" line="785" />
-            <source>{0}  {1}  {2}  原因：{3}  {4} · #{5}</source>
-            <translation>{0}  {1}  {2}  Reason: {3}  {4} · #{5}</translation>
-        </message>
-    </context>
-    <context>
-        <name>ScoreGridModel</name>
-        <message>
-            <location filename="../../ui/models/score_grid.py" line="271" />
-            <source>裁判分差超限，需要重新评分（请与裁判长联系）</source>
-            <translation>The judges' scores are too far apart: re-score (see the chief judge)</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/score_grid.py" line="274" />
-            <source>评分未齐</source>
-            <translation>Panel incomplete</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/score_grid.py" line="277" />
-            <source>（去掉 {0}）</source>
-            <translation> (dropped {0})</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/score_grid.py" line="280" />
-            <source>{0}：分差 {1} 超限，需要重新评分</source>
-            <translation>{0}: spread {1} over the limit, re-score needed</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/score_grid.py" line="282" />
-            <source>{0} → {1}</source>
-            <translation>{0} → {1}</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/score_grid.py" line="351" />
-            <source>姓名</source>
-            <translation>Name</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/score_grid.py" line="409" />
-            <source>未录入</source>
-            <translation>Not entered</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/score_grid.py" line="412" />
-            <source>已更正：{0}（记录 #{1}，原记录 #{2}）</source>
-            <translation>Corrected: {0} (record #{1}, original #{2})</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/score_grid.py" line="418" />
-            <source>已保存：{0}（记录 #{1}）</source>
-            <translation>Saved: {0} (record #{1})</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/score_grid.py" line="423" />
-            <source>由 {0} 录入</source>
-            <translation>Entered by {0}</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/score_grid.py" line="426" />
-            <source>评分组：{0}</source>
-            <translation>Panel: {0}</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/score_grid.py" line="434" />
-            <source>量规检测：合格 / 不合格（pass / fail）</source>
-            <translation>Gauge check: pass / fail</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/score_grid.py" line="436" />
-            <source>等级：{0}</source>
-            <translation>Grades: {0}</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/score_grid.py" line="438" />
-            <source>公差测量：{0} {1}/{2} {3}</source>
-            <translation>Tolerance: {0} {1}/{2} {3}</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/score_grid.py" line="442" />
-            <source>测量值（{0}）</source>
-            <translation>Measured value ({0})</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/score_grid.py" line="445" />
-            <source>，合理范围 {0}–{1}</source>
-            <translation>, plausible range {0}–{1}</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/score_grid.py" line="447" />
-            <source>评价分 {0}–{1}，步长 {2}，{3} 名裁判</source>
-            <translation>Judgement score {0}–{1}, step {2}, {3} judges</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/score_grid.py" line="451" />
-            <source>用时：分:秒 或 时:分:秒（例如 25:30.5、2:25:30）</source>
-            <translation>Time: m:ss or h:mm:ss (e.g. 25:30.5, 2:25:30)</translation>
-        </message>
-        <message>
-            <source>用时：分:秒（mm:ss.ff）或秒</source>
-            <translation type="vanished">Time: min:sec (mm:ss.ff) or seconds</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/score_grid.py" line="453" />
-            <source>，限时 {0} 分钟</source>
-            <translation>, time limit {0} min</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/score_grid.py" line="455" />
-            <source>违规次数：每次扣 {0} 分，最多 {1} 次</source>
-            <translation>Number of violations: {0} points off each, at most {1}</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/score_grid.py" line="457" />
-            <source>试卷成绩 0–{0}</source>
-            <translation>Exam score 0–{0}</translation>
-        </message>
-        <message>
-            <location filename="../../ui/models/score_grid.py" line="460" />
-            <source>{0} {1}
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="642"/>
+        <source>设备读数 {0} 未写入：评分页不在前台（请回到评分页再测一次）</source>
+        <translation>Device reading {0} not entered: the score entry is not in front (go back to it and measure again)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="648"/>
+        <source>收到设备读数 {0}，但没有选中评分格</source>
+        <translation>Device reading {0} received, but no cell is selected</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="654"/>
+        <source>未经请求的读数（仪器上按了打印键？）</source>
+        <translation>Unrequested reading (the instrument&apos;s print key?)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="659"/>
+        <source>该格已有分数，保存即为更正</source>
+        <translation>This cell already has a mark: saving is a correction</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="661"/>
+        <source>刚保存后又收到读数（连按了两次？）</source>
+        <translation>Another reading right after a save (pressed twice?)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="663"/>
+        <source>与上一个读数相同</source>
+        <translation>Same as the previous reading</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="677"/>
+        <source>未经请求的读数</source>
+        <translation>Unrequested reading</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="689"/>
+        <source>已保存 {0} = {1}</source>
+        <translation>Saved {0} = {1}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="692"/>
+        <source>本列已全部录入</source>
+        <translation>this column is complete</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="699"/>
+        <source>{0} ← {1}：按 Enter 保存，Esc 放弃</source>
+        <translation>{0} ← {1}: Enter saves, Esc discards</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="782"/>
+        <source>已到评分表末尾；还有 {0} 格未录入（第一格：第 {1} 行 {2} {3}）</source>
+        <translation>End of the form; {0} cell(s) still empty (the first: row {1} {2} {3})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="786"/>
+        <source>本项目您的评分格已全部录入</source>
+        <translation>All your cells of this event are entered</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="834"/>
+        <source>{0} 可输入：{1}</source>
+        <translation>{0} accepts: {1}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="844"/>
+        <source>评分组 {0}：{1}</source>
+        <translation>Panel {0}: {1}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="856"/>
+        <source>{0}  {1}  {2}  {3} · {4} · #{5}</source>
+        <translation>{0}  {1}  {2}  {3} · {4} · #{5}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="861"/>
+        <source>{0}  {1}  {2} → {3}  原因：{4}  {5} · #{6}</source>
+        <translation>{0}  {1}  {2} → {3}  Reason: {4}  {5} · #{6}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="864"/>
+        <source>{0}  {1}  {2}  原因：{3}  {4} · #{5}</source>
+        <translation>{0}  {1}  {2}  Reason: {3}  {4} · #{5}</translation>
+    </message>
+</context>
+<context>
+    <name>ScoreGridModel</name>
+    <message>
+        <location filename="../../ui/models/score_grid.py" line="271"/>
+        <source>裁判分差超限，需要重新评分（请与裁判长联系）</source>
+        <translation>The judges&apos; scores are too far apart: re-score (see the chief judge)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/score_grid.py" line="274"/>
+        <source>评分未齐</source>
+        <translation>Panel incomplete</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/score_grid.py" line="277"/>
+        <source>（去掉 {0}）</source>
+        <translation> (dropped {0})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/score_grid.py" line="280"/>
+        <source>{0}：分差 {1} 超限，需要重新评分</source>
+        <translation>{0}: spread {1} over the limit, re-score needed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/score_grid.py" line="282"/>
+        <source>{0} → {1}</source>
+        <translation>{0} → {1}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/score_grid.py" line="351"/>
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/score_grid.py" line="409"/>
+        <source>未录入</source>
+        <translation>Not entered</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/score_grid.py" line="412"/>
+        <source>已更正：{0}（记录 #{1}，原记录 #{2}）</source>
+        <translation>Corrected: {0} (record #{1}, original #{2})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/score_grid.py" line="418"/>
+        <source>已保存：{0}（记录 #{1}）</source>
+        <translation>Saved: {0} (record #{1})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/score_grid.py" line="423"/>
+        <source>由 {0} 录入</source>
+        <translation>Entered by {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/score_grid.py" line="426"/>
+        <source>评分组：{0}</source>
+        <translation>Panel: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/score_grid.py" line="434"/>
+        <source>量规检测：合格 / 不合格（pass / fail）</source>
+        <translation>Gauge check: pass / fail</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/score_grid.py" line="436"/>
+        <source>等级：{0}</source>
+        <translation>Grades: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/score_grid.py" line="438"/>
+        <source>公差测量：{0} {1}/{2} {3}</source>
+        <translation>Tolerance: {0} {1}/{2} {3}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/score_grid.py" line="442"/>
+        <source>测量值（{0}）</source>
+        <translation>Measured value ({0})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/score_grid.py" line="445"/>
+        <source>，合理范围 {0}–{1}</source>
+        <translation>, plausible range {0}–{1}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/score_grid.py" line="447"/>
+        <source>评价分 {0}–{1}，步长 {2}，{3} 名裁判</source>
+        <translation>Judgement score {0}–{1}, step {2}, {3} judges</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/score_grid.py" line="451"/>
+        <source>用时：分:秒 或 时:分:秒（例如 25:30.5、2:25:30）</source>
+        <translation>Time: m:ss or h:mm:ss (e.g. 25:30.5, 2:25:30)</translation>
+    </message>
+    <message>
+        <source>用时：分:秒（mm:ss.ff）或秒</source>
+        <translation type="vanished">Time: min:sec (mm:ss.ff) or seconds</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/score_grid.py" line="453"/>
+        <source>，限时 {0} 分钟</source>
+        <translation>, time limit {0} min</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/score_grid.py" line="455"/>
+        <source>违规次数：每次扣 {0} 分，最多 {1} 次</source>
+        <translation>Number of violations: {0} points off each, at most {1}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/score_grid.py" line="457"/>
+        <source>试卷成绩 0–{0}</source>
+        <translation>Exam score 0–{0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/score_grid.py" line="460"/>
+        <source>{0} {1}
 {2}
 满分 {3}</source>
-            <translation>{0} {1}
+        <translation>{0} {1}
 {2}
 Maximum {3}</translation>
-        </message>
-    </context>
-    <context>
-        <name>StartDialog</name>
-        <message>
-            <location filename="../../ui/windows/start.py" line="114" />
-            <source>Scorer — 打开竞赛文件</source>
-            <translation>Scorer — Open competition file</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/start.py" line="123" />
-            <source>打开演示竞赛</source>
-            <translation>Open demo competition</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/start.py" line="125" />
-            <source>打开其他文件…</source>
-            <translation>Open another file…</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/start.py" line="127" />
-            <source>新建竞赛文件…</source>
-            <translation>New competition file…</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/start.py" line="130" />
-            <source>最近打开的文件</source>
-            <translation>Recent files</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/start.py" line="147" />
-            <source>打开竞赛文件</source>
-            <translation>Open competition file</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/start.py" line="147" />
-            <source>竞赛文件 (*.scorer);;所有文件 (*)</source>
-            <translation>Competition files (*.scorer);;All files (*)</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/start.py" line="154" />
-            <source>新建竞赛文件</source>
-            <translation>New competition file</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/start.py" line="154" />
-            <source>竞赛文件 (*.scorer)</source>
-            <translation>Competition files (*.scorer)</translation>
-        </message>
-        <message>
-            <location filename="../../ui/windows/start.py" line="162" />
-            <source>无法新建</source>
-            <translation>Cannot create the file</translation>
-        </message>
-    </context>
+    </message>
+</context>
+<context>
+    <name>StartDialog</name>
+    <message>
+        <location filename="../../ui/windows/start.py" line="114"/>
+        <source>Scorer — 打开竞赛文件</source>
+        <translation>Scorer — Open competition file</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/start.py" line="123"/>
+        <source>打开演示竞赛</source>
+        <translation>Open demo competition</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/start.py" line="125"/>
+        <source>打开其他文件…</source>
+        <translation>Open another file…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/start.py" line="127"/>
+        <source>新建竞赛文件…</source>
+        <translation>New competition file…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/start.py" line="130"/>
+        <source>最近打开的文件</source>
+        <translation>Recent files</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/start.py" line="147"/>
+        <source>打开竞赛文件</source>
+        <translation>Open competition file</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/start.py" line="147"/>
+        <source>竞赛文件 (*.scorer);;所有文件 (*)</source>
+        <translation>Competition files (*.scorer);;All files (*)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/start.py" line="154"/>
+        <source>新建竞赛文件</source>
+        <translation>New competition file</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/start.py" line="154"/>
+        <source>竞赛文件 (*.scorer)</source>
+        <translation>Competition files (*.scorer)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/start.py" line="162"/>
+        <source>无法新建</source>
+        <translation>Cannot create the file</translation>
+    </message>
+</context>
 </TS>

@@ -294,153 +294,198 @@
 <context>
     <name>DevicesWidget</name>
     <message>
-        <location filename="../../ui/windows/devices.py" line="46"/>
+        <location filename="../../ui/windows/devices.py" line="61"/>
         <source>等待端口</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="47"/>
+        <location filename="../../ui/windows/devices.py" line="62"/>
         <source>已连接</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="48"/>
+        <location filename="../../ui/windows/devices.py" line="63"/>
         <source>已断开（拔出？）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="49"/>
+        <location filename="../../ui/windows/devices.py" line="64"/>
         <source>收到乱码：波特率不对或接错设备？</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="50"/>
+        <location filename="../../ui/windows/devices.py" line="65"/>
         <source>已停止</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="64"/>
+        <location filename="../../ui/windows/devices.py" line="81"/>
         <source>自定义配置（.json）…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="69"/>
+        <location filename="../../ui/windows/devices.py" line="86"/>
         <source>端口名（COM3、/dev/ttyUSB0）或地址（socket://主机:端口、rfc2217://…）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="74"/>
+        <location filename="../../ui/windows/devices.py" line="90"/>
         <source>当前评分格（回车确认）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="79"/>
+        <location filename="../../ui/windows/devices.py" line="95"/>
         <source>计时：{0} {1}（按号码配对）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="82"/>
+        <location filename="../../ui/windows/devices.py" line="98"/>
         <source>读数自动保存（不等回车）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="84"/>
+        <location filename="../../ui/windows/devices.py" line="100"/>
         <source>添加设备</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="88"/>
+        <location filename="../../ui/windows/devices.py" line="104"/>
         <source>设备类型</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="89"/>
-        <location filename="../../ui/windows/devices.py" line="96"/>
+        <location filename="../../ui/windows/devices.py" line="105"/>
+        <location filename="../../ui/windows/devices.py" line="112"/>
         <source>端口</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="90"/>
+        <location filename="../../ui/windows/devices.py" line="106"/>
         <source>读数去向</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="96"/>
+        <location filename="../../ui/windows/devices.py" line="112"/>
         <source>设备</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="96"/>
+        <location filename="../../ui/windows/devices.py" line="112"/>
         <source>状态</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="96"/>
+        <location filename="../../ui/windows/devices.py" line="112"/>
         <source>最后读数</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="100"/>
+        <location filename="../../ui/windows/devices.py" line="118"/>
         <source>取值 / 测试</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="103"/>
+        <location filename="../../ui/windows/devices.py" line="121"/>
         <source>移除</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="119"/>
-        <source>分配给选手</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/windows/devices.py" line="127"/>
-        <source>最近的读数和故障</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/windows/devices.py" line="129"/>
-        <source>没有有效号码的计时记录（请分配给选手）</source>
+        <location filename="../../ui/windows/devices.py" line="142"/>
+        <source>原因（更正或放弃时必填）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../ui/windows/devices.py" line="143"/>
+        <source>分配给选手</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="146"/>
+        <source>用此时间更正</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="149"/>
+        <source>放弃</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="157"/>
+        <source>最近的读数和故障</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="299"/>
+        <source>故障：{0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="309"/>
+        <source>（未经请求）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="313"/>
+        <source>读数 {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="343"/>
+        <source>未保存：{0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="348"/>
+        <source>已放弃计时记录（记录 #{0}）：{1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="353"/>
+        <source>已作废计时：{0}（计时器清除了该记录；作废记录 #{1}）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="357"/>
+        <source>已更正计时：{0} = {1} 秒（记录 #{2}）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="361"/>
+        <source>已保存计时：{0} = {1} 秒（记录 #{2}）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="393"/>
+        <source>待处理的计时记录：{0} 条（请分配、更正或放弃；不会自动消失）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="401"/>
+        <source>请先在待处理列表中选中一条记录</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/devices.py" line="178"/>
         <source>无法列出串口：{0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="151"/>
+        <location filename="../../ui/windows/devices.py" line="192"/>
         <source>自定义设备配置</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="162"/>
+        <location filename="../../ui/windows/devices.py" line="203"/>
         <source>请填写端口</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="228"/>
-        <source>{0} 故障：{1}  [{2}]</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/windows/devices.py" line="233"/>
+        <location filename="../../ui/windows/devices.py" line="307"/>
         <source>（不稳定）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/devices.py" line="238"/>
-        <source>{0} {1}  [{2}]</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/windows/devices.py" line="257"/>
-        <source>已保存计时：{0}（记录 #{1}）</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/windows/devices.py" line="277"/>
+        <location filename="../../ui/windows/devices.py" line="425"/>
         <source>请先选中一条记录和一名选手</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1494,184 +1539,229 @@
 <context>
     <name>ScoreEntryWidget</name>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="255"/>
+        <location filename="../../ui/windows/score_entry.py" line="256"/>
         <source>录入</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="256"/>
+        <location filename="../../ui/windows/score_entry.py" line="257"/>
         <source>更正</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="257"/>
+        <location filename="../../ui/windows/score_entry.py" line="258"/>
         <source>作废</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="260"/>
+        <location filename="../../ui/windows/score_entry.py" line="261"/>
         <source>键盘</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="261"/>
+        <location filename="../../ui/windows/score_entry.py" line="262"/>
         <source>仪器（键盘输入）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="262"/>
+        <location filename="../../ui/windows/score_entry.py" line="263"/>
         <source>仪器</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="263"/>
+        <location filename="../../ui/windows/score_entry.py" line="264"/>
         <source>双人录入</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="264"/>
+        <location filename="../../ui/windows/score_entry.py" line="265"/>
         <source>导入</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="265"/>
+        <location filename="../../ui/windows/score_entry.py" line="266"/>
         <source>命令行</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="266"/>
+        <location filename="../../ui/windows/score_entry.py" line="267"/>
         <source>同步</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="328"/>
+        <location filename="../../ui/windows/score_entry.py" line="329"/>
         <source>项目：</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="341"/>
+        <location filename="../../ui/windows/score_entry.py" line="344"/>
         <source>所选单元格的记录：</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="380"/>
+        <location filename="../../ui/windows/score_entry.py" line="383"/>
         <source>{0} 没有可以评分的项目</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="416"/>
+        <location filename="../../ui/windows/score_entry.py" line="419"/>
         <source>项目 {0} 已锁定：分数不能再录入或修改（需裁判长解锁）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="434"/>
+        <location filename="../../ui/windows/score_entry.py" line="437"/>
         <source>项目已锁定，不能再录入或修改分数（需裁判长解锁）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="467"/>
+        <location filename="../../ui/windows/score_entry.py" line="470"/>
         <source>{0} {1}：“{2}”没有保存（按 Enter 键才保存）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="476"/>
+        <location filename="../../ui/windows/score_entry.py" line="479"/>
         <source>更正分数</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="477"/>
+        <location filename="../../ui/windows/score_entry.py" line="480"/>
         <source>把已保存的分数 {0} 改为 {1}。
 请写明更正原因：</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="500"/>
+        <location filename="../../ui/windows/score_entry.py" line="503"/>
         <source>已保存的分数不能清空；要更改请输入新的分数</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="528"/>
+        <location filename="../../ui/windows/score_entry.py" line="531"/>
         <source>更正必须写明原因：{0} 还没有保存</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="532"/>
+        <location filename="../../ui/windows/score_entry.py" line="535"/>
         <source>已取消更正：{0} {1} 仍为 {2}，未写入任何内容</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="550"/>
+        <location filename="../../ui/windows/score_entry.py" line="554"/>
         <source>保存失败，未写入：{0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="557"/>
+        <location filename="../../ui/windows/score_entry.py" line="561"/>
         <source>已更正：{0} {1} = {2}（记录 #{3}）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="559"/>
+        <location filename="../../ui/windows/score_entry.py" line="563"/>
         <source>已保存：{0} {1} = {2}（记录 #{3}）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="579"/>
+        <location filename="../../ui/windows/score_entry.py" line="583"/>
         <source>已取消作废：{0} {1} 仍为 {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="588"/>
+        <location filename="../../ui/windows/score_entry.py" line="592"/>
         <source>已作废：{0} {1}（原为 {2}，记录 #{3}）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="598"/>
+        <location filename="../../ui/windows/score_entry.py" line="602"/>
         <source>作废分数</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="599"/>
+        <location filename="../../ui/windows/score_entry.py" line="603"/>
         <source>作废 {0} {1} 的分数 {2}（记录保留在日志中）。
 请写明原因：</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="613"/>
+        <location filename="../../ui/windows/score_entry.py" line="642"/>
+        <source>设备读数 {0} 未写入：评分页不在前台（请回到评分页再测一次）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="648"/>
         <source>收到设备读数 {0}，但没有选中评分格</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="703"/>
-        <source>已到评分表末尾；还有 {0} 格未录入（第一格：第 {1} 行 {2} {3}）</source>
+        <location filename="../../ui/windows/score_entry.py" line="654"/>
+        <source>未经请求的读数（仪器上按了打印键？）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="707"/>
-        <source>本项目您的评分格已全部录入</source>
+        <location filename="../../ui/windows/score_entry.py" line="659"/>
+        <source>该格已有分数，保存即为更正</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="755"/>
-        <source>{0} 可输入：{1}</source>
+        <location filename="../../ui/windows/score_entry.py" line="661"/>
+        <source>刚保存后又收到读数（连按了两次？）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="765"/>
-        <source>评分组 {0}：{1}</source>
+        <location filename="../../ui/windows/score_entry.py" line="663"/>
+        <source>与上一个读数相同</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="777"/>
-        <source>{0}  {1}  {2}  {3} · {4} · #{5}</source>
+        <location filename="../../ui/windows/score_entry.py" line="677"/>
+        <source>未经请求的读数</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="689"/>
+        <source>已保存 {0} = {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="692"/>
+        <source>本列已全部录入</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="699"/>
+        <source>{0} ← {1}：按 Enter 保存，Esc 放弃</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../ui/windows/score_entry.py" line="782"/>
+        <source>已到评分表末尾；还有 {0} 格未录入（第一格：第 {1} 行 {2} {3}）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="786"/>
+        <source>本项目您的评分格已全部录入</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="834"/>
+        <source>{0} 可输入：{1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="844"/>
+        <source>评分组 {0}：{1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="856"/>
+        <source>{0}  {1}  {2}  {3} · {4} · #{5}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry.py" line="861"/>
         <source>{0}  {1}  {2} → {3}  原因：{4}  {5} · #{6}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="785"/>
+        <location filename="../../ui/windows/score_entry.py" line="864"/>
         <source>{0}  {1}  {2}  原因：{3}  {4} · #{5}</source>
         <translation type="unfinished"></translation>
     </message>
