@@ -479,7 +479,7 @@ class TimerBinding:
             saved = self.session.record(who, self.aspect, value, source=self.source, raw=elapsed.raw)
         except ScorerError as exc:
             current = self._current(who)
-            if current is not None:
+            if current is not None and not self.session.is_locked(self.event):  # a lock says so itself
                 zh = f"{who} 已有用时 {current[1]} 秒（记录 #{current[0]}）；计时器的 {value} 秒未保存：请更正（写明原因）或放弃"
                 en = (
                     f"{who} already has {current[1]} s (log #{current[0]}); the timer's {value} s "
@@ -565,6 +565,11 @@ class TimerBinding:
                 )
             self.version += 1
             return out
+        if pending.elapsed is None and pending.kind == "waiting":
+            raise MarkRefused(
+                "这是一个等待终点的起点，还没有用时：终点到达后自动配对",
+                "this start is waiting for its finish: it has no time to give yet",
+            )
         if pending.elapsed is None:
             raise MarkRefused(
                 "这条记录没有可用的用时（没有起点），只能放弃",

@@ -435,3 +435,17 @@ def test_race_day_capture_every_record_accounted_for(ctx_for, ui_store, qtbot, s
     fates = binding.pairing.fates()
     assert sum(fates.values()) == 661 and fates[ASSIGNED] == 2 and fates[DISMISSED] == 2
     assert panel.pending.count() == len(pending) - 2
+
+
+@pytest.mark.parametrize(
+    ("profile", "record", "said"),
+    [("sylvac", b"ERR3\r", "超出范围（ERR3）"), ("mt-sics", b"S +\r\n", "过载")],
+)
+def test_instrument_errors_reach_the_scoring_screen(ctx_for, qtbot, sim, screen, profile, record, said):
+    _, entry, panel = screen(ctx_for("J1"))
+    go(entry, "C01", "A1.1")
+    panel.add(sim.path, profiles.get(profile))
+    connected(qtbot, panel)
+    sim.send(record)
+    qtbot.waitUntil(lambda: said in entry.device_strip.text(sim.path), timeout=5000)
+    assert entry.device_strip.labels[sim.path].styleSheet().startswith("color:#b00000")
