@@ -147,3 +147,30 @@ def test_component_english_names_survive_json_and_excel():
     comp = replace(comp, events=(named,))
     assert package.from_data(json.loads(package.dumps_json(comp)), "again.json") == comp
     assert xlsx.load_bytes(xlsx.dump_bytes(comp)) == comp
+
+
+def test_a_time_aspects_decimals_survive_the_excel_round_trip():
+    """TimeRule.decimals (the precision timer times are stored at) has the 小数位 column in Excel."""
+    from dataclasses import replace
+
+    from scorer.model import TimeRule
+    from scorer.package import xlsx
+
+    comp = package.from_data(copy.deepcopy(BASE), "scheme.json")
+    event = comp.events[0]
+    timed = [a for a in event.aspects().values() if isinstance(a.rule, TimeRule)]
+    assert timed, "the base scheme has a time aspect"
+
+    def with_decimals(a):
+        return replace(a, rule=replace(a.rule, decimals=1)) if isinstance(a.rule, TimeRule) else a
+
+    components = tuple(
+        replace(c, criteria=tuple(
+            replace(cr, sub_criteria=tuple(
+                replace(s, aspects=tuple(with_decimals(a) for a in s.aspects)) for s in cr.sub_criteria
+            )) for cr in c.criteria
+        )) for c in event.components
+    )  # fmt: skip
+    comp = replace(comp, events=(replace(event, components=components),))
+    again = xlsx.load_bytes(xlsx.dump_bytes(comp))
+    assert again == comp
