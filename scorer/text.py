@@ -8,7 +8,7 @@ U+FF01–U+FF5E (０-９, Ａ-Ｚ, ａ-ｚ, －．：／ …) maps one-to-one on
 from __future__ import annotations
 
 # The whole full-width ASCII block, for codes, numbers, PINs, dates and labels at import. The mark
-# entry fields (scorer.values.ascii_digits) map only its digits and the signs of a number.
+# entry fields use it too (scorer.values.ascii_digits), then refuse digits of other scripts.
 FULL_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 
 

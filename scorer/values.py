@@ -21,6 +21,7 @@ from scorer.model import (
     MeasureMode,
     TimeRule,
 )
+from scorer.text import ascii_width
 
 PASS_WORDS = {"pass", "p", "ok", "y", "yes", "1", "合格", "通过", "是", "√"}
 FAIL_WORDS = {"fail", "f", "ng", "n", "no", "0", "不合格", "不通过", "否", "×", "x"}
@@ -33,7 +34,6 @@ def _refuse(zh: str, en: str) -> MarkRefused:
 
 
 MAX_SHOWN = 24  # characters of a refused input echoed back in a message
-_FULL_WIDTH = str.maketrans("０１２３４５６７８９．－＋：", "0123456789.-+:")
 
 
 def shown(text: str) -> str:
@@ -45,7 +45,7 @@ def shown(text: str) -> str:
 def ascii_digits(text: str) -> str:
     """Full-width digits (０-９, as a Chinese input method types them) become ASCII on purpose;
     digits of other scripts (٥, ५, ๕ …) are refused rather than read as a number the judge did not see."""
-    text = text.translate(_FULL_WIDTH)
+    text = ascii_width(text)
     if any(ch.isdigit() and not "0" <= ch <= "9" for ch in text):
         raise _refuse(
             f"“{shown(text)}”含有非阿拉伯数字（请用 0–9 输入）",
