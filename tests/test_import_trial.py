@@ -316,3 +316,18 @@ def test_json_structure_and_meaning_problems_together() -> None:
         "contestants[1:C02].code",
         "contestants[2:C02].code",
     ]
+
+
+def test_a_json_decimal_in_another_script_is_refused_by_the_schema() -> None:
+    """The schema's number patterns take 0–9 only: "١٠٠" (Arabic-Indic) is not read as 100."""
+    import copy
+
+    from scorer import package
+    from scorer.errors import ImportRejected
+    from tests.test_scheme_validation import BASE
+
+    data = copy.deepcopy(BASE)
+    data["events"][0]["components"][0]["max_mark"] = "١٠٠"
+    with pytest.raises(ImportRejected) as exc:
+        package.from_data(data, "x.json")
+    assert any("max_mark" in p.where for p in exc.value.problems)
