@@ -995,7 +995,3 @@ def _log_crash(exc: BaseException) -> str:
         except OSError:
             continue
     return _t("（无法写入日志）", "(nowhere: no folder could be written)")
-
-
-if __name__ == "__main__":
-    sys.exit(main())
