@@ -8,8 +8,9 @@ Everything is `Decimal`; rounding is the scheme's (`Event.rounding`), applied wh
 """
 
 from scorer.rules.aspects import AspectScore, compile_aspect
-from scorer.rules.compute import ContestantResult, EventResult, EventRules, Flag
+from scorer.rules.compute import EventRules
 from scorer.rules.explain import explain
+from scorer.rules.results import ContestantResult, EventResult, Flag, TeamResult
 
 __all__ = [
     "AspectScore",
@@ -17,6 +18,7 @@ __all__ = [
     "EventResult",
     "EventRules",
     "Flag",
+    "TeamResult",
     "compile_aspect",
     "explain",
 ]

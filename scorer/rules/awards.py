@@ -11,12 +11,9 @@ Tied contestants share a rank and therefore an award. Titles go to the top k pla
 from __future__ import annotations
 
 from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
-from typing import TYPE_CHECKING
 
 from scorer.model import Awards, Event
-
-if TYPE_CHECKING:
-    from scorer.rules.compute import ContestantResult
+from scorer.rules.results import ContestantResult
 
 _ROUND = {"half_up": ROUND_HALF_UP, "down": ROUND_DOWN, "up": ROUND_UP}
 

@@ -19,83 +19,17 @@ from scorer.model import AspectType, Contestant, Event, Judge, JudgementRule
 from scorer.rules.aspects import MISSING, OK, ZERO, AspectScore, compile_aspect, compile_declared
 from scorer.rules.awards import assign_awards, tier_counts
 from scorer.rules.ranking import rank, reposition, sort_key
+from scorer.rules.results import ContestantResult, EventResult, Flag, TeamResult
 from scorer.rules.rounding import MODES, quantum
 from scorer.rules.scales import standardise
+
+# The result types are re-exported: `from scorer.rules.compute import ContestantResult` keeps working.
+__all__ = ["RANKED_STATUSES", "ContestantResult", "EventResult", "EventRules", "Flag", "Marks", "TeamResult"]
 
 HUNDRED = Decimal(100)
 RANKED_STATUSES = ("ok",)
 
 Marks = Mapping[str, Mapping[str, Mapping[str, str]]]  # contestant → aspect → slot → value
-
-
-@dataclass(frozen=True, slots=True)
-class Flag:
-    """Something the chief judge should look at; not an error in the data."""
-
-    kind: str  # "rescore" | "conflict" | "tie"
-    contestant: str
-    aspect: str
-    zh: str
-    en: str
-
-
-@dataclass(slots=True)
-class ContestantResult:
-    """One contestant's scores (never changed once computed) and placing (rank, award, title,
-    scaled), which `finish` assigns in place: a re-rank after one mark touches every contestant
-    below the one who moved, and copying 2,000 results per Enter would be the slowest step.
-    So `rescore` takes over the previous EventResult's objects; keep using only the new result."""
-
-    code: str
-    status: str  # "ok" | "dnf" | "withdrawn" | "dq"
-    aspects: Mapping[str, AspectScore]
-    sub_criteria: Mapping[str, Decimal]
-    criteria: Mapping[str, Decimal]
-    components: Mapping[str, Decimal]
-    total: Decimal  # rounded per the scheme
-    exact_total: Decimal
-    missing: tuple[str, ...]  # aspects without (enough) marks
-    rescore: tuple[str, ...]  # judgement aspects whose spread is over the limit
-    time: Decimal | None  # seconds, from the event's time aspects
-    zero_total: bool = False
-    rank: int | None = None
-    award: str = ""
-    title: str = ""
-    scaled: Decimal | None = None
-
-    @property
-    def complete(self) -> bool:
-        return not self.missing and not self.rescore
-
-
-@dataclass(frozen=True, slots=True)
-class TeamResult:
-    """A team event's unit of ranking: members' totals summed or averaged (Event.team_combine)."""
-
-    team: str
-    members: tuple[str, ...]
-    total: Decimal
-    time: Decimal | None
-    rank: int | None = None
-    award: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class EventResult:
-    event: str
-    results: tuple[ContestantResult, ...]  # ranked first, in rank order, then unranked
-    problems: tuple[Problem, ...] = ()  # blocking: e.g. an unresolved tie on a medal place
-    flags: tuple[Flag, ...] = ()
-    teams: tuple[TeamResult, ...] = ()  # team events: teams in rank order
-    keys: Mapping[str, tuple[Any, ...]] = field(default_factory=dict, compare=False, repr=False)
-    # code → result, and how many lead `results` ranked (-1: unknown): what a rescore looks up
-    index: Mapping[str, ContestantResult] = field(default_factory=dict, compare=False, repr=False)
-    ranked: int = field(default=-1, compare=False, repr=False)
-
-    def by_code(self) -> dict[str, ContestantResult]:
-        if len(self.index) == len(self.results):
-            return dict(self.index)
-        return {r.code: r for r in self.results}
 
 
 @dataclass

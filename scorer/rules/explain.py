@@ -11,8 +11,8 @@ from decimal import Decimal
 from scorer.errors import ScorerError, language
 from scorer.model import Event, JudgementRule
 from scorer.rules.aspects import fmt
-from scorer.rules.compute import ContestantResult, EventResult
 from scorer.rules.ranking import tie_value
+from scorer.rules.results import ContestantResult, EventResult
 from scorer.rules.rounding import quantum
 
 

@@ -8,13 +8,11 @@ from bisect import bisect_left
 from collections.abc import Mapping
 from decimal import Decimal
 from itertools import groupby
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from scorer.model import Event
+from scorer.rules.results import ContestantResult
 from scorer.rules.rounding import round_as
-
-if TYPE_CHECKING:
-    from scorer.rules.compute import ContestantResult
 
 INF = Decimal("Infinity")
 

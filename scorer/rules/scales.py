@@ -6,12 +6,9 @@ the official WorldSkills formula, which is not public."""
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING
 
 from scorer.model import Scale
-
-if TYPE_CHECKING:
-    from scorer.rules.compute import ContestantResult
+from scorer.rules.results import ContestantResult
 
 MAD_NORMAL = Decimal("1.4826")
 
