@@ -24,13 +24,14 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import Protocol
 
 from scorer.devices import show
 from scorer.devices.profiles import Profile
 from scorer.devices.protocols.base import Control, Event, Fault, Reading
 from scorer.errors import MarkRefused, ScorerError
-from scorer.model import Aspect, AspectType, MeasurementRule, MeasureMode
-from scorer.session import Saved, Session
+from scorer.model import Aspect, AspectType, Contestant, Judge, MeasurementRule, MeasureMode
+from scorer.store import Store
 from scorer.values import timer_seconds
 
 DAY = Decimal(86400)
@@ -38,6 +39,38 @@ UNREQUESTED = "unrequested"  # flag the transport puts on a query device's readi
 
 # Unit spellings devices send for the same unit (compared case-insensitively).
 _UNIT_ALIASES = {"inch": "in", '"': "in", "mm.": "mm", "sec": "s", "secs": "s", "gram": "g", "grams": "g"}
+
+
+class Saved(Protocol):
+    """What a save produced (`scorer.session.Saved` is one): the log row and whose result changed."""
+
+    @property
+    def log_id(self) -> int: ...
+    @property
+    def event(self) -> str: ...
+    @property
+    def contestant(self) -> str: ...
+
+
+class SessionPort(Protocol):
+    """What a binding needs from the venue app, passed in by the caller: the judge's role-checked
+    saving actions, the event's contestants and lock, and the store (competition, current marks,
+    and the `device.dismiss` row). `scorer.session.Session` is one; the devices package sits below
+    the session layer and does not import it."""
+
+    @property
+    def store(self) -> Store: ...
+    @property
+    def judge(self) -> Judge: ...
+    def contestants(self, event: str) -> list[Contestant]: ...
+    def is_locked(self, event: str) -> bool: ...
+    def record(
+        self, contestant: str, aspect: str, value: str, source: str = ..., raw: bytes | None = None
+    ) -> Saved: ...
+    def correct(
+        self, replaces: int, value: str, reason: str, source: str = ..., raw: bytes | None = None
+    ) -> Saved: ...
+    def void(self, replaces: int, reason: str, source: str = ..., raw: bytes | None = None) -> Saved: ...
 
 
 def value_text(reading: Reading) -> str:
@@ -84,7 +117,7 @@ def check_unit(unit: str, aspect: Aspect) -> None:
 
 
 def save_to_cell(
-    session: Session, reading: Reading, profile: Profile, port: str, contestant: str, aspect: str
+    session: SessionPort, reading: Reading, profile: Profile, port: str, contestant: str, aspect: str
 ) -> Saved:
     """Record a reading as the mark of the focused cell (after the judge's Enter or auto-accept)."""
     check_usable(reading, profile)
@@ -285,7 +318,7 @@ class TimerPairing:
         return []
 
 
-def contestant_by_station(session: Session, event: str) -> Callable[[str], str | None]:
+def contestant_by_station(session: SessionPort, event: str) -> Callable[[str], str | None]:
     """Bib → contestant code through the drawn station number (机位号): bib "0007" = station 7."""
     stations: Mapping[str, str] = {
         c.station.lstrip("0"): c.code for c in session.contestants(event) if c.station
@@ -340,7 +373,7 @@ class TimerBinding:
 
     def __init__(
         self,
-        session: Session,
+        session: SessionPort,
         event: str,
         aspect: str,
         port: str,

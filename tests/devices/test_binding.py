@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal as D
 
 import pytest
@@ -17,6 +18,7 @@ from scorer.devices.binding import (
 from scorer.devices.profiles import BUILTIN
 from scorer.devices.protocols.base import Control, Fault, Reading
 from scorer.errors import MarkRefused
+from scorer.model import Contestant
 from scorer.session import Session
 
 
@@ -248,3 +250,46 @@ def test_save_to_cell_refuses_another_unit_and_marks_unrequested(session, store)
     unasked = Reading(D("24.010"), "mm", b"+24.010", 0.0, flags=("unrequested",))
     saved = save_to_cell(session, unasked, BUILTIN["sylvac"], "COM5", "C01", "A1.1")
     assert store.get(saved.log_id).source == "device:COM5 unrequested"
+
+
+def test_the_binding_takes_any_session_port(store):
+    """The devices package does not import scorer.session: the caller passes an object with the
+    session's actions (binding.SessionPort). Here a stand-in that only records what it was asked."""
+
+    @dataclass(frozen=True)
+    class Row:
+        log_id: int
+        event: str
+        contestant: str
+
+    class Port:
+        def __init__(self) -> None:
+            self.store = store
+            self.judge = next(j for j in store.competition.judges if j.code == "J1")
+            self.calls: list[tuple[object, ...]] = []
+
+        def contestants(self, event: str) -> list[Contestant]:
+            return [c for c in store.competition.contestants if c.event == event]
+
+        def is_locked(self, event: str) -> bool:
+            return False
+
+        def record(self, contestant, aspect, value, source="keyboard", raw=None) -> Row:
+            self.calls.append(("record", contestant, aspect, value, source, raw))
+            return Row(len(self.calls), "CNC", contestant)
+
+        def correct(self, replaces, value, reason, source="keyboard", raw=None) -> Row:
+            raise AssertionError("not expected")
+
+        def void(self, replaces, reason, source="keyboard", raw=None) -> Row:
+            raise AssertionError("not expected")
+
+    port = Port()
+    binding = TimerBinding(port, "CNC", "B1.3", "COM4")
+    binding.feed(timer("0001", "C0", "08:00:00.00", "start"))
+    [done] = binding.feed(timer("0001", "C1", "08:02:05.50", "finish"))
+    assert done.kind == "mark" and done.log_id == 1
+    assert port.calls[0][:5] == ("record", "C01", "B1.3", "125", "device:COM4")  # at the aspect's precision
+    r = Reading(D("24.010"), "mm", b"+24.010", 0.0)
+    save_to_cell(port, r, BUILTIN["mitutoyo"], "COM3", "C01", "A1.1")
+    assert port.calls[1][:5] == ("record", "C01", "A1.1", "24.010", "device:COM3")
