@@ -15,47 +15,21 @@ import codecs
 import csv
 import io
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from scorer.errors import ImportRejected, Problem
 from scorer.model import Competition
 from scorer.package import codec, json_location
-from scorer.package.xlsx import (
-    CONTESTANTS,
-    EMPTY,
-    JUDGE_COLUMNS,
-    ROLE_WORDS,
-    Column,
-    Msg,
-    Path,
-    cell_text,
-    code_text,
-    convert,
-    dotted_path,
-    event_code,
-    finish,
-    header_cells,
-    header_keys,
-    header_lookup,
-    locator,
-    lookup_header,
-    match_headers,
-    put,
-    word_of,
-)
+from scorer.package.xlsx.cells import EMPTY, Msg, Path, cell_text, code_text, convert, dotted_path, put
+from scorer.package.xlsx.headers import header_cells, header_keys, header_lookup, lookup_header, match_headers
+from scorer.package.xlsx.layout import ASSIGNMENTS, CONTESTANTS, JUDGE_COLUMNS, Column
+from scorer.package.xlsx.origins import finish, locator
+from scorer.package.xlsx.read import event_code
+from scorer.package.xlsx.words import ROLE_WORDS, word_of
 
-ASSIGNMENT_COLUMNS = (
-    Column("event", "项目", "code", "分工的项目代码", "event of the assignment", example="CNC"),
-    Column(
-        "scope",
-        "分工",
-        "scope",
-        "模块、子模块或评分项代码，逗号分隔；* 或空 = 整个项目",
-        "criterion, sub-criterion or aspect codes; * or empty: the whole event",
-        example="A, B1.1",
-    ),
-)
+# a judge's row may carry one assignment: the 裁判分工 sheet's columns, the event optional here
+ASSIGNMENT_COLUMNS = tuple(replace(ASSIGNMENTS.column(key), required=False) for key in ("event", "scope"))
 JUDGE_CSV_COLUMNS = (*JUDGE_COLUMNS, *ASSIGNMENT_COLUMNS)
 JUDGE_CSV_REQUIRED = ("code", "name")  # a blank role means 评分裁判 (judge)
 CONTESTANT_CSV_REQUIRED = tuple(c.key for c in CONTESTANTS.columns if c.required)
