@@ -12,12 +12,10 @@ The package carries plain demo PINs (listed in README.md beside this file); the 
 
 from __future__ import annotations
 
-import json
 import random
 import sys
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 from scorer.model import (
     Aspect,
@@ -47,7 +45,8 @@ from scorer.model import (
     TimeRule,
     Title,
 )
-from scorer.package import codec
+from scorer.package import dumps_json
+from scorer.package.codec import dec as d
 
 SEED = 20261121
 OUTPUT = Path(__file__).with_name("demo-competition.json")
@@ -59,10 +58,6 @@ M, J, T, DED, EXAM = (
     AspectType.DEDUCTION,
     AspectType.EXAM,
 )
-
-
-def d(value: str | int) -> Decimal:
-    return Decimal(str(value))
 
 
 def canon(value: Decimal) -> Decimal:
@@ -836,7 +831,8 @@ def make_people(rng: random.Random) -> tuple[tuple[Contestant, ...], list[tuple[
 # ---------------------------------------------------------------- package
 
 
-def build() -> dict[str, Any]:
+def build() -> tuple[Competition, dict[str, str]]:
+    """The demo competition and each judge's plain PIN (judge code → PIN)."""
     rng = random.Random(SEED)
     contestants, judges = make_people(rng)
     comp = Competition(
@@ -859,21 +855,13 @@ def build() -> dict[str, Any]:
         }
         if not orgs & panel:
             raise SystemExit(f"{event.code}: no scoring judge shares an employer with a contestant")
-    data = codec.to_dict(comp)
-    # The package gives plain demo PINs; the importer hashes them.
-    data["judges"] = [
-        {
-            **{k: v for k, v in row.items() if k != "assignments"},
-            "pin": pin,
-            "assignments": row["assignments"],
-        }
-        for row, (_, pin) in zip(data["judges"], judges, strict=True)
-    ]
-    return data
+    return comp, {j.code: pin for j, pin in judges}
 
 
 def render() -> bytes:
-    return (json.dumps(build(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    """The package with plain demo PINs (the importer hashes them), written by the codec."""
+    comp, pins = build()
+    return dumps_json(comp, pins).encode("utf-8")
 
 
 def main(argv: list[str]) -> int:

@@ -8,7 +8,7 @@ Formats are documented in docs/package-format.md; the JSON Schema is in resource
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -154,8 +154,9 @@ def load(path: str | Path) -> Competition:
     )
 
 
-def dumps_json(comp: Competition) -> str:
-    return json.dumps(codec.to_dict(comp), ensure_ascii=False, indent=2) + "\n"
+def dumps_json(comp: Competition, pins: Mapping[str, str] | None = None) -> str:
+    """The JSON package's text; `pins` (judge code → plain PIN) writes PINs in the clear, as the demo does."""
+    return json.dumps(codec.to_dict(comp, pins), ensure_ascii=False, indent=2) + "\n"
 
 
 def save(comp: Competition, path: str | Path) -> None:

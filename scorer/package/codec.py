@@ -6,6 +6,7 @@ accepts strings or numbers. `from_dict` expects data that passed `validate.check
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -411,15 +412,18 @@ def contestant_to_dict(x: Contestant) -> dict[str, Any]:
     return out
 
 
-def judge_to_dict(j: Judge) -> dict[str, Any]:
+def judge_to_dict(j: Judge, pin: str = "") -> dict[str, Any]:
+    """A judge; `pin` writes a plain PIN (hashed on import), as a hand-made or demo package gives it."""
     out: dict[str, Any] = {"code": j.code, "name": j.name, "role": j.role.value}
     _put(out, "organisation", j.organisation, "")
     _put(out, "pin_hash", j.pin_hash, "")
+    _put(out, "pin", pin, "")
     out["assignments"] = [{"event": a.event, "scope": list(a.scope)} for a in j.assignments]
     return out
 
 
-def to_dict(comp: Competition) -> dict[str, Any]:
+def to_dict(comp: Competition, pins: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The package dict; `pins` (judge code → plain PIN) is for packages that give PINs in the clear."""
     c: dict[str, Any] = {"id": comp.id, "name": comp.name}
     for key in ("organiser", "venue", "start_date", "end_date"):
         _put(c, key, getattr(comp, key), "")
@@ -429,5 +433,5 @@ def to_dict(comp: Competition) -> dict[str, Any]:
         "competition": c,
         "events": [event_to_dict(e) for e in comp.events],
         "contestants": [contestant_to_dict(x) for x in comp.contestants],
-        "judges": [judge_to_dict(j) for j in comp.judges],
+        "judges": [judge_to_dict(j, (pins or {}).get(j.code, "")) for j in comp.judges],
     }
