@@ -292,6 +292,59 @@
     </message>
 </context>
 <context>
+    <name>DeviceInput</name>
+    <message>
+        <location filename="../../ui/windows/score_entry/devices.py" line="70"/>
+        <source>设备读数 {0} 未写入：评分页不在前台（请回到评分页再测一次）</source>
+        <translation>Device reading {0} not entered: the score entry is not in front (go back to it and measure again)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry/devices.py" line="76"/>
+        <source>收到设备读数 {0}，但没有选中评分格</source>
+        <translation>Device reading {0} received, but no cell is selected</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry/devices.py" line="82"/>
+        <source>未经请求的读数（仪器上按了打印键？）</source>
+        <translation>Unrequested reading (the instrument&apos;s print key?)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry/devices.py" line="87"/>
+        <source>该格已有分数，保存即为更正</source>
+        <translation>This cell already has a mark: saving is a correction</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry/devices.py" line="89"/>
+        <source>刚保存后又收到读数（连按了两次？）</source>
+        <translation>Another reading right after a save (pressed twice?)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry/devices.py" line="91"/>
+        <source>与上一个读数相同</source>
+        <translation>Same as the previous reading</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry/devices.py" line="105"/>
+        <source>未经请求的读数</source>
+        <translation>Unrequested reading</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry/devices.py" line="117"/>
+        <source>已保存 {0} = {1}</source>
+        <translation>Saved {0} = {1}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry/devices.py" line="120"/>
+        <source>本列已全部录入</source>
+        <translation>this column is complete</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry/devices.py" line="127"/>
+        <source>{0} ← {1}：按 Enter 保存，Esc 放弃</source>
+        <translation>{0} ← {1}: Enter saves, Esc discards</translation>
+    </message>
+</context>
+<context>
     <name>DevicesWidget</name>
     <message>
         <location filename="../../ui/windows/devices.py" line="61"/>
@@ -1183,6 +1236,78 @@ Reason:</translation>
     </message>
 </context>
 <context>
+    <name>MarkEntry</name>
+    <message>
+        <location filename="../../ui/windows/score_entry/entry.py" line="72"/>
+        <source>{0} {1}：“{2}”没有保存（按 Enter 键才保存）</source>
+        <translation>{0} {1}: “{2}” was not saved (press Enter to save)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry/entry.py" line="81"/>
+        <source>更正分数</source>
+        <translation>Correct mark</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry/entry.py" line="82"/>
+        <source>把已保存的分数 {0} 改为 {1}。
+请写明更正原因：</source>
+        <translation>Change the saved mark {0} to {1}.
+Reason for the correction:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry/entry.py" line="105"/>
+        <source>已保存的分数不能清空；要更改请输入新的分数</source>
+        <translation>A saved mark cannot be cleared; type a new mark to change it</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry/entry.py" line="133"/>
+        <source>更正必须写明原因：{0} 还没有保存</source>
+        <translation>A correction needs a reason: {0} is not saved yet</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry/entry.py" line="137"/>
+        <source>已取消更正：{0} {1} 仍为 {2}，未写入任何内容</source>
+        <translation>Correction cancelled: {0} {1} is still {2}; nothing was written</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry/entry.py" line="156"/>
+        <source>保存失败，未写入：{0}</source>
+        <translation>Save failed, nothing was written: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry/entry.py" line="163"/>
+        <source>已更正：{0} {1} = {2}（记录 #{3}）</source>
+        <translation>Corrected: {0} {1} = {2} (record #{3})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry/entry.py" line="165"/>
+        <source>已保存：{0} {1} = {2}（记录 #{3}）</source>
+        <translation>Saved: {0} {1} = {2} (record #{3})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry/entry.py" line="185"/>
+        <source>已取消作废：{0} {1} 仍为 {2}</source>
+        <translation>Void cancelled: {0} {1} is still {2}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry/entry.py" line="194"/>
+        <source>已作废：{0} {1}（原为 {2}，记录 #{3}）</source>
+        <translation>Voided: {0} {1} (was {2}, record #{3})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry/entry.py" line="204"/>
+        <source>作废分数</source>
+        <translation>Void mark</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry/entry.py" line="205"/>
+        <source>作废 {0} {1} 的分数 {2}（记录保留在日志中）。
+请写明原因：</source>
+        <translation>Void the mark {2} of {0} {1} (the record stays in the log).
+Reason:</translation>
+    </message>
+</context>
+<context>
     <name>OverviewWidget</name>
     <message>
         <location filename="../../ui/windows/main_window.py" line="68"/>
@@ -1467,6 +1592,19 @@ Reason:</translation>
     </message>
 </context>
 <context>
+    <name>ReadingOrder</name>
+    <message>
+        <location filename="../../ui/windows/score_entry/order.py" line="109"/>
+        <source>已到评分表末尾；还有 {0} 格未录入（第一格：第 {1} 行 {2} {3}）</source>
+        <translation>End of the form; {0} cell(s) still empty (the first: row {1} {2} {3})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry/order.py" line="113"/>
+        <source>本项目您的评分格已全部录入</source>
+        <translation>All your cells of this event are entered</translation>
+    </message>
+</context>
+<context>
     <name>ResultsModel</name>
     <message>
         <location filename="../../ui/models/results.py" line="155"/>
@@ -1589,231 +1727,206 @@ Reason:</translation>
 <context>
     <name>ScoreEntryWidget</name>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="256"/>
+        <location filename="../../ui/windows/score_entry/widget.py" line="41"/>
         <source>录入</source>
         <translation>Entry</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="257"/>
+        <location filename="../../ui/windows/score_entry/widget.py" line="42"/>
         <source>更正</source>
         <translation>Correction</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="258"/>
+        <location filename="../../ui/windows/score_entry/widget.py" line="43"/>
         <source>作废</source>
         <translation>Void</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="261"/>
+        <location filename="../../ui/windows/score_entry/widget.py" line="46"/>
         <source>键盘</source>
         <translation>Keyboard</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="262"/>
+        <location filename="../../ui/windows/score_entry/widget.py" line="47"/>
         <source>仪器（键盘输入）</source>
         <translation>Instrument (keyboard wedge)</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="263"/>
+        <location filename="../../ui/windows/score_entry/widget.py" line="48"/>
         <source>仪器</source>
         <translation>Instrument</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="264"/>
+        <location filename="../../ui/windows/score_entry/widget.py" line="49"/>
         <source>双人录入</source>
         <translation>Double entry</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="265"/>
+        <location filename="../../ui/windows/score_entry/widget.py" line="50"/>
         <source>导入</source>
         <translation>Import</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="266"/>
+        <location filename="../../ui/windows/score_entry/widget.py" line="51"/>
         <source>命令行</source>
         <translation>Command line</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="267"/>
+        <location filename="../../ui/windows/score_entry/widget.py" line="52"/>
         <source>同步</source>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="329"/>
+        <location filename="../../ui/windows/score_entry/widget.py" line="117"/>
         <source>项目：</source>
         <translation>Event:</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="344"/>
+        <location filename="../../ui/windows/score_entry/widget.py" line="132"/>
         <source>所选单元格的记录：</source>
         <translation>History of the selected cell:</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="383"/>
+        <location filename="../../ui/windows/score_entry/widget.py" line="171"/>
         <source>{0} 没有可以评分的项目</source>
         <translation>{0} has no events to mark</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="419"/>
+        <location filename="../../ui/windows/score_entry/widget.py" line="207"/>
         <source>项目 {0} 已锁定：分数不能再录入或修改（需裁判长解锁）</source>
         <translation>Event {0} is locked: marks can no longer be entered or changed (the chief judge must unlock it)</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="437"/>
+        <location filename="../../ui/windows/score_entry/widget.py" line="225"/>
         <source>项目已锁定，不能再录入或修改分数（需裁判长解锁）</source>
         <translation>The event is locked: marks can no longer be entered or changed (the chief judge must unlock it)</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="470"/>
         <source>{0} {1}：“{2}”没有保存（按 Enter 键才保存）</source>
-        <translation>{0} {1}: “{2}” was not saved (press Enter to save)</translation>
+        <translation type="vanished">{0} {1}: “{2}” was not saved (press Enter to save)</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="479"/>
         <source>更正分数</source>
-        <translation>Correct mark</translation>
+        <translation type="vanished">Correct mark</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="480"/>
         <source>把已保存的分数 {0} 改为 {1}。
 请写明更正原因：</source>
-        <translation>Change the saved mark {0} to {1}.
+        <translation type="vanished">Change the saved mark {0} to {1}.
 Reason for the correction:</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="503"/>
         <source>已保存的分数不能清空；要更改请输入新的分数</source>
-        <translation>A saved mark cannot be cleared; type a new mark to change it</translation>
+        <translation type="vanished">A saved mark cannot be cleared; type a new mark to change it</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="531"/>
         <source>更正必须写明原因：{0} 还没有保存</source>
-        <translation>A correction needs a reason: {0} is not saved yet</translation>
+        <translation type="vanished">A correction needs a reason: {0} is not saved yet</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="535"/>
         <source>已取消更正：{0} {1} 仍为 {2}，未写入任何内容</source>
-        <translation>Correction cancelled: {0} {1} is still {2}; nothing was written</translation>
+        <translation type="vanished">Correction cancelled: {0} {1} is still {2}; nothing was written</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="554"/>
         <source>保存失败，未写入：{0}</source>
-        <translation>Save failed, nothing was written: {0}</translation>
+        <translation type="vanished">Save failed, nothing was written: {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="561"/>
         <source>已更正：{0} {1} = {2}（记录 #{3}）</source>
-        <translation>Corrected: {0} {1} = {2} (record #{3})</translation>
+        <translation type="vanished">Corrected: {0} {1} = {2} (record #{3})</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="563"/>
         <source>已保存：{0} {1} = {2}（记录 #{3}）</source>
-        <translation>Saved: {0} {1} = {2} (record #{3})</translation>
+        <translation type="vanished">Saved: {0} {1} = {2} (record #{3})</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="583"/>
         <source>已取消作废：{0} {1} 仍为 {2}</source>
-        <translation>Void cancelled: {0} {1} is still {2}</translation>
+        <translation type="vanished">Void cancelled: {0} {1} is still {2}</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="592"/>
         <source>已作废：{0} {1}（原为 {2}，记录 #{3}）</source>
-        <translation>Voided: {0} {1} (was {2}, record #{3})</translation>
+        <translation type="vanished">Voided: {0} {1} (was {2}, record #{3})</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="602"/>
         <source>作废分数</source>
-        <translation>Void mark</translation>
+        <translation type="vanished">Void mark</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="603"/>
         <source>作废 {0} {1} 的分数 {2}（记录保留在日志中）。
 请写明原因：</source>
-        <translation>Void the mark {2} of {0} {1} (the record stays in the log).
+        <translation type="vanished">Void the mark {2} of {0} {1} (the record stays in the log).
 Reason:</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="642"/>
         <source>设备读数 {0} 未写入：评分页不在前台（请回到评分页再测一次）</source>
-        <translation>Device reading {0} not entered: the score entry is not in front (go back to it and measure again)</translation>
+        <translation type="vanished">Device reading {0} not entered: the score entry is not in front (go back to it and measure again)</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="648"/>
         <source>收到设备读数 {0}，但没有选中评分格</source>
-        <translation>Device reading {0} received, but no cell is selected</translation>
+        <translation type="vanished">Device reading {0} received, but no cell is selected</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="654"/>
         <source>未经请求的读数（仪器上按了打印键？）</source>
-        <translation>Unrequested reading (the instrument&apos;s print key?)</translation>
+        <translation type="vanished">Unrequested reading (the instrument&apos;s print key?)</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="659"/>
         <source>该格已有分数，保存即为更正</source>
-        <translation>This cell already has a mark: saving is a correction</translation>
+        <translation type="vanished">This cell already has a mark: saving is a correction</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="661"/>
         <source>刚保存后又收到读数（连按了两次？）</source>
-        <translation>Another reading right after a save (pressed twice?)</translation>
+        <translation type="vanished">Another reading right after a save (pressed twice?)</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="663"/>
         <source>与上一个读数相同</source>
-        <translation>Same as the previous reading</translation>
+        <translation type="vanished">Same as the previous reading</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="677"/>
         <source>未经请求的读数</source>
-        <translation>Unrequested reading</translation>
+        <translation type="vanished">Unrequested reading</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="689"/>
         <source>已保存 {0} = {1}</source>
-        <translation>Saved {0} = {1}</translation>
+        <translation type="vanished">Saved {0} = {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="692"/>
         <source>本列已全部录入</source>
-        <translation>this column is complete</translation>
+        <translation type="vanished">this column is complete</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="699"/>
         <source>{0} ← {1}：按 Enter 保存，Esc 放弃</source>
-        <translation>{0} ← {1}: Enter saves, Esc discards</translation>
+        <translation type="vanished">{0} ← {1}: Enter saves, Esc discards</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="782"/>
         <source>已到评分表末尾；还有 {0} 格未录入（第一格：第 {1} 行 {2} {3}）</source>
-        <translation>End of the form; {0} cell(s) still empty (the first: row {1} {2} {3})</translation>
+        <translation type="vanished">End of the form; {0} cell(s) still empty (the first: row {1} {2} {3})</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="786"/>
         <source>本项目您的评分格已全部录入</source>
-        <translation>All your cells of this event are entered</translation>
+        <translation type="vanished">All your cells of this event are entered</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="834"/>
+        <location filename="../../ui/windows/score_entry/widget.py" line="249"/>
         <source>{0} 可输入：{1}</source>
         <translation>{0} accepts: {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="844"/>
+        <location filename="../../ui/windows/score_entry/widget.py" line="259"/>
         <source>评分组 {0}：{1}</source>
         <translation>Panel {0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="856"/>
+        <location filename="../../ui/windows/score_entry/widget.py" line="271"/>
         <source>{0}  {1}  {2}  {3} · {4} · #{5}</source>
         <translation>{0}  {1}  {2}  {3} · {4} · #{5}</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="861"/>
+        <location filename="../../ui/windows/score_entry/widget.py" line="276"/>
         <source>{0}  {1}  {2} → {3}  原因：{4}  {5} · #{6}</source>
         <translation>{0}  {1}  {2} → {3}  Reason: {4}  {5} · #{6}</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="864"/>
+        <location filename="../../ui/windows/score_entry/widget.py" line="279"/>
         <source>{0}  {1}  {2}  原因：{3}  {4} · #{5}</source>
         <translation>{0}  {1}  {2}  Reason: {3}  {4} · #{5}</translation>
     </message>

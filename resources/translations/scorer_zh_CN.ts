@@ -292,6 +292,59 @@
     </message>
 </context>
 <context>
+    <name>DeviceInput</name>
+    <message>
+        <location filename="../../ui/windows/score_entry/devices.py" line="70"/>
+        <source>设备读数 {0} 未写入：评分页不在前台（请回到评分页再测一次）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry/devices.py" line="76"/>
+        <source>收到设备读数 {0}，但没有选中评分格</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry/devices.py" line="82"/>
+        <source>未经请求的读数（仪器上按了打印键？）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry/devices.py" line="87"/>
+        <source>该格已有分数，保存即为更正</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry/devices.py" line="89"/>
+        <source>刚保存后又收到读数（连按了两次？）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry/devices.py" line="91"/>
+        <source>与上一个读数相同</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry/devices.py" line="105"/>
+        <source>未经请求的读数</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry/devices.py" line="117"/>
+        <source>已保存 {0} = {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry/devices.py" line="120"/>
+        <source>本列已全部录入</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry/devices.py" line="127"/>
+        <source>{0} ← {1}：按 Enter 保存，Esc 放弃</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>DevicesWidget</name>
     <message>
         <location filename="../../ui/windows/devices.py" line="61"/>
@@ -1137,6 +1190,76 @@
     </message>
 </context>
 <context>
+    <name>MarkEntry</name>
+    <message>
+        <location filename="../../ui/windows/score_entry/entry.py" line="72"/>
+        <source>{0} {1}：“{2}”没有保存（按 Enter 键才保存）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry/entry.py" line="81"/>
+        <source>更正分数</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry/entry.py" line="82"/>
+        <source>把已保存的分数 {0} 改为 {1}。
+请写明更正原因：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry/entry.py" line="105"/>
+        <source>已保存的分数不能清空；要更改请输入新的分数</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry/entry.py" line="133"/>
+        <source>更正必须写明原因：{0} 还没有保存</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry/entry.py" line="137"/>
+        <source>已取消更正：{0} {1} 仍为 {2}，未写入任何内容</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry/entry.py" line="156"/>
+        <source>保存失败，未写入：{0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry/entry.py" line="163"/>
+        <source>已更正：{0} {1} = {2}（记录 #{3}）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry/entry.py" line="165"/>
+        <source>已保存：{0} {1} = {2}（记录 #{3}）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry/entry.py" line="185"/>
+        <source>已取消作废：{0} {1} 仍为 {2}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry/entry.py" line="194"/>
+        <source>已作废：{0} {1}（原为 {2}，记录 #{3}）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry/entry.py" line="204"/>
+        <source>作废分数</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry/entry.py" line="205"/>
+        <source>作废 {0} {1} 的分数 {2}（记录保留在日志中）。
+请写明原因：</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>OverviewWidget</name>
     <message>
         <location filename="../../ui/windows/main_window.py" line="68"/>
@@ -1421,6 +1544,19 @@
     </message>
 </context>
 <context>
+    <name>ReadingOrder</name>
+    <message>
+        <location filename="../../ui/windows/score_entry/order.py" line="109"/>
+        <source>已到评分表末尾；还有 {0} 格未录入（第一格：第 {1} 行 {2} {3}）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/score_entry/order.py" line="113"/>
+        <source>本项目您的评分格已全部录入</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ResultsModel</name>
     <message>
         <location filename="../../ui/models/results.py" line="155"/>
@@ -1539,229 +1675,102 @@
 <context>
     <name>ScoreEntryWidget</name>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="256"/>
+        <location filename="../../ui/windows/score_entry/widget.py" line="41"/>
         <source>录入</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="257"/>
+        <location filename="../../ui/windows/score_entry/widget.py" line="42"/>
         <source>更正</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="258"/>
+        <location filename="../../ui/windows/score_entry/widget.py" line="43"/>
         <source>作废</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="261"/>
+        <location filename="../../ui/windows/score_entry/widget.py" line="46"/>
         <source>键盘</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="262"/>
+        <location filename="../../ui/windows/score_entry/widget.py" line="47"/>
         <source>仪器（键盘输入）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="263"/>
+        <location filename="../../ui/windows/score_entry/widget.py" line="48"/>
         <source>仪器</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="264"/>
+        <location filename="../../ui/windows/score_entry/widget.py" line="49"/>
         <source>双人录入</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="265"/>
+        <location filename="../../ui/windows/score_entry/widget.py" line="50"/>
         <source>导入</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="266"/>
+        <location filename="../../ui/windows/score_entry/widget.py" line="51"/>
         <source>命令行</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="267"/>
+        <location filename="../../ui/windows/score_entry/widget.py" line="52"/>
         <source>同步</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="329"/>
+        <location filename="../../ui/windows/score_entry/widget.py" line="117"/>
         <source>项目：</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="344"/>
+        <location filename="../../ui/windows/score_entry/widget.py" line="132"/>
         <source>所选单元格的记录：</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="383"/>
+        <location filename="../../ui/windows/score_entry/widget.py" line="171"/>
         <source>{0} 没有可以评分的项目</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="419"/>
+        <location filename="../../ui/windows/score_entry/widget.py" line="207"/>
         <source>项目 {0} 已锁定：分数不能再录入或修改（需裁判长解锁）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="437"/>
+        <location filename="../../ui/windows/score_entry/widget.py" line="225"/>
         <source>项目已锁定，不能再录入或修改分数（需裁判长解锁）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="470"/>
-        <source>{0} {1}：“{2}”没有保存（按 Enter 键才保存）</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/windows/score_entry.py" line="479"/>
-        <source>更正分数</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/windows/score_entry.py" line="480"/>
-        <source>把已保存的分数 {0} 改为 {1}。
-请写明更正原因：</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/windows/score_entry.py" line="503"/>
-        <source>已保存的分数不能清空；要更改请输入新的分数</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/windows/score_entry.py" line="531"/>
-        <source>更正必须写明原因：{0} 还没有保存</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/windows/score_entry.py" line="535"/>
-        <source>已取消更正：{0} {1} 仍为 {2}，未写入任何内容</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/windows/score_entry.py" line="554"/>
-        <source>保存失败，未写入：{0}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/windows/score_entry.py" line="561"/>
-        <source>已更正：{0} {1} = {2}（记录 #{3}）</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/windows/score_entry.py" line="563"/>
-        <source>已保存：{0} {1} = {2}（记录 #{3}）</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/windows/score_entry.py" line="583"/>
-        <source>已取消作废：{0} {1} 仍为 {2}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/windows/score_entry.py" line="592"/>
-        <source>已作废：{0} {1}（原为 {2}，记录 #{3}）</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/windows/score_entry.py" line="602"/>
-        <source>作废分数</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/windows/score_entry.py" line="603"/>
-        <source>作废 {0} {1} 的分数 {2}（记录保留在日志中）。
-请写明原因：</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/windows/score_entry.py" line="642"/>
-        <source>设备读数 {0} 未写入：评分页不在前台（请回到评分页再测一次）</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/windows/score_entry.py" line="648"/>
-        <source>收到设备读数 {0}，但没有选中评分格</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/windows/score_entry.py" line="654"/>
-        <source>未经请求的读数（仪器上按了打印键？）</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/windows/score_entry.py" line="659"/>
-        <source>该格已有分数，保存即为更正</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/windows/score_entry.py" line="661"/>
-        <source>刚保存后又收到读数（连按了两次？）</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/windows/score_entry.py" line="663"/>
-        <source>与上一个读数相同</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/windows/score_entry.py" line="677"/>
-        <source>未经请求的读数</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/windows/score_entry.py" line="689"/>
-        <source>已保存 {0} = {1}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/windows/score_entry.py" line="692"/>
-        <source>本列已全部录入</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/windows/score_entry.py" line="699"/>
-        <source>{0} ← {1}：按 Enter 保存，Esc 放弃</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/windows/score_entry.py" line="782"/>
-        <source>已到评分表末尾；还有 {0} 格未录入（第一格：第 {1} 行 {2} {3}）</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/windows/score_entry.py" line="786"/>
-        <source>本项目您的评分格已全部录入</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/windows/score_entry.py" line="834"/>
+        <location filename="../../ui/windows/score_entry/widget.py" line="249"/>
         <source>{0} 可输入：{1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="844"/>
+        <location filename="../../ui/windows/score_entry/widget.py" line="259"/>
         <source>评分组 {0}：{1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="856"/>
+        <location filename="../../ui/windows/score_entry/widget.py" line="271"/>
         <source>{0}  {1}  {2}  {3} · {4} · #{5}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="861"/>
+        <location filename="../../ui/windows/score_entry/widget.py" line="276"/>
         <source>{0}  {1}  {2} → {3}  原因：{4}  {5} · #{6}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry.py" line="864"/>
+        <location filename="../../ui/windows/score_entry/widget.py" line="279"/>
         <source>{0}  {1}  {2}  原因：{3}  {4} · #{5}</source>
         <translation type="unfinished"></translation>
     </message>
