@@ -21,7 +21,7 @@ from typing import Any
 from scorer.errors import ImportRejected, Problem
 from scorer.model import Competition
 from scorer.package import codec, json_location
-from scorer.package.xlsx.cells import EMPTY, Msg, Path, cell_text, code_text, convert, dotted_path, put
+from scorer.package.xlsx.cells import Msg, Path, cell_text, code_text, dotted_path, read_cell
 from scorer.package.xlsx.headers import header_cells, header_keys, header_lookup, lookup_header, match_headers
 from scorer.package.xlsx.layout import ASSIGNMENTS, CONTESTANTS, JUDGE_COLUMNS, Column
 from scorer.package.xlsx.origins import finish, locator
@@ -141,12 +141,7 @@ class _Merge:
     ) -> dict[str, Any]:
         obj: dict[str, Any] = {}
         for col in columns:
-            if col.key not in values:
-                continue
-            value, msg = convert(values[col.key], col)
-            if value is EMPTY:
-                continue
-            put(obj, col.dotted, value)
+            msg = read_cell(obj, col, values.get(col.key))
             if msg:
                 self.problem(line, col, msg, (*base, *dotted_path(col.dotted)))
         if "event" in obj:

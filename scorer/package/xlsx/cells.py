@@ -373,6 +373,16 @@ def convert(
     raise ValueError(f"unknown column kind {kind}")  # a programming error, not a user's
 
 
+def read_cell(
+    obj: dict[str, Any], col: Column, value: Any, words: Mapping[str, tuple[str, ...]] | None = None
+) -> Msg | None:
+    """Read one cell into obj at the column's path (nothing for an empty cell); the problem, if any."""
+    read, msg = convert(value, col, words)
+    if read is not EMPTY:
+        put(obj, col.dotted, read)
+    return msg
+
+
 def put(obj: dict[str, Any], dotted: str, value: Any) -> None:
     """Set obj["a"]["b"] for "a.b", creating the inner dicts."""
     *outer, last = dotted.split(".")

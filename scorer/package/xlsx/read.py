@@ -26,6 +26,7 @@ from scorer.package.xlsx.cells import (
     convert,
     dotted_path,
     put,
+    read_cell,
     tiers_value,
 )
 from scorer.package.xlsx.headers import header_keys, header_lookup
@@ -99,10 +100,7 @@ class _Reader:
                 continue
             if (n, col.key) in table.refused:  # emptied by a merge that was reported
                 self.covered.add((*base, *dotted_path(col.dotted)))
-            value, msg = convert(table.raw(values, col.key), col)
-            if value is EMPTY:
-                continue
-            put(obj, col.dotted, value)
+            msg = read_cell(obj, col, table.raw(values, col.key))
             if msg:
                 self.problem(table.at(n, col.key), msg, (*base, *dotted_path(col.dotted)))
 
@@ -355,9 +353,7 @@ class _Reader:
                     ),
                 )
                 continue
-            words = mode_words(kind) if col.kind == "mode" else None
-            value, msg = convert(raw, col, words)
-            put(aspect, col.dotted, value)
+            msg = read_cell(aspect, col, raw, mode_words(kind) if col.kind == "mode" else None)
             if msg:
                 self.problem(table.at(n, col.key), msg, (*path, *dotted_path(col.dotted)))
 
