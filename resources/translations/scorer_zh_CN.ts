@@ -223,32 +223,32 @@
 <context>
     <name>AuditWidget</name>
     <message>
-        <location filename="../../ui/windows/audit.py" line="42"/>
+        <location filename="../../ui/windows/audit.py" line="34"/>
         <source>筛选：选手、评分项、裁判、内容……</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/audit.py" line="46"/>
+        <location filename="../../ui/windows/audit.py" line="37"/>
         <source>验证哈希链</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/audit.py" line="71"/>
+        <location filename="../../ui/windows/audit.py" line="35"/>
         <source>类型</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/audit.py" line="96"/>
+        <location filename="../../ui/windows/audit.py" line="63"/>
         <source>当前登录的裁判无权查看审计日志</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/audit.py" line="139"/>
+        <location filename="../../ui/windows/audit.py" line="105"/>
         <source>全部类型</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/audit.py" line="159"/>
+        <location filename="../../ui/windows/audit.py" line="125"/>
         <source>哈希链完好</source>
         <translation type="unfinished"></translation>
     </message>
@@ -736,6 +736,14 @@
     <message>
         <location filename="../../ui/windows/start.py" line="65"/>
         <source>复制全部</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ListWindow</name>
+    <message>
+        <location filename="../../ui/windows/list_window.py" line="63"/>
+        <source>项目</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1364,62 +1372,62 @@
 <context>
     <name>ProgressModel</name>
     <message>
-        <location filename="../../ui/windows/progress.py" line="94"/>
+        <location filename="../../ui/models/progress.py" line="80"/>
         <source>加密号</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/progress.py" line="95"/>
+        <location filename="../../ui/models/progress.py" line="81"/>
         <source>姓名</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/progress.py" line="96"/>
+        <location filename="../../ui/models/progress.py" line="82"/>
         <source>单位</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/progress.py" line="97"/>
+        <location filename="../../ui/models/progress.py" line="83"/>
         <source>状态</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/progress.py" line="98"/>
+        <location filename="../../ui/models/progress.py" line="84"/>
         <source>缺分的评分项</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/progress.py" line="99"/>
+        <location filename="../../ui/models/progress.py" line="85"/>
         <source>需重评</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/progress.py" line="100"/>
+        <location filename="../../ui/models/progress.py" line="86"/>
         <source>利益冲突（裁判 · 评分项）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/progress.py" line="156"/>
+        <location filename="../../ui/models/progress.py" line="142"/>
         <source>{0}：裁判分差 {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/progress.py" line="159"/>
+        <location filename="../../ui/models/progress.py" line="145"/>
         <source>裁判与选手同属“{0}”</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/progress.py" line="160"/>
+        <location filename="../../ui/models/progress.py" line="146"/>
         <source>裁判与选手来自同一单位</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/progress.py" line="173"/>
+        <location filename="../../ui/models/progress.py" line="159"/>
         <source>完整</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/progress.py" line="173"/>
+        <location filename="../../ui/models/progress.py" line="159"/>
         <source>未完成评分</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1427,42 +1435,37 @@
 <context>
     <name>ProgressWidget</name>
     <message>
-        <location filename="../../ui/windows/progress.py" line="214"/>
+        <location filename="../../ui/windows/progress.py" line="44"/>
         <source>全部选手</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/progress.py" line="215"/>
+        <location filename="../../ui/windows/progress.py" line="45"/>
         <source>缺分</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/progress.py" line="216"/>
+        <location filename="../../ui/windows/progress.py" line="46"/>
         <source>需重评</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/progress.py" line="217"/>
+        <location filename="../../ui/windows/progress.py" line="47"/>
         <source>利益冲突</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/progress.py" line="240"/>
-        <source>项目</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/windows/progress.py" line="242"/>
+        <location filename="../../ui/windows/progress.py" line="41"/>
         <source>显示</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/progress.py" line="280"/>
+        <location filename="../../ui/windows/progress.py" line="80"/>
         <source>没有可显示的项目</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/progress.py" line="298"/>
+        <location filename="../../ui/windows/progress.py" line="98"/>
         <source>{0} 名选手缺分，{1} 项需重评，{2} 条利益冲突</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1478,67 +1481,62 @@
 <context>
     <name>RankingWidget</name>
     <message>
-        <location filename="../../ui/windows/ranking.py" line="77"/>
+        <location filename="../../ui/windows/ranking.py" line="56"/>
         <source>筛选：加密号、姓名或单位</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/ranking.py" line="104"/>
+        <location filename="../../ui/windows/ranking.py" line="68"/>
         <source>点击一名选手查看其每一项分数；选中两名选手可比较名次</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/ranking.py" line="105"/>
+        <location filename="../../ui/windows/ranking.py" line="69"/>
         <source>比较所选两名选手</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/ranking.py" line="110"/>
-        <source>项目</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../ui/windows/ranking.py" line="164"/>
+        <location filename="../../ui/windows/ranking.py" line="113"/>
         <source>没有可显示的项目</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/ranking.py" line="287"/>
+        <location filename="../../ui/windows/ranking.py" line="234"/>
         <source>{0} 与 {1} 的名次比较</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/ranking.py" line="306"/>
+        <location filename="../../ui/windows/ranking.py" line="253"/>
         <source>名次 {0} · 总分 {1} · {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/ranking.py" line="333"/>
+        <location filename="../../ui/windows/ranking.py" line="280"/>
         <source>缺分</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/ranking.py" line="335"/>
+        <location filename="../../ui/windows/ranking.py" line="282"/>
         <source>需重评</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/ranking.py" line="337"/>
+        <location filename="../../ui/windows/ranking.py" line="284"/>
         <source>得分 {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/ranking.py" line="344"/>
+        <location filename="../../ui/windows/ranking.py" line="291"/>
         <source>计入：{0}；去掉：{1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/ranking.py" line="347"/>
+        <location filename="../../ui/windows/ranking.py" line="294"/>
         <source>{0}：{1}（记录 #{2}）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/ranking.py" line="349"/>
+        <location filename="../../ui/windows/ranking.py" line="296"/>
         <source>，更正自 #{0}</source>
         <translation type="unfinished"></translation>
     </message>

@@ -6,16 +6,10 @@ New rows are appended after every save (never a reload); "验证哈希链" runs 
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
-    QTableView,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -25,67 +19,39 @@ from scorer.store import LogRow
 from scorer.store.verify import verify
 from ui.context import AppContext
 from ui.models.audit_log import COL_ID, COL_SUMMARY, AuditModel, kind_label
-from ui.models.results import RowFilterProxy
+from ui.windows.list_window import ListWindow
 
 OK_STYLE = "QLabel { color: #1b5e20; font-weight: bold; }"
 BAD_STYLE = "QLabel { background: #fdecea; color: #b00020; padding: 4px; font-weight: bold; }"
 
 
-class AuditWidget(QWidget):
+class AuditWidget(ListWindow):
     """Text filter, kind filter, the log table, and the chain status with a button to re-check."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.filter_box = QLineEdit()
-        self.filter_box.setObjectName("filter")
-        self.filter_box.setPlaceholderText(self.tr("筛选：选手、评分项、裁判、内容……"))
-        self.filter_box.setClearButtonEnabled(True)
-        self.kind_box = QComboBox()
-        self.kind_box.setObjectName("kind")
+        super().__init__(ctx, parent)
+        top = QHBoxLayout()
+        top.addWidget(self._filter_box(self.tr("筛选：选手、评分项、裁判、内容……")), 2)
+        top.addWidget(QLabel(self.tr("类型")))
+        top.addWidget(self._kind_selector(), 1)
         self.verify_button = QPushButton(self.tr("验证哈希链"))
         self.verify_button.setObjectName("verify")
         self.chain = QLabel()
         self.chain.setObjectName("chain")
         self.chain.setWordWrap(True)
-        self.error = QLabel()
-        self.error.setObjectName("error")
-        self.error.setWordWrap(True)
-        self.error.hide()
-
-        self.model = AuditModel(self)
-        self.proxy = RowFilterProxy(self)
-        self.proxy.setSourceModel(self.model)
-        self.table = QTableView()
-        self.table.setObjectName("table")
-        self.table.setModel(self.proxy)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
+        self._error_line()
+        self._table(AuditModel(self), COL_ID)
         self.table.setWordWrap(False)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(COL_ID, Qt.SortOrder.AscendingOrder)
 
-        top = QHBoxLayout()
-        top.addWidget(self.filter_box, 2)
-        top.addWidget(QLabel(self.tr("类型")))
-        top.addWidget(self.kind_box, 1)
         chain_row = QHBoxLayout()
         chain_row.addWidget(self.chain, 1)
         chain_row.addWidget(self.verify_button)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.error)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(chain_row)
+        self._lay_out(top, self.table, below=[chain_row])
 
         self.filter_box.textChanged.connect(self.proxy.set_text)
         self.kind_box.currentIndexChanged.connect(self._kind_chosen)
         self.verify_button.clicked.connect(self.verify_chain)
-        ctx.saved.connect(self._saved)
-        ctx.event_state_changed.connect(self._event_state_changed)
-        ctx.judge_changed.connect(self.reload)
-        self.reload()
+        self._follow(self.reload)
 
     def allowed(self) -> bool:
         return self.ctx.session.may(Action.AUDIT)
@@ -93,10 +59,10 @@ class AuditWidget(QWidget):
     def reload(self) -> None:
         """Load the whole log (on opening, or when another judge logs in) and check the chain."""
         allowed = self.allowed()
-        self.error.setText("" if allowed else self.tr("当前登录的裁判无权查看审计日志"))
-        self.error.setVisible(not allowed)
-        for w in (self.table, self.filter_box, self.kind_box, self.chain, self.verify_button):
-            w.setVisible(allowed)
+        self._set_error(
+            "" if allowed else self.tr("当前登录的裁判无权查看审计日志"),
+            *(self.table, self.filter_box, self.kind_box, self.chain, self.verify_button),
+        )
         if not allowed:
             self.model.load([])
             return
@@ -125,7 +91,7 @@ class AuditWidget(QWidget):
     def _saved(self, _event: str, _contestant: str, _log_id: int) -> None:
         self.append_new()
 
-    def _event_state_changed(self, _event: str) -> None:
+    def _state_changed(self, _event: str) -> None:
         self.append_new()  # lock, unlock and decryption rows
 
     def _update_kinds(self) -> None:

@@ -7,20 +7,16 @@ Contestants are shown by code; names and organisations only when the session may
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from decimal import Decimal
 from html import escape
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QSplitter,
-    QTableView,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -34,7 +30,8 @@ from scorer.store import MarkRow
 from scorer.values import show_value
 from ui import i18n
 from ui.context import AppContext
-from ui.models.results import COL_RANK, KEY_ROLE, ResultsModel, RowFilterProxy, fmt_decimal
+from ui.models.results import COL_RANK, KEY_ROLE, ResultsModel, fmt_decimal
+from ui.windows.list_window import ListWindow
 
 BANNER_STYLE = "QLabel { background: #fdecea; color: #b00020; padding: 6px; border: 1px solid #b00020; }"
 
@@ -44,60 +41,27 @@ def _place(r: ContestantResult) -> tuple[bool, int]:
     return (r.rank is None, r.rank or 0)
 
 
-def fill_event_box(box: QComboBox, events: Iterable[Event]) -> None:
-    """Refill an event selector (item data: the event code), keeping the chosen event if it is
-    still there; emits no signal, so the caller refreshes once."""
-    current = box.currentData()
-    box.blockSignals(True)
-    try:
-        box.clear()
-        for e in events:
-            box.addItem(f"{e.code} {i18n.named(e.name, e.name_en)}", e.code)
-        index = box.findData(current) if current else -1
-        box.setCurrentIndex(max(index, 0) if box.count() else -1)
-    finally:
-        box.blockSignals(False)
-
-
-class RankingWidget(QWidget):
+class RankingWidget(ListWindow):
     """Event selector, filter box, results table and a detail panel (marks or an explanation)."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)
         self._event: Event | None = None
         self._shown: tuple[str, ...] = ()  # the codes the detail panel is about
         self._kept: tuple[list[str], str, int] = ([], "", 0)  # selection across a model reset
         self._restoring = False
 
-        self.event_box = QComboBox()
-        self.event_box.setObjectName("event")
-        self.filter_box = QLineEdit()
-        self.filter_box.setObjectName("filter")
-        self.filter_box.setPlaceholderText(self.tr("筛选：加密号、姓名或单位"))
-        self.filter_box.setClearButtonEnabled(True)
+        top = QHBoxLayout()
+        self._event_selector(top)
+        top.addWidget(self._filter_box(self.tr("筛选：加密号、姓名或单位")), 2)
         self.problems = QLabel()
         self.problems.setObjectName("problems")
         self.problems.setStyleSheet(BANNER_STYLE)
         self.problems.setWordWrap(True)
         self.problems.hide()
-        self.error = QLabel()
-        self.error.setObjectName("error")
-        self.error.setWordWrap(True)
-        self.error.hide()
-
-        self.model = ResultsModel(self)
-        self.proxy = RowFilterProxy(self)
-        self.proxy.setSourceModel(self.model)
-        self.table = QTableView()
-        self.table.setObjectName("table")
-        self.table.setModel(self.proxy)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self._error_line()
+        self._table(ResultsModel(self), COL_RANK)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(COL_RANK, Qt.SortOrder.AscendingOrder)
 
         self.detail = QTextBrowser()
         self.detail.setObjectName("detail")
@@ -106,10 +70,6 @@ class RankingWidget(QWidget):
         self.explain_button.setObjectName("explain")
         self.explain_button.setEnabled(False)
 
-        top = QHBoxLayout()
-        top.addWidget(QLabel(self.tr("项目")))
-        top.addWidget(self.event_box, 1)
-        top.addWidget(self.filter_box, 2)
         side = QWidget()
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(0, 0, 0, 0)
@@ -120,11 +80,7 @@ class RankingWidget(QWidget):
         self.body.addWidget(side)
         self.body.setStretchFactor(0, 3)
         self.body.setStretchFactor(1, 2)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.problems)
-        layout.addWidget(self.error)
-        layout.addWidget(self.body, 1)
+        self._lay_out(top, self.body, above=[self.problems])
 
         self.event_box.currentIndexChanged.connect(self._event_chosen)
         self.filter_box.textChanged.connect(self.proxy.set_text)
@@ -132,21 +88,14 @@ class RankingWidget(QWidget):
         self.proxy.modelReset.connect(self._restore_selection)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.explain_button.clicked.connect(self.show_explanation)
-        ctx.saved.connect(self._saved)
-        ctx.event_state_changed.connect(self._state_changed)
-        ctx.judge_changed.connect(self.reload_events)
-        self.reload_events()
+        self._follow(self.reload_events)
 
     # -------------------------------------------------------------- loading
 
     def reload_events(self) -> None:
         """Fill the event selector from what this session may see, keeping the chosen event."""
-        fill_event_box(self.event_box, self.ctx.session.events())
+        self._fill_events()
         self._event_chosen()
-
-    def event_code(self) -> str:
-        code = self.event_box.currentData()
-        return code if isinstance(code, str) else ""
 
     def _event_chosen(self, _index: int = -1) -> None:
         code = self.event_code()
@@ -179,9 +128,7 @@ class RankingWidget(QWidget):
         self._show_problems(result)
 
     def _show_error(self, message: str) -> None:
-        self.error.setText(message)
-        self.error.setVisible(bool(message))
-        self.body.setVisible(not message)
+        self._set_error(message, self.body)
         if message:
             self.problems.hide()
 
