@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from scorer.errors import ScorerError
+from scorer.eventstate import chief_of, is_locked
 from scorer.model import Judge, Role
 from scorer.pins import check_pin
 from scorer.rules import EventResult
@@ -121,8 +122,6 @@ def sign(store: Store, event: str, judge_code: str, pin: str) -> int:
             f"{judge_code} 不是项目 {event} 的评分裁判或裁判长，不能签字",
             f"{judge_code} is not a scoring or chief judge of event {event} and cannot sign",
         )
-    from scorer.locking import is_locked
-
     if is_locked(store, event):
         raise ScorerError(f"项目 {event} 已经锁定", f"event {event} is already locked")
     if any(s.judge == judge_code for s in signatures(store, event)):
@@ -144,8 +143,6 @@ def acceptances(store: Store, event: str) -> dict[str, Acceptance]:
 
 def accept(store: Store, event: str, actor: str, key: str, reason: str, result: EventResult) -> int:
     """The chief judge decides to lock with an acceptable item open; logged with the reason."""
-    from scorer.locking import chief_of
-
     chief_of(store, actor, event)
     item = next((i for i in open_items(store, event, result) if i.key == key), None)
     if item is None:
