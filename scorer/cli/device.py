@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scorer.cli.errors import UsageParser
-from scorer.cli.output import echo, t, table
+from scorer.cli.output import add_json, echo, emit_json, t, table
 from scorer.errors import ScorerError, language
 
 if TYPE_CHECKING:
@@ -21,6 +21,20 @@ def cmd_device_list(args: argparse.Namespace) -> int:
     from serial.tools import list_ports
 
     ports = sorted(list_ports.comports(), key=lambda p: p.device)
+    if args.json:
+        emit_json(
+            [
+                {
+                    "port": p.device,
+                    "description": p.description or "",
+                    "vid": None if p.vid is None else f"{p.vid:04X}",
+                    "pid": None if p.pid is None else f"{p.pid:04X}",
+                    "serial_number": p.serial_number or "",
+                }
+                for p in ports
+            ]
+        )
+        return 0
     if not ports:
         echo(t("未找到串口", "no serial ports found"))
         return 0
@@ -244,7 +258,8 @@ def cmd_device_simulate(args: argparse.Namespace) -> int:
         pace=bytes_per_second(profile),
         respond=respond if request is not None and records else None,
     )
-    echo(sim.path)
+    # the first line names the address; with --json as one object on one line (it runs on after)
+    echo(json.dumps({"address": sim.path}, ensure_ascii=False) if args.json else sim.path)
     sys.stdout.flush()
     sys.stderr.write(
         t(
@@ -321,6 +336,7 @@ def add_device(sub: Subparsers) -> None:
     s = sub.add_parser("device", help="serial devices: list, listen, simulate / 串口设备")
     dsub = s.add_subparsers(dest="device_command", required=True, parser_class=UsageParser)
     d = dsub.add_parser("list", help="serial ports with description and VID:PID / 列出串口")
+    add_json(d)
     d.set_defaults(func=cmd_device_list)
 
     d = dsub.add_parser("listen", help="print a device's readings, faults and port state live / 监听设备")
@@ -345,6 +361,7 @@ def add_device(sub: Subparsers) -> None:
     d.add_argument("--noise-every", type=int, metavar="N", help="send wrong-baud noise after every N records")
     d.add_argument("--unplug-every", type=int, metavar="N", help="after N records, unplug mid-record")
     d.add_argument("--seconds", type=float, help="stop after this many seconds (default: until Ctrl-C)")
+    d.add_argument("--json", action="store_true", help='the address as {"address": …} / 地址以 JSON 输出')
     d.set_defaults(func=cmd_device_simulate)
 
 

@@ -1,5 +1,5 @@
 """The competition file as a whole: `scorer init`, `import`, `export`, `info`, `verify`,
-`accept-checkpoint` and `demo`."""
+`accept-checkpoint` and `demo`; each prints a sentence for people, or JSON with --json."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scorer import package
-from scorer.cli.output import echo, emit_json, t, table
+from scorer.cli.output import add_format, add_json, done, echo, emit_json, issue_json, t, table
 from scorer.cli.stores import competition_of, read_only
 from scorer.errors import ScorerError
 from scorer.store import Store
@@ -22,11 +22,14 @@ if TYPE_CHECKING:
 def cmd_init(args: argparse.Namespace) -> int:
     comp = package.load(args.package) if args.package else None
     with Store.create(args.db, args.station_name or "", comp, args.actor) as store:  # all or nothing
-        echo(
+        done(
+            args,
             t(
                 f"已创建 {args.db}（站点 {store.station.id}）",
                 f"created {args.db} (station {store.station.id})",
-            )
+            ),
+            file=str(args.db),
+            station=store.station.id,
         )
     return 0
 
@@ -53,13 +56,19 @@ def cmd_import(args: argparse.Namespace) -> int:
     with Store.open(args.db) as store:
         comp = _load_any(store, Path(args.file), args.kind)
         log_id = store.set_competition(comp, args.actor, "import")
-        echo(
+        done(
+            args,
             t(
                 f"已导入 {Path(args.file).name}：{len(comp.events)} 个项目，{len(comp.contestants)} 名选手，"
                 f"{len(comp.judges)} 名裁判（记录 #{log_id}）",
                 f"imported {Path(args.file).name}: {len(comp.events)} events, {len(comp.contestants)} contestants, "
                 f"{len(comp.judges)} judges (log #{log_id})",
-            )
+            ),
+            file=str(args.file),
+            events=len(comp.events),
+            contestants=len(comp.contestants),
+            judges=len(comp.judges),
+            log_id=log_id,
         )
     return 0
 
@@ -86,12 +95,25 @@ def cmd_export(args: argparse.Namespace) -> int:
                 ) from None
         else:
             package.save(comp, path)
-        echo(t(f"已导出到 {path}", f"exported to {path}"))
+        done(args, t(f"已导出到 {path}", f"exported to {path}"), file=str(path))
     return 0
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
     report = verify(args.db)
+    if args.json:
+        advice = report.advice() if not report.ok else None
+        emit_json(
+            {
+                "ok": report.ok,
+                "rows": report.rows,
+                "stations": report.stations,
+                "problems": [{"code": i.code, **issue_json(i)} for i in report.problems],
+                "notes": [{"code": i.code, **issue_json(i)} for i in report.notes],
+                "advice": None if advice is None else {"zh": advice[0], "en": advice[1]},
+            }
+        )
+        return 0 if report.ok else 1
     for note in report.notes:
         echo(t("提示：", "note: ") + note.message())
     if report.ok:
@@ -122,12 +144,16 @@ def cmd_accept_checkpoint(args: argparse.Namespace) -> int:
             for issue in h.issues:
                 sys.stderr.write(t("检查点：", "checkpoint: ") + issue.message() + "\n")
         log_id = store.accept_checkpoint(args.actor, args.reason, source="cli")
-    echo(
+    done(
+        args,
         t(
             f"已记录接受（记录 #{log_id}），检查点已重新写入；scorer verify 会一直显示这一决定",
             f"acceptance recorded (log #{log_id}) and the checkpoint written anew; scorer verify shows "
             "this decision from now on",
-        )
+        ),
+        log_id=log_id,
+        checkpoint=h.checkpoint,
+        problems=[issue_json(i) for i in h.issues] if h.needs_acceptance else [],
     )
     return 0
 
@@ -137,7 +163,7 @@ def cmd_info(args: argparse.Namespace) -> int:
         info = store.info()
         h = store.health()
         info["checkpoint"] = h.checkpoint
-        info["problems"] = [{"where": i.where, "zh": i.zh, "en": i.en} for i in h.problems]
+        info["problems"] = [issue_json(i) for i in h.problems]
     if args.format == "json":
         emit_json(info)
         return 0
@@ -168,7 +194,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from scorer.demo import demo_path, ensure_demo
 
     path = ensure_demo(Path(args.db) if args.db else demo_path())
-    echo(str(path))
+    done(args, str(path), file=str(path))
     return 0
 
 
@@ -181,6 +207,7 @@ def add_init(sub: Subparsers) -> None:
     s.add_argument("--package", help="a competition package (.json/.xlsx) to import at once")
     s.add_argument("--station-name", help="a name for this laptop, e.g. 一号机")
     s.add_argument("--actor", default="coordinator")
+    add_json(s)
     s.set_defaults(func=cmd_init)
 
 
@@ -190,6 +217,7 @@ def add_import(sub: Subparsers) -> None:
     s.add_argument("file")
     s.add_argument("--kind", choices=["contestants", "judges"], help="what a .csv file lists")
     s.add_argument("--actor", default="coordinator")
+    add_json(s)
     s.set_defaults(func=cmd_import)
 
 
@@ -198,12 +226,14 @@ def add_export(sub: Subparsers) -> None:
     s.add_argument("db")
     s.add_argument("file")
     s.add_argument("--kind", choices=["contestants", "judges"], default="contestants", help="for .csv")
+    add_json(s)
     s.set_defaults(func=cmd_export)
 
 
 def add_verify(sub: Subparsers) -> None:
     s = sub.add_parser("verify", help="check the log's hash chain and checkpoint / 校验")
     s.add_argument("db")
+    add_json(s)
     s.set_defaults(func=cmd_verify)
 
 
@@ -215,19 +245,21 @@ def add_accept_checkpoint(sub: Subparsers) -> None:
     s.add_argument("db")
     s.add_argument("--actor", required=True, help="the chief judge's code / 裁判长代码")
     s.add_argument("--reason", required=True, help="why the file is known to be right / 原因")
+    add_json(s)
     s.set_defaults(func=cmd_accept_checkpoint)
 
 
 def add_info(sub: Subparsers) -> None:
     s = sub.add_parser("info", help="what a competition file holds / 文件信息")
     s.add_argument("db")
-    s.add_argument("--format", choices=["text", "json"], default="text")
+    add_format(s, ["text", "json"], "text")
     s.set_defaults(func=cmd_info)
 
 
 def add_demo(sub: Subparsers) -> None:
     s = sub.add_parser("demo", help="create the demo competition file (if missing); prints its path")
     s.add_argument("db", nargs="?")
+    add_json(s)
     s.set_defaults(func=cmd_demo)
 
 

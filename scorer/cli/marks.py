@@ -1,12 +1,12 @@
-"""`scorer mark`, `correct`, `void`, `status` (each prints the new log row's id) and `marks` (the
-current marks, or every entry with --history)."""
+"""`scorer mark`, `correct`, `void`, `status` (each prints the new log row's id, or {"log_id": …} with
+--json) and `marks` (the current marks, or every entry with --history)."""
 
 from __future__ import annotations
 
 import argparse
 from typing import TYPE_CHECKING
 
-from scorer.cli.output import echo, emit, t
+from scorer.cli.output import add_format, add_json, done, emit, t
 from scorer.cli.stores import read_only
 from scorer.errors import language
 from scorer.store import Store
@@ -34,7 +34,7 @@ def cmd_mark(args: argparse.Namespace) -> int:
         log_id = store.record_mark(
             judge=args.judge, contestant=args.contestant, aspect=args.aspect, value=args.value, source="cli"
         )
-    echo(str(log_id))
+    done(args, str(log_id), log_id=log_id)
     return 0
 
 
@@ -43,14 +43,14 @@ def cmd_correct(args: argparse.Namespace) -> int:
         log_id = store.correct_mark(
             replaces=args.log_id, value=args.value, reason=args.reason, actor=args.actor, source="cli"
         )
-    echo(str(log_id))
+    done(args, str(log_id), log_id=log_id)
     return 0
 
 
 def cmd_void(args: argparse.Namespace) -> int:
     with Store.open(args.db) as store:
         log_id = store.void_mark(replaces=args.log_id, reason=args.reason, actor=args.actor, source="cli")
-    echo(str(log_id))
+    done(args, str(log_id), log_id=log_id)
     return 0
 
 
@@ -112,7 +112,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         log_id = store.set_status(
             contestant=args.contestant, status=args.status, reason=args.reason, actor=args.actor
         )
-    echo(str(log_id))
+    done(args, str(log_id), log_id=log_id)
     return 0
 
 
@@ -126,6 +126,7 @@ def add_mark(sub: Subparsers) -> None:
     s.add_argument("--contestant", "-c", required=True, help="the contestant's anonymous code (加密号)")
     s.add_argument("--aspect", "-a", required=True)
     s.add_argument("value")
+    add_json(s)
     s.set_defaults(func=cmd_mark)
 
 
@@ -136,6 +137,7 @@ def add_correct(sub: Subparsers) -> None:
     s.add_argument("value")
     s.add_argument("--reason", required=True)
     s.add_argument("--actor", required=True, help="the judge (or chief judge) making the correction")
+    add_json(s)
     s.set_defaults(func=cmd_correct)
 
 
@@ -145,6 +147,7 @@ def add_void(sub: Subparsers) -> None:
     s.add_argument("log_id", type=_log_id)
     s.add_argument("--reason", required=True)
     s.add_argument("--actor", required=True)
+    add_json(s)
     s.set_defaults(func=cmd_void)
 
 
@@ -153,7 +156,7 @@ def add_marks(sub: Subparsers) -> None:
     s.add_argument("db")
     s.add_argument("--event")
     s.add_argument("--history", action="store_true")
-    s.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    add_format(s, ["table", "json", "csv"], "table")
     s.set_defaults(func=cmd_marks)
 
 
@@ -164,6 +167,7 @@ def add_status(sub: Subparsers) -> None:
     s.add_argument("status", choices=["ok", "absent", "dnf", "withdrawn", "dq"])
     s.add_argument("--reason", required=True)
     s.add_argument("--actor", required=True)
+    add_json(s)
     s.set_defaults(func=cmd_status)
 
 

@@ -6,6 +6,7 @@ One module so every verb's table, CSV and JSON look alike; the golden outputs
 
 from __future__ import annotations
 
+import argparse
 import csv
 import io
 import json
@@ -61,3 +62,29 @@ def emit(rows: list[dict[str, Any]], fmt: str, headers: list[str]) -> None:
         echo(buf.getvalue())
     else:
         echo(table(headers, [[r.get(h, "") for h in headers] for r in rows]))
+
+
+def add_json(parser: argparse.ArgumentParser) -> None:
+    """`--json`: the verb prints what it did or found as one JSON document instead of a sentence."""
+    parser.add_argument("--json", action="store_true", help="print the outcome as JSON / 输出 JSON")
+
+
+def add_format(parser: argparse.ArgumentParser, choices: list[str], default: str) -> None:
+    """`--format` with `--json` as its synonym for `--format json`, as on every other verb."""
+    parser.add_argument("--format", choices=choices, default=default)
+    parser.add_argument(
+        "--json", dest="format", action="store_const", const="json", help="the same as --format json"
+    )
+
+
+def done(args: argparse.Namespace, text: str, **data: Any) -> None:
+    """An action's outcome: its sentence (or log id) for people, or with --json the same facts."""
+    if args.json:
+        emit_json(data)
+    else:
+        echo(text)
+
+
+def issue_json(issue: Any) -> dict[str, str]:
+    """A located, bilingual problem or note (store.health.Issue, errors.Problem) in JSON."""
+    return {"where": issue.where, "zh": issue.zh, "en": issue.en}

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from scorer.cli.output import echo, emit, emit_json, t
+from scorer.cli.output import add_format, add_json, done, echo, emit, emit_json, t
 from scorer.cli.stores import competition_of, read_only
 from scorer.errors import ScorerError, language
 from scorer.store import Store
@@ -69,7 +69,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
         event = comp.event(people[args.a].event)
         assert event is not None
         result = store.results(event.code)
-    echo(explain(event, result, args.a, args.b).text())
+    why = explain(event, result, args.a, args.b)
+    done(args, why.text(), event=event.code, a=args.a, b=args.b, ahead=why.ahead, zh=why.zh, en=why.en)
     return 0
 
 
@@ -108,14 +109,29 @@ def cmd_report(args: argparse.Namespace) -> int:
             ) from None
         draft = registry.draft_state(args.kind, data, unsound=unsound)
     pages = page_count(pdf)
-    echo(t(f"已生成 {out}（{pages} 页）", f"wrote {out} ({pages} pages)"))
+    if not args.json:
+        echo(t(f"已生成 {out}（{pages} 页）", f"wrote {out} ({pages} pages)"))
     if draft is not None:
         sys.stderr.write(t(*draft) + "\n")
+    log_id = None
     try:
         with Store.open(args.db) as store:
-            record_print(store, getattr(args, "actor", None) or "coordinator", args.kind, event, pdf, "cli")
+            log_id = record_print(
+                store, getattr(args, "actor", None) or "coordinator", args.kind, event, pdf, "cli"
+            )
     except ScorerError as exc:
         sys.stderr.write(t("打印记录未写入：", "the print was not logged: ") + exc.message() + "\n")
+    if args.json:  # after the print log, so its row is named (null: not logged)
+        emit_json(
+            {
+                "file": str(out),
+                "kind": args.kind,
+                "event": event,
+                "pages": pages,
+                "draft": None if draft is None else {"zh": draft[0], "en": draft[1]},
+                "log_id": log_id,
+            }
+        )
     return 0
 
 
@@ -126,7 +142,7 @@ def add_results(sub: Subparsers) -> None:
     s = sub.add_parser("results", help="ranked results / 成绩排名")
     s.add_argument("db")
     s.add_argument("--event")
-    s.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    add_format(s, ["table", "json", "csv"], "table")
     s.set_defaults(func=cmd_results)
 
 
@@ -135,6 +151,7 @@ def add_explain(sub: Subparsers) -> None:
     s.add_argument("db")
     s.add_argument("a", metavar="CODE_A")
     s.add_argument("b", metavar="CODE_B")
+    add_json(s)
     s.set_defaults(func=cmd_explain)
 
 
@@ -147,6 +164,7 @@ def add_report(sub: Subparsers) -> None:
     s.add_argument("--event", help="event code (needed when the competition has several events)")
     s.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
     s.add_argument("--actor", default="coordinator", help="who prints, for the print log / 打印人")
+    add_json(s)
     s.set_defaults(func=cmd_report)
 
 
