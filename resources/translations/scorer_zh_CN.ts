@@ -145,77 +145,77 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="236"/>
+        <location filename="../../ui/models/audit_log.py" line="231"/>
         <source>{0} {1} = {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="238"/>
+        <location filename="../../ui/models/audit_log.py" line="233"/>
         <source>（裁判 {0}）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="241"/>
+        <location filename="../../ui/models/audit_log.py" line="236"/>
         <source>{0} {1} → {2}（更正 #{3}：{4}）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="245"/>
+        <location filename="../../ui/models/audit_log.py" line="240"/>
         <source>{0} {1} 作废 #{2}：{3}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="249"/>
+        <location filename="../../ui/models/audit_log.py" line="244"/>
         <source>第 {0} 遍：{1} {2} = {3}（裁判 {4}）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="253"/>
+        <location filename="../../ui/models/audit_log.py" line="248"/>
         <source>{0} → {1}：{2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="255"/>
+        <location filename="../../ui/models/audit_log.py" line="250"/>
         <source>锁定 {0}（签字：{1}）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="257"/>
+        <location filename="../../ui/models/audit_log.py" line="252"/>
         <source>解锁 {0}：{1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="259"/>
+        <location filename="../../ui/models/audit_log.py" line="254"/>
         <source>解密 {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="261"/>
+        <location filename="../../ui/models/audit_log.py" line="256"/>
         <source>{0} 签字确认 {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="263"/>
+        <location filename="../../ui/models/audit_log.py" line="258"/>
         <source>{0} 确认 {1}：{2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="266"/>
+        <location filename="../../ui/models/audit_log.py" line="261"/>
         <source>{0}：{1} 个项目，{2} 名选手，{3} 名裁判</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="273"/>
+        <location filename="../../ui/models/audit_log.py" line="268"/>
         <source>站点 {0} {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="275"/>
+        <location filename="../../ui/models/audit_log.py" line="270"/>
         <source>{0} 登录</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/audit_log.py" line="277"/>
+        <location filename="../../ui/models/audit_log.py" line="272"/>
         <source>{0} PIN 错误（连续第 {1} 次）</source>
         <translation type="unfinished"></translation>
     </message>
@@ -616,22 +616,22 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="386"/>
+        <location filename="../../ui/windows/double_entry.py" line="382"/>
         <source>分数已记录</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="391"/>
+        <location filename="../../ui/windows/double_entry.py" line="387"/>
         <source>第三遍与前两遍都不一致：请裁判长裁定</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="393"/>
+        <location filename="../../ui/windows/double_entry.py" line="389"/>
         <source>两遍不一致：请选“第三遍”，看纸质评分表重新录入</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="512"/>
+        <location filename="../../ui/windows/double_entry.py" line="508"/>
         <source>已到评分表末尾</source>
         <translation type="unfinished"></translation>
     </message>
@@ -666,52 +666,52 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="276"/>
+        <location filename="../../ui/windows/double_entry.py" line="272"/>
         <source>只有录分员可以录入纸质评分表</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="397"/>
+        <location filename="../../ui/windows/double_entry.py" line="393"/>
         <source>本遍已录入，等待另一遍</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="403"/>
+        <location filename="../../ui/windows/double_entry.py" line="399"/>
         <source>本遍已录入、等待另一遍：{0} 格 · 两遍不一致：{1} 格</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="407"/>
+        <location filename="../../ui/windows/double_entry.py" line="403"/>
         <source> · 项目已锁定，分数不能再记录</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="462"/>
+        <location filename="../../ui/windows/double_entry.py" line="458"/>
         <source>按回车保存：{0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="486"/>
+        <location filename="../../ui/windows/double_entry.py" line="482"/>
         <source>{0} {1}：第三遍与其中一遍一致，分数已记录</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="488"/>
+        <location filename="../../ui/windows/double_entry.py" line="484"/>
         <source>{0} {1}：两遍一致，分数已记录</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="491"/>
+        <location filename="../../ui/windows/double_entry.py" line="487"/>
         <source>{0} {1}：第三遍与前两遍都不一致，请裁判长裁定</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="493"/>
+        <location filename="../../ui/windows/double_entry.py" line="489"/>
         <source>{0} {1}：与另一遍不一致，请核对</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="495"/>
+        <location filename="../../ui/windows/double_entry.py" line="491"/>
         <source>{0} {1}：已录入</source>
         <translation type="unfinished"></translation>
     </message>
@@ -742,7 +742,7 @@
 <context>
     <name>ListWindow</name>
     <message>
-        <location filename="../../ui/windows/list_window.py" line="63"/>
+        <location filename="../../ui/windows/list_window.py" line="47"/>
         <source>项目</source>
         <translation type="unfinished"></translation>
     </message>
@@ -750,276 +750,276 @@
 <context>
     <name>LockWidget</name>
     <message>
-        <location filename="../../ui/windows/lock.py" line="77"/>
+        <location filename="../../ui/windows/lock.py" line="78"/>
         <source>解锁…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="79"/>
+        <location filename="../../ui/windows/lock.py" line="80"/>
         <source>解密（加密号 → 姓名）…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="86"/>
+        <location filename="../../ui/windows/lock.py" line="87"/>
         <source>项目</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="87"/>
-        <location filename="../../ui/windows/lock.py" line="340"/>
+        <location filename="../../ui/windows/lock.py" line="88"/>
+        <location filename="../../ui/windows/lock.py" line="337"/>
         <source>状态</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="173"/>
+        <location filename="../../ui/windows/lock.py" line="170"/>
         <source>已解密</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="175"/>
+        <location filename="../../ui/windows/lock.py" line="172"/>
         <source>已锁定</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="177"/>
+        <location filename="../../ui/windows/lock.py" line="174"/>
         <source>未锁定（已解密）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="179"/>
+        <location filename="../../ui/windows/lock.py" line="176"/>
         <source>未锁定</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="368"/>
+        <location filename="../../ui/windows/lock.py" line="365"/>
         <source>解锁项目 {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="366"/>
+        <location filename="../../ui/windows/lock.py" line="363"/>
         <source>例如：申诉复核，需更正分数</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="369"/>
+        <location filename="../../ui/windows/lock.py" line="366"/>
         <source>解锁需要裁判长再次输入 PIN 并写明原因，均记入日志。</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="370"/>
+        <location filename="../../ui/windows/lock.py" line="367"/>
         <source>裁判长 PIN</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="340"/>
-        <location filename="../../ui/windows/lock.py" line="370"/>
+        <location filename="../../ui/windows/lock.py" line="337"/>
+        <location filename="../../ui/windows/lock.py" line="367"/>
         <source>原因</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="378"/>
+        <location filename="../../ui/windows/lock.py" line="375"/>
         <source>解密</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="379"/>
+        <location filename="../../ui/windows/lock.py" line="376"/>
         <source>解密后项目 {0} 的选手姓名将对所有裁判可见，且不能撤销。确定解密？</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="458"/>
+        <location filename="../../ui/windows/lock.py" line="455"/>
         <source>项目 {0} 已锁定（记录 #{1}），签字裁判：{2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="255"/>
-        <location filename="../../ui/windows/lock.py" line="459"/>
+        <location filename="../../ui/windows/lock.py" line="252"/>
+        <location filename="../../ui/windows/lock.py" line="456"/>
         <source>、</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="63"/>
+        <location filename="../../ui/windows/lock.py" line="64"/>
         <source>锁定前待处理事项</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="66"/>
+        <location filename="../../ui/windows/lock.py" line="67"/>
         <source>登记选手状态（缺考/弃权…）…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="68"/>
+        <location filename="../../ui/windows/lock.py" line="69"/>
         <source>裁判长确认…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="70"/>
+        <location filename="../../ui/windows/lock.py" line="71"/>
         <source>裁判签字（每名裁判用自己的 PIN）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="73"/>
+        <location filename="../../ui/windows/lock.py" line="74"/>
         <source>签字…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="75"/>
+        <location filename="../../ui/windows/lock.py" line="76"/>
         <source>锁定</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="88"/>
+        <location filename="../../ui/windows/lock.py" line="89"/>
         <source>下一步</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="195"/>
+        <location filename="../../ui/windows/lock.py" line="192"/>
         <source>  ✔ 裁判长已确认（{0}，{1}）：{2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="217"/>
+        <location filename="../../ui/windows/lock.py" line="214"/>
         <source>已签字 {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="217"/>
+        <location filename="../../ui/windows/lock.py" line="214"/>
         <source>未签字</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="218"/>
+        <location filename="../../ui/windows/lock.py" line="215"/>
         <source>裁判长</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="218"/>
+        <location filename="../../ui/windows/lock.py" line="215"/>
         <source>评分裁判</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="235"/>
+        <location filename="../../ui/windows/lock.py" line="232"/>
         <source>等待裁判长处理待办事项、组织裁判签字并锁定</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="238"/>
+        <location filename="../../ui/windows/lock.py" line="235"/>
         <source>先处理 {0} 项待办事项（补录、重评、核对纸质表，或登记选手状态、裁判长确认）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="241"/>
+        <location filename="../../ui/windows/lock.py" line="238"/>
         <source>请 {0} 名裁判依次签字（选中姓名，点“签字…”，由本人输入 PIN）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="244"/>
+        <location filename="../../ui/windows/lock.py" line="241"/>
         <source>可以锁定</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="246"/>
+        <location filename="../../ui/windows/lock.py" line="243"/>
         <source>已解密：可以打印正式成绩、获奖名单和证书</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="254"/>
+        <location filename="../../ui/windows/lock.py" line="251"/>
         <source>由加密裁判（{0}）在本机登录并解密；解密前打印的成绩和证书只是草稿</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="255"/>
+        <location filename="../../ui/windows/lock.py" line="252"/>
         <source>未指定</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="320"/>
+        <location filename="../../ui/windows/lock.py" line="317"/>
         <source>{0} {1} 签字</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="321"/>
+        <location filename="../../ui/windows/lock.py" line="318"/>
         <source>请 {0} {1} 本人输入自己的 PIN，确认项目 {2} 的评分。</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="324"/>
+        <location filename="../../ui/windows/lock.py" line="321"/>
         <source>PIN</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="336"/>
+        <location filename="../../ui/windows/lock.py" line="333"/>
         <source>例如：未到场 / 本人申请退赛</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="338"/>
+        <location filename="../../ui/windows/lock.py" line="335"/>
         <source>登记 {0} 的状态</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="351"/>
+        <location filename="../../ui/windows/lock.py" line="348"/>
         <source>例如：已由其他裁判复核，评分无误</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="353"/>
+        <location filename="../../ui/windows/lock.py" line="350"/>
         <source>裁判长确认</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="354"/>
+        <location filename="../../ui/windows/lock.py" line="351"/>
         <source>确认后可带着此事项锁定，确认与理由记入日志：</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="355"/>
+        <location filename="../../ui/windows/lock.py" line="352"/>
         <source>理由</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="406"/>
+        <location filename="../../ui/windows/lock.py" line="403"/>
         <source>已取消，{0} 未签字</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="411"/>
+        <location filename="../../ui/windows/lock.py" line="408"/>
         <source>{0} 已签字（记录 #{1}）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="421"/>
-        <location filename="../../ui/windows/lock.py" line="444"/>
+        <location filename="../../ui/windows/lock.py" line="418"/>
+        <location filename="../../ui/windows/lock.py" line="441"/>
         <source>已取消</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="432"/>
+        <location filename="../../ui/windows/lock.py" line="429"/>
         <source>已登记 {0}：{1}（记录 #{2}）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="449"/>
+        <location filename="../../ui/windows/lock.py" line="446"/>
         <source>已确认（记录 #{0}）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="468"/>
+        <location filename="../../ui/windows/lock.py" line="465"/>
         <source>已取消，项目仍锁定</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="473"/>
+        <location filename="../../ui/windows/lock.py" line="470"/>
         <source>项目 {0} 已解锁（记录 #{1}），原因：{2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="480"/>
+        <location filename="../../ui/windows/lock.py" line="477"/>
         <source>已取消，未解密</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="484"/>
+        <location filename="../../ui/windows/lock.py" line="481"/>
         <source>项目 {0} 已解密（记录 #{1}），选手姓名现已可见</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1278,93 +1278,93 @@
 <context>
     <name>PrintCentreWidget</name>
     <message>
-        <location filename="../../ui/windows/print_centre.py" line="128"/>
+        <location filename="../../ui/windows/print_centre.py" line="127"/>
         <source>预览</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/print_centre.py" line="129"/>
+        <location filename="../../ui/windows/print_centre.py" line="128"/>
         <source>保存PDF…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/print_centre.py" line="130"/>
+        <location filename="../../ui/windows/print_centre.py" line="129"/>
         <source>打印…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/print_centre.py" line="131"/>
+        <location filename="../../ui/windows/print_centre.py" line="130"/>
         <source>本项目全部文档…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/print_centre.py" line="149"/>
+        <location filename="../../ui/windows/print_centre.py" line="148"/>
         <source>项目：</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/print_centre.py" line="151"/>
+        <location filename="../../ui/windows/print_centre.py" line="150"/>
         <source>文档：</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/print_centre.py" line="158"/>
+        <location filename="../../ui/windows/print_centre.py" line="157"/>
         <source>打印记录</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/print_centre.py" line="217"/>
+        <location filename="../../ui/windows/print_centre.py" line="216"/>
         <source>无法写入文件：{0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/print_centre.py" line="219"/>
+        <location filename="../../ui/windows/print_centre.py" line="218"/>
         <source>生成文档失败：{0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/print_centre.py" line="243"/>
+        <location filename="../../ui/windows/print_centre.py" line="242"/>
         <source>共 {0} 页</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/print_centre.py" line="255"/>
+        <location filename="../../ui/windows/print_centre.py" line="254"/>
         <source>保存PDF</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/print_centre.py" line="255"/>
-        <location filename="../../ui/windows/print_centre.py" line="314"/>
+        <location filename="../../ui/windows/print_centre.py" line="254"/>
+        <location filename="../../ui/windows/print_centre.py" line="313"/>
         <source>PDF 文件 (*.pdf)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/print_centre.py" line="268"/>
+        <location filename="../../ui/windows/print_centre.py" line="267"/>
         <source>已保存：{0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/print_centre.py" line="293"/>
+        <location filename="../../ui/windows/print_centre.py" line="292"/>
         <source>无法开始打印</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/print_centre.py" line="308"/>
+        <location filename="../../ui/windows/print_centre.py" line="307"/>
         <source>已发送到打印机：共 {0} 页</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/print_centre.py" line="314"/>
+        <location filename="../../ui/windows/print_centre.py" line="313"/>
         <source>保存全部文档</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/print_centre.py" line="328"/>
+        <location filename="../../ui/windows/print_centre.py" line="327"/>
         <source>已合并为一个PDF：{0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/print_centre.py" line="336"/>
+        <location filename="../../ui/windows/print_centre.py" line="335"/>
         <source>{0}  {1}  {2} {3}  {4} 页  {5}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1372,62 +1372,62 @@
 <context>
     <name>ProgressModel</name>
     <message>
-        <location filename="../../ui/models/progress.py" line="80"/>
+        <location filename="../../ui/models/progress.py" line="81"/>
         <source>加密号</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/progress.py" line="81"/>
+        <location filename="../../ui/models/progress.py" line="82"/>
         <source>姓名</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/progress.py" line="82"/>
+        <location filename="../../ui/models/progress.py" line="83"/>
         <source>单位</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/progress.py" line="83"/>
+        <location filename="../../ui/models/progress.py" line="84"/>
         <source>状态</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/progress.py" line="84"/>
+        <location filename="../../ui/models/progress.py" line="85"/>
         <source>缺分的评分项</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/progress.py" line="85"/>
+        <location filename="../../ui/models/progress.py" line="86"/>
         <source>需重评</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/progress.py" line="86"/>
+        <location filename="../../ui/models/progress.py" line="87"/>
         <source>利益冲突（裁判 · 评分项）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/progress.py" line="142"/>
+        <location filename="../../ui/models/progress.py" line="138"/>
         <source>{0}：裁判分差 {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/progress.py" line="145"/>
+        <location filename="../../ui/models/progress.py" line="141"/>
         <source>裁判与选手同属“{0}”</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/progress.py" line="146"/>
+        <location filename="../../ui/models/progress.py" line="142"/>
         <source>裁判与选手来自同一单位</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/progress.py" line="159"/>
+        <location filename="../../ui/models/progress.py" line="155"/>
         <source>完整</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/progress.py" line="159"/>
+        <location filename="../../ui/models/progress.py" line="155"/>
         <source>未完成评分</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1557,87 +1557,87 @@
 <context>
     <name>ResultsModel</name>
     <message>
-        <location filename="../../ui/models/results.py" line="155"/>
+        <location filename="../../ui/models/results.py" line="45"/>
         <source>名次</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/results.py" line="156"/>
+        <location filename="../../ui/models/results.py" line="46"/>
         <source>加密号</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/results.py" line="157"/>
+        <location filename="../../ui/models/results.py" line="47"/>
         <source>姓名</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/results.py" line="158"/>
+        <location filename="../../ui/models/results.py" line="48"/>
         <source>单位</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/results.py" line="159"/>
+        <location filename="../../ui/models/results.py" line="49"/>
         <source>总分</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/results.py" line="160"/>
+        <location filename="../../ui/models/results.py" line="50"/>
         <source>奖项</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/results.py" line="161"/>
+        <location filename="../../ui/models/results.py" line="51"/>
         <source>称号</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/results.py" line="162"/>
+        <location filename="../../ui/models/results.py" line="52"/>
         <source>状态</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/results.py" line="165"/>
+        <location filename="../../ui/models/results.py" line="55"/>
         <source>缺考</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/results.py" line="166"/>
+        <location filename="../../ui/models/results.py" line="56"/>
         <source>未完成</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/results.py" line="167"/>
+        <location filename="../../ui/models/results.py" line="57"/>
         <source>弃权</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/results.py" line="168"/>
+        <location filename="../../ui/models/results.py" line="58"/>
         <source>取消资格</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/results.py" line="370"/>
+        <location filename="../../ui/models/results.py" line="254"/>
         <source>缺 {0} 项</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/results.py" line="372"/>
+        <location filename="../../ui/models/results.py" line="256"/>
         <source>需重评 {0} 项</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/results.py" line="373"/>
+        <location filename="../../ui/models/results.py" line="257"/>
         <source>完整</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/results.py" line="378"/>
+        <location filename="../../ui/models/results.py" line="262"/>
         <source>缺分：{0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/models/results.py" line="380"/>
+        <location filename="../../ui/models/results.py" line="264"/>
         <source>需重评：{0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1673,102 +1673,102 @@
 <context>
     <name>ScoreEntryWidget</name>
     <message>
-        <location filename="../../ui/windows/score_entry/widget.py" line="41"/>
+        <location filename="../../ui/windows/score_entry/widget.py" line="42"/>
         <source>录入</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry/widget.py" line="42"/>
+        <location filename="../../ui/windows/score_entry/widget.py" line="43"/>
         <source>更正</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry/widget.py" line="43"/>
+        <location filename="../../ui/windows/score_entry/widget.py" line="44"/>
         <source>作废</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry/widget.py" line="46"/>
+        <location filename="../../ui/windows/score_entry/widget.py" line="47"/>
         <source>键盘</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry/widget.py" line="47"/>
+        <location filename="../../ui/windows/score_entry/widget.py" line="48"/>
         <source>仪器（键盘输入）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry/widget.py" line="48"/>
+        <location filename="../../ui/windows/score_entry/widget.py" line="49"/>
         <source>仪器</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry/widget.py" line="49"/>
+        <location filename="../../ui/windows/score_entry/widget.py" line="50"/>
         <source>双人录入</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry/widget.py" line="50"/>
+        <location filename="../../ui/windows/score_entry/widget.py" line="51"/>
         <source>导入</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry/widget.py" line="51"/>
+        <location filename="../../ui/windows/score_entry/widget.py" line="52"/>
         <source>命令行</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry/widget.py" line="52"/>
+        <location filename="../../ui/windows/score_entry/widget.py" line="53"/>
         <source>同步</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry/widget.py" line="117"/>
+        <location filename="../../ui/windows/score_entry/widget.py" line="118"/>
         <source>项目：</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry/widget.py" line="132"/>
+        <location filename="../../ui/windows/score_entry/widget.py" line="133"/>
         <source>所选单元格的记录：</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry/widget.py" line="171"/>
+        <location filename="../../ui/windows/score_entry/widget.py" line="168"/>
         <source>{0} 没有可以评分的项目</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry/widget.py" line="207"/>
+        <location filename="../../ui/windows/score_entry/widget.py" line="204"/>
         <source>项目 {0} 已锁定：分数不能再录入或修改（需裁判长解锁）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry/widget.py" line="225"/>
+        <location filename="../../ui/windows/score_entry/widget.py" line="222"/>
         <source>项目已锁定，不能再录入或修改分数（需裁判长解锁）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry/widget.py" line="249"/>
+        <location filename="../../ui/windows/score_entry/widget.py" line="246"/>
         <source>{0} 可输入：{1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry/widget.py" line="259"/>
+        <location filename="../../ui/windows/score_entry/widget.py" line="256"/>
         <source>评分组 {0}：{1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry/widget.py" line="271"/>
+        <location filename="../../ui/windows/score_entry/widget.py" line="268"/>
         <source>{0}  {1}  {2}  {3} · {4} · #{5}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry/widget.py" line="276"/>
+        <location filename="../../ui/windows/score_entry/widget.py" line="273"/>
         <source>{0}  {1}  {2} → {3}  原因：{4}  {5} · #{6}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/score_entry/widget.py" line="279"/>
+        <location filename="../../ui/windows/score_entry/widget.py" line="276"/>
         <source>{0}  {1}  {2}  原因：{3}  {4} · #{5}</source>
         <translation type="unfinished"></translation>
     </message>

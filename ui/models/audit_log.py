@@ -19,7 +19,7 @@ from scorer.model import Aspect, Competition
 from scorer.store import LogRow
 from scorer.values import show_value
 from ui import i18n
-from ui.models.results import ASC, KEY_ROLE, SORT_ROLE, SortedRowsModel
+from ui.models.rows import ASC, KEY_ROLE, SORT_ROLE, SortedRowsModel
 
 COL_ID, COL_TIME, COL_STATION, COL_SEQ, COL_KIND, COL_ACTOR, COL_SOURCE, COL_SUMMARY, COL_RAW = range(9)
 CONTEXT = "AuditModel"
@@ -154,13 +154,8 @@ class AuditModel(SortedRowsModel[LogRow]):
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(HEADERS)
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        horizontal = orientation == Qt.Orientation.Horizontal
-        if role == Qt.ItemDataRole.DisplayRole and horizontal and 0 <= section < len(HEADERS):
-            return _tr(HEADERS[section])
-        return None
+    def header_text(self, section: int) -> str:
+        return _tr(HEADERS[section])
 
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole

@@ -15,7 +15,8 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QModelIndex, QPe
 from scorer.model import Contestant
 from scorer.rules import EventResult
 from scorer.store import MarkRow
-from ui.models.results import KEY_ROLE, SORT_ROLE, STATUS_TEXT, SortedRowsModel
+from ui.models.results import STATUS_TEXT
+from ui.models.rows import KEY_ROLE, SORT_ROLE, SortedRowsModel
 
 KIND_ALL, KIND_MISSING, KIND_RESCORE, KIND_CONFLICT = "all", "missing", "rescore", "conflict"
 
@@ -117,13 +118,8 @@ class ProgressModel(SortedRowsModel[ProgressRow]):
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._columns)
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        horizontal = orientation == Qt.Orientation.Horizontal
-        if role == Qt.ItemDataRole.DisplayRole and horizontal and 0 <= section < len(self._columns):
-            return QCoreApplication.translate(CONTEXT, HEADERS[self._columns[section]])
-        return None
+    def header_text(self, section: int) -> str:
+        return QCoreApplication.translate(CONTEXT, HEADERS[self._columns[section]])
 
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole

@@ -48,8 +48,8 @@ from scorer.forms import FormLayout, form_layout
 from scorer.model import Aspect, AspectType, Judge, Role
 from scorer.store import Store
 from scorer.values import parse_value
-from ui import i18n
 from ui.context import AppContext
+from ui.widgets.event_box import fill_event_box
 
 # Item role holding a cell's state (one of the constants below), for the view and for tests.
 STATE_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -266,11 +266,7 @@ class DoubleEntryWidget(QWidget):
         return int(self.pass_combo.currentData())
 
     def _load_events(self) -> None:
-        self.event_combo.blockSignals(True)
-        self.event_combo.clear()
-        for e in self.ctx.session.events():
-            self.event_combo.addItem(f"{e.code} {i18n.named(e.name, e.name_en)}", e.code)
-        self.event_combo.blockSignals(False)
+        fill_event_box(self.event_combo, self.ctx.session.events(), keep=False)
         self._event_chosen()
         if not self.ctx.session.may(Action.DOUBLE_ENTRY):
             self._show_reason(self.tr("只有录分员可以录入纸质评分表"), error=True)

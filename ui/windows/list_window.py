@@ -9,7 +9,7 @@ names ("event", "filter", "kind", "table", "error"), which tests and screenshots
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -24,25 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from scorer.model import Event
-from ui import i18n
 from ui.context import AppContext
-from ui.models.results import RowFilterProxy, SortedRowsModel
-
-
-def fill_event_box(box: QComboBox, events: Iterable[Event]) -> None:
-    """Refill an event selector (item data: the event code), keeping the chosen event if it is
-    still there; emits no signal, so the caller refreshes once."""
-    current = box.currentData()
-    box.blockSignals(True)
-    try:
-        box.clear()
-        for e in events:
-            box.addItem(f"{e.code} {i18n.named(e.name, e.name_en)}", e.code)
-        index = box.findData(current) if current else -1
-        box.setCurrentIndex(max(index, 0) if box.count() else -1)
-    finally:
-        box.blockSignals(False)
+from ui.models.rows import RowFilterProxy, SortedRowsModel
+from ui.widgets.event_box import fill_event_box
 
 
 class ListWindow(QWidget):

@@ -40,6 +40,7 @@ from ui import i18n
 from ui.context import AppContext
 from ui.models.audit_log import local_time
 from ui.models.results import STATUS_TEXT
+from ui.widgets.event_box import fill_event_box
 
 _ERROR = "color: #b91c1c;"
 KEY_ROLE = Qt.ItemDataRole.UserRole
@@ -145,11 +146,7 @@ class LockWidget(QWidget):
         ):
             w.setVisible(chief)
         self.decrypt_button.setVisible(self.ctx.session.may(Action.DECRYPT))
-        self.event_combo.blockSignals(True)
-        self.event_combo.clear()
-        for e in self.ctx.session.events():
-            self.event_combo.addItem(f"{e.code} {i18n.named(e.name, e.name_en)}", e.code)
-        self.event_combo.blockSignals(False)
+        fill_event_box(self.event_combo, self.ctx.session.events(), keep=False)
         self._event_chosen()
 
     def _event_chosen(self) -> None:

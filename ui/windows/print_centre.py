@@ -34,8 +34,8 @@ from scorer.errors import ScorerError, language
 from scorer.reports.data import event_data
 from scorer.reports.printlog import printed, record_print
 from scorer.reports.registry import draft_state
-from ui import i18n
 from ui.context import AppContext
+from ui.widgets.event_box import fill_event_box
 
 FALLBACK_KINDS: dict[str, tuple[str, str, str]] = {
     "certificates": ("scorer.reports.certificates:certificates_pdf", "获奖证书", "Certificates"),
@@ -122,8 +122,7 @@ class PrintCentreWidget(QWidget):
         english = language() == "en"
         for kind, (_, zh, en) in document_kinds().items():
             self.kind_box.addItem(en if english and en else zh, kind)
-        for e in ctx.session.events():
-            self.event_box.addItem(f"{e.code} {i18n.named(e.name, e.name_en)}", e.code)
+        fill_event_box(self.event_box, ctx.session.events(), keep=False)
 
         self.preview_button = QPushButton(self.tr("预览"), objectName="preview")
         self.save_button = QPushButton(self.tr("保存PDF…"), objectName="save")

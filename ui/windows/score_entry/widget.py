@@ -32,6 +32,7 @@ from scorer.values import show_value
 from ui import i18n
 from ui.models.score_grid import ScoreGridModel
 from ui.widgets.device_strip import DeviceStrip
+from ui.widgets.event_box import fill_event_box
 from ui.windows.score_entry.devices import DeviceInput
 from ui.windows.score_entry.entry import MarkEntry
 from ui.windows.score_entry.grid import MarkDelegate, Move, ScoreGrid, monotonic_ms
@@ -154,12 +155,8 @@ class ScoreEntryWidget(MarkEntry, DeviceInput, ReadingOrder, QWidget):
 
     def _fill_events(self) -> None:
         session = self.ctx.session
-        self.event_box.blockSignals(True)
-        self.event_box.clear()
-        for e in session.events():
-            if session.my_aspects(e.code):
-                self.event_box.addItem(f"{e.code} {i18n.named(e.name, e.name_en)}", e.code)
-        self.event_box.blockSignals(False)
+        mine = [e for e in session.events() if session.my_aspects(e.code)]
+        fill_event_box(self.event_box, mine, keep=False)
         if self.event_box.count() == 0:
             self.model.set_event("")
             self._update_banner()
