@@ -54,7 +54,7 @@ def take_lang(argv: Sequence[str]) -> tuple[list[str], str | None]:
 
 def run(verb: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
     """Run a verb; whatever goes wrong is one line on stderr (a list of problems for a refused
-    import) and exit code 1 — never a traceback."""
+    import) and exit code 1 — never a traceback (130 after Ctrl-C, 141 when a pipe's reader left)."""
     try:
         return int(verb(args))
     except ScorerError as exc:
