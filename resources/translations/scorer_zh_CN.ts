@@ -546,172 +546,172 @@
 <context>
     <name>DoubleEntryWidget</name>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="141"/>
+        <location filename="../../ui/windows/double_entry.py" line="144"/>
         <source>第一遍</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="142"/>
+        <location filename="../../ui/windows/double_entry.py" line="145"/>
         <source>第二遍</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="143"/>
+        <location filename="../../ui/windows/double_entry.py" line="146"/>
         <source>第三遍（核对两遍不一致的格）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="165"/>
+        <location filename="../../ui/windows/double_entry.py" line="168"/>
         <source>选手</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="166"/>
+        <location filename="../../ui/windows/double_entry.py" line="169"/>
         <source>评分项</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="167"/>
+        <location filename="../../ui/windows/double_entry.py" line="170"/>
         <source>裁判</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="168"/>
+        <location filename="../../ui/windows/double_entry.py" line="171"/>
         <source>第一遍录分员</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="169"/>
+        <location filename="../../ui/windows/double_entry.py" line="172"/>
         <source>第二遍录分员</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="180"/>
+        <location filename="../../ui/windows/double_entry.py" line="183"/>
         <source>扫描评分表上的二维码（或输入表单编号）后回车</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="183"/>
+        <location filename="../../ui/windows/double_entry.py" line="186"/>
         <source>评分表二维码</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="184"/>
+        <location filename="../../ui/windows/double_entry.py" line="187"/>
         <source>项目</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="185"/>
+        <location filename="../../ui/windows/double_entry.py" line="188"/>
         <source>评分表裁判</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="186"/>
+        <location filename="../../ui/windows/double_entry.py" line="189"/>
         <source>录入遍数</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="196"/>
+        <location filename="../../ui/windows/double_entry.py" line="199"/>
         <source>两遍不一致的格（选“第三遍”，看纸质评分表重新录入；与其中一遍一致即记录）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="382"/>
+        <location filename="../../ui/windows/double_entry.py" line="385"/>
         <source>分数已记录</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="387"/>
+        <location filename="../../ui/windows/double_entry.py" line="390"/>
         <source>第三遍与前两遍都不一致：请裁判长裁定</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="389"/>
+        <location filename="../../ui/windows/double_entry.py" line="392"/>
         <source>两遍不一致：请选“第三遍”，看纸质评分表重新录入</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="508"/>
+        <location filename="../../ui/windows/double_entry.py" line="511"/>
         <source>已到评分表末尾</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="232"/>
+        <location filename="../../ui/windows/double_entry.py" line="235"/>
         <source>不是 Scorer 评分表的二维码：{0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="236"/>
+        <location filename="../../ui/windows/double_entry.py" line="239"/>
         <source>这张评分表属于另一个竞赛（{0}）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="240"/>
+        <location filename="../../ui/windows/double_entry.py" line="243"/>
         <source>这张评分表的项目 {0} 不在您的录入范围内</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="245"/>
+        <location filename="../../ui/windows/double_entry.py" line="248"/>
         <source>这张评分表的裁判 {0} 不在项目 {1} 中</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="255"/>
+        <location filename="../../ui/windows/double_entry.py" line="258"/>
         <source>已打开 {0} / {1}，但评分表打印后选手或评分项有变化，请核对</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="258"/>
+        <location filename="../../ui/windows/double_entry.py" line="261"/>
         <source>已打开评分表：{0} / {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="272"/>
+        <location filename="../../ui/windows/double_entry.py" line="275"/>
         <source>只有录分员可以录入纸质评分表</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="393"/>
+        <location filename="../../ui/windows/double_entry.py" line="396"/>
         <source>本遍已录入，等待另一遍</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="399"/>
+        <location filename="../../ui/windows/double_entry.py" line="402"/>
         <source>本遍已录入、等待另一遍：{0} 格 · 两遍不一致：{1} 格</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="403"/>
+        <location filename="../../ui/windows/double_entry.py" line="406"/>
         <source> · 项目已锁定，分数不能再记录</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="458"/>
+        <location filename="../../ui/windows/double_entry.py" line="461"/>
         <source>按回车保存：{0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="482"/>
+        <location filename="../../ui/windows/double_entry.py" line="485"/>
         <source>{0} {1}：第三遍与其中一遍一致，分数已记录</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="484"/>
+        <location filename="../../ui/windows/double_entry.py" line="487"/>
         <source>{0} {1}：两遍一致，分数已记录</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="487"/>
+        <location filename="../../ui/windows/double_entry.py" line="490"/>
         <source>{0} {1}：第三遍与前两遍都不一致，请裁判长裁定</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="489"/>
+        <location filename="../../ui/windows/double_entry.py" line="492"/>
         <source>{0} {1}：与另一遍不一致，请核对</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../ui/windows/double_entry.py" line="491"/>
+        <location filename="../../ui/windows/double_entry.py" line="494"/>
         <source>{0} {1}：已录入</source>
         <translation type="unfinished"></translation>
     </message>

@@ -11,6 +11,9 @@ a third pass typed from the paper agrees with one of them (or the chief judge de
 No clerk ever sees the other pass's values: the grid shows this pass's own values and the cells'
 states, the mismatch list names the cells and the clerks, never the values, so a mismatch is
 settled by looking at the paper, not by retyping what the screen shows.
+
+One module (a little over 500 lines): the form choice, the grid and the mismatch list all read and
+change the one state of the form on the desk (event, judge, pass, layout).
 """
 
 from __future__ import annotations
