@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Sequence
 from enum import StrEnum
 from itertools import pairwise
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -27,6 +27,7 @@ from PySide6.QtGui import QBrush, QColor, QKeyEvent, QKeySequence, QPainter, QPo
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QLabel,
     QLineEdit,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -36,8 +37,21 @@ from PySide6.QtWidgets import (
 
 from ui.models.score_grid import CORRECTED, STATE_ROLE
 
-if TYPE_CHECKING:
-    from ui.windows.score_entry.widget import ScoreEntryWidget
+
+class GridOwner(Protocol):
+    """What the delegate needs from the widget that owns the grid (ScoreEntryWidget): its key
+    clock, its validation and saving, and its reason line. A Protocol, not an import: the widget
+    imports this module, so this module must not import the widget."""
+
+    clock: Callable[[], float]
+    reason: QLabel
+
+    def validate(self, editor: MarkEditor, text: str) -> None: ...
+
+    def left_unsaved(self, editor: MarkEditor) -> None: ...
+
+    def submit(self, editor: MarkEditor, move: Move, enter_ms: float) -> None: ...
+
 
 WEDGE_MAX_GAP_MS = 15.0  # people need ≥ 50 ms between keys; wedge devices send a burst
 WEDGE_MIN_CHARS = 3
@@ -129,7 +143,7 @@ class MarkDelegate(QStyledItemDelegate):
     """Creates MarkEditors and routes Enter/Tab/arrows to the widget (which saves, or refuses and
     keeps the editor open); paints a corner marker on corrected cells."""
 
-    def __init__(self, owner: ScoreEntryWidget) -> None:
+    def __init__(self, owner: GridOwner) -> None:
         super().__init__(owner)
         self.owner = owner
 
