@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
+from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
 GENESIS = "0" * 64
@@ -18,9 +20,22 @@ _CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",
 _FIELDS = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
+def _c_encoder(options: json.JSONEncoder, sort_keys: bool) -> Callable[[Any], str]:
+    """`options.encode`, with the C encoder built once instead of on every call (what `encode`
+    does): the same text. Payloads are never circular, so no circular-reference check."""
+    if c_make_encoder is None:  # no C accelerator: the plain encoder
+        return options.encode
+    make = c_make_encoder(None, options.default, encode_basestring, None, ":", ",", sort_keys, False, True)
+    return lambda o: "".join(make(o, 0))
+
+
+_canonical = _c_encoder(_CANONICAL, sort_keys=True)
+_fields = _c_encoder(_FIELDS, sort_keys=False)
+
+
 def canonical(payload: Any) -> str:
     """The one text of a payload that is stored and hashed: sorted keys, no spaces, UTF-8."""
-    return _CANONICAL.encode(payload)
+    return _canonical(payload)
 
 
 def row_hash(
@@ -35,5 +50,5 @@ def row_hash(
     prev_hash: str,
 ) -> str:
     fields = [station, seq, kind, payload, actor, source, None if raw is None else raw.hex(), time, prev_hash]
-    data = _FIELDS.encode(fields).encode("utf-8")
+    data = _fields(fields).encode("utf-8")
     return hashlib.sha256(data).hexdigest()
