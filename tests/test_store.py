@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from scorer.errors import MarkRefused, ScorerError
-from scorer.store import Store
+from scorer.store import ChainError, Row, Store
 from scorer.store.verify import verify
 
 
@@ -330,3 +330,144 @@ def test_old_file_opens_read_only_without_being_upgraded(tmp_path):
         assert len(s.marks()) == 3 and s.health().sound
     assert copy.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["old.scorer", "old.scorer.head"]
+
+
+# ------------------------------------------------------------ one door for every row
+
+
+def _tables(store: Store) -> dict[str, list[tuple]]:
+    """The projections without their log ids (ids are per file)."""
+    queries = {
+        "marks": "SELECT contestant, aspect, slot, event, judge, value FROM marks",
+        "statuses": "SELECT contestant, status FROM statuses",
+        "locks": "SELECT event, locked FROM locks",
+        "decrypted": "SELECT event FROM decrypted",
+        "drafts": "SELECT contestant, aspect, slot, pass, event, judge, value, clerk FROM drafts",
+    }
+    return {name: sorted(store.conn.execute(sql).fetchall()) for name, sql in queries.items()}
+
+
+def _station_rows(store: Store) -> list:
+    return [Row.of(r) for r in store.log()]
+
+
+def _another_station(store: Store) -> None:
+    """A morning's work at one laptop: marks, a status, two paper passes that disagree, a third
+    that settles it, a lock and the decryption."""
+    from scorer import double_entry, locking
+    from tests.lockhelp import force_lock
+
+    store.record_mark(judge="J1", contestant="C01", aspect="A1.1", value="24.015")
+    store.record_mark(judge="J2", contestant="C01", aspect="B1.1", value="2")
+    store.set_status(contestant="C03", status="dnf", reason="机床故障", actor="K1")
+    for clerk, pass_no, value in (("L1", 1, "24.02"), ("L2", 2, "24.03"), ("L1", 3, "24.02")):
+        double_entry.enter(
+            store, clerk=clerk, pass_no=pass_no, judge="J1", contestant="C02", aspect="A1.1", value=value
+        )
+    force_lock(store, "CNC", "K1", ["J1", "J2"])
+    locking.decrypt_event(store, "CNC", "E1")
+
+
+def test_rows_of_another_station_enter_through_the_one_door(store, tmp_path):
+    """Rows read from another station's file go through the same door as local appends: the
+    chain continues, the projections come out the same, and the file verifies with both chains."""
+    _another_station(store)
+    rows = _station_rows(store)
+    with Store.create(tmp_path / "hq.scorer", "总部") as hq:
+        ids = hq.apply_rows(rows)
+        assert len(ids) == len(rows) and hq.count() == len(rows) + 1  # and its own station.init
+        assert hq.competition == store.competition
+        assert _tables(hq) == _tables(store)
+        assert [Row.of(r) for r in hq.log() if r.station == store.station.id] == rows
+    report = verify(tmp_path / "hq.scorer")
+    assert report.ok, [p.message("en") for p in report.problems]
+    assert set(report.stations) == {store.station.id, hq.station.id}
+
+
+def test_corrections_of_another_station_keep_the_tables(store, tmp_path):
+    """A correction and a void received from another station change the same slots there."""
+    first = store.record_mark(judge="J1", contestant="C01", aspect="A1.1", value="24.015")
+    gone = store.record_mark(judge="J1", contestant="C02", aspect="A1.1", value="24.01")
+    store.correct_mark(replaces=first, value="24.02", reason="看错", actor="J1")
+    store.void_mark(replaces=gone, reason="选手错了", actor="K1")
+    with Store.create(tmp_path / "hq.scorer") as hq:
+        hq.apply_rows(_station_rows(store))
+        assert _tables(hq) == _tables(store)
+        assert [(m.contestant, m.value) for m in hq.marks()] == [("C01", "24.02")]
+
+
+def _bad(rows: list, n: int, how: str):
+    row = rows[n]
+    if how == "gap":
+        return rows[n + 1], "缺少序号", "are missing"
+    if how == "prev_hash":
+        return row._replace(prev_hash=rows[n].hash), "上一行哈希", "does not link"
+    if how == "hash":
+        return (
+            row._replace(payload=row.payload.replace("24.015", "29.015")),
+            "哈希与其内容不符",
+            "does not hash",
+        )
+    return rows[n - 1], "已在文件中", "already in the file"  # a row it has
+
+
+@pytest.mark.parametrize("how", ["gap", "prev_hash", "hash", "repeat"])
+def test_a_row_that_breaks_the_chain_is_refused_and_changes_nothing(store, tmp_path, how):
+    """A gap, a wrong prev_hash, a hash that does not match the row, or a row already there: the
+    door refuses it with the reason, and the file (log, tables, checkpoint) stays as it was."""
+    store.record_mark(judge="J1", contestant="C01", aspect="A1.1", value="24.015")
+    store.record_mark(judge="J1", contestant="C02", aspect="A1.1", value="24.01")
+    rows = _station_rows(store)
+    n = next(i for i, r in enumerate(rows) if r.kind == "mark")
+    path = tmp_path / "hq.scorer"
+    with Store.create(path) as hq:
+        hq.apply_rows(rows[:n])
+        hq._checkpoint.flush()
+        before = (hq.count(), _tables(hq), Path(f"{path}.head").read_bytes())
+        bad, zh, en = _bad(rows, n, how)
+        with pytest.raises(ChainError) as exc:
+            hq.apply_rows([bad])
+        assert zh in exc.value.message("zh") and "没有写入" in exc.value.message("zh")
+        assert en in exc.value.message("en") and "nothing was written" in exc.value.message("en")
+        assert f"seq {bad.seq}" in exc.value.message("en")
+        with pytest.raises(ChainError):  # good rows before a bad one in the same batch: none is written
+            hq.apply_rows([rows[n], rows[n + 1]._replace(hash="0" * 64)])
+        hq._checkpoint.flush()
+        assert (hq.count(), _tables(hq), Path(f"{path}.head").read_bytes()) == before
+        hq.apply_rows(rows[n:])  # the right rows still go in afterwards
+    assert verify(path).ok
+
+
+def test_every_local_append_goes_through_the_door(store, monkeypatch):
+    """Local appends build their row and enter it by `Log.apply`, the only INSERT INTO log."""
+    from scorer.store.log import Log
+
+    seen = []
+    apply = Log.apply
+
+    def spy(self, row, projection=()):
+        seen.append(row.kind)
+        return apply(self, row, projection)
+
+    monkeypatch.setattr(Log, "apply", spy)
+    before = store.count()
+    _another_station(store)
+    assert len(seen) == store.count() - before
+    root = Path(__file__).resolve().parents[1] / "scorer"
+    inserting = [p for p in root.rglob("*.py") if "INSERT INTO log " in p.read_text(encoding="utf-8")]
+    assert inserting == [root / "store" / "log.py"]
+
+
+def test_rows_received_by_two_processes_continue_each_other(store, tmp_path):
+    """Two Stores on one file receive a station's rows in turns: each continues from the file's
+    head, not from the head it saw last."""
+    store.record_mark(judge="J1", contestant="C01", aspect="A1.1", value="24.015")
+    rows = _station_rows(store)
+    path = tmp_path / "hq.scorer"
+    Store.create(path).close()
+    with Store.open(path) as one, Store.open(path) as two:
+        one.apply_rows(rows[:1])
+        two.apply_rows(rows[1:2])
+        one.apply_rows(rows[2:])
+        assert [r.seq for r in one.log() if r.station == store.station.id] == [r.seq for r in rows]
+    assert verify(path).ok

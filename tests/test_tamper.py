@@ -185,10 +185,10 @@ def run_mark(path: Path, capsys: pytest.CaptureFixture[str], contestant: str = "
 def history(tmp_path: Path, mini_comp, monkeypatch) -> tuple[Path, dict[int, bytes]]:
     """A file whose rows are a minute apart (a morning of marking), and its checkpoint as it was
     after each row: the older copies a tamperer could put back."""
-    import scorer.store as store_module
+    import scorer.store.log as log_module  # where rows get their time
 
     clock = iter(range(10**6))
-    monkeypatch.setattr(store_module, "now", lambda: f"2026-11-21T09:{next(clock) % 60:02d}:00.000000Z")
+    monkeypatch.setattr(log_module, "now", lambda: f"2026-11-21T09:{next(clock) % 60:02d}:00.000000Z")
     path = tmp_path / "h.scorer"
     heads: dict[int, bytes] = {}
     with Store.create(path) as s:
