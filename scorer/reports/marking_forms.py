@@ -10,7 +10,6 @@ Which judges get a form by default: `scorer.forms.gets_form` (a chief judge's "*
 
 from __future__ import annotations
 
-import io
 from collections import Counter
 from dataclasses import replace
 from typing import Any
@@ -18,15 +17,11 @@ from typing import Any
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (
-    BaseDocTemplate,
     Flowable,
-    Frame,
     PageBreak,
-    PageTemplate,
     Paragraph,
     Spacer,
     Table,
@@ -39,6 +34,7 @@ from scorer.model import Aspect, Event, Judge, Role
 from scorer.reports import fonts
 from scorer.reports.data import EventData
 from scorer.reports.page import Heading, _NumberedCanvas, p, signature_line, styles
+from scorer.reports.page import build as build_page
 from scorer.reports.score_sheets import heading
 
 __all__ = ["form_id", "hint", "judge_aspects", "layout", "marking_forms_pdf", "qr", "scoring_judges"]
@@ -171,31 +167,7 @@ class _FormCanvas(_NumberedCanvas):
 def _build(story: list[Any], head: Heading) -> bytes:
     """A4 portrait with the usual heading; page numbers counted per form (never a draft mark:
     blank forms are not results)."""
-    fonts.register()
-    out = io.BytesIO()
-    doc = BaseDocTemplate(
-        out,
-        pagesize=A4,
-        leftMargin=12 * mm,
-        rightMargin=12 * mm,
-        topMargin=26 * mm,
-        bottomMargin=16 * mm,
-        title=head.title,
-        author="Scorer",
-        creator="Scorer",
-        initialFontName=fonts.LATIN,
-        initialFontSize=9,
-    )
-    frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body")
-    doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-
-    class Maker(_FormCanvas):
-        pass
-
-    Maker.heading = head
-    Maker.draft = None
-    doc.build(story, canvasmaker=Maker)
-    return out.getvalue()
+    return build_page(story, head, draft=None, canvas=_FormCanvas)
 
 
 def _page(data: EventData, form: FormLayout, page: FormPage, width: float) -> list[Any]:

@@ -207,9 +207,11 @@ def build(
     draft: bool | Draft | None = False,
     wide: bool = False,
     top: float = 26 * mm,
+    canvas: type[_NumberedCanvas] | None = None,
 ) -> bytes:
     """Lay out `story` under `heading` on A4 (landscape if `wide`); the PDF bytes. `draft`: a Draft
-    (its mark and reason on every page), True for UNLOCKED, False or None for a final document."""
+    (its mark and reason on every page), True for UNLOCKED, False or None for a final document.
+    `canvas`: a page decorator of the document's own (blank forms number pages per form)."""
     fonts.register()
     pagesize = landscape(A4) if wide else A4
     out = io.BytesIO()
@@ -229,7 +231,7 @@ def build(
     frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body")
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
 
-    class Maker(_NumberedCanvas):
+    class Maker(canvas or _NumberedCanvas):  # type: ignore[misc,valid-type]
         pass
 
     Maker.heading = heading
