@@ -16,6 +16,9 @@
 
 Every row written here — mark, correction, void, dismissal — carries the port (`source`
 "device:<port>") and the raw record(s) that caused it.
+
+A little over 500 lines: the pure timer pairing lives in pairing.py; what stays here is the glue to
+a session (SessionPort), kept together so every device-caused row is written in one place.
 """
 
 from __future__ import annotations

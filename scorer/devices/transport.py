@@ -18,6 +18,9 @@ step (their first gap frames them); only for them does a pause end a record — 
 terminated record (a slow adapter) is only a pause. A query left unanswered is reported by the
 reader loop when its time runs out, not when the next record happens to arrive.
 
+Over 500 lines on purpose: the reader loop, reconnects, the opening step and query timeouts share
+one thread's state; split apart they would have to share it through a second object.
+
 What the user sees is `PortState` (connected / waiting for port / unplugged / receiving garbage).
 Every byte received and sent, and every state change, can be written to a capture file
 (`<unix time> < <hex>`, `<time> > <hex>`, `<time> # <state> <detail>`) that `replay()` and the

@@ -3,6 +3,9 @@
 Every problem is an `Issue` located by its path in the package data, e.g.
 ("events", 0, "components", 1, "max_mark"). Each front (JSON, XLSX, CSV) turns paths into places its
 user can find: a JSON path, or a sheet, row and column.
+
+Over 500 lines on purpose: one check per rule of docs/package-format.md, in the order that file
+gives them, so the two can be read side by side.
 """
 
 from __future__ import annotations
