@@ -150,6 +150,21 @@ class Session:
             raise _denied(self.judge)
         return signoff.accept(self.store, event, self.judge.code, key, reason, self.live.results(event))
 
+    def decide_paper(self, *, judge: str, contestant: str, aspect: str, value: str, reason: str) -> Saved:
+        """The chief judge settles a paper cell whose two passes disagree, from the paper, with a reason."""
+        if not may(self.judge, Action.LOCK):
+            raise _denied(self.judge)
+        _resolve, mark = double_entry.decide(
+            self.store,
+            chief=self.judge.code,
+            judge=judge,
+            contestant=contestant,
+            aspect=aspect,
+            value=value,
+            reason=reason,
+        )
+        return self._touched(mark, contestant)
+
     def lock(self, event: str) -> int:
         if not may(self.judge, Action.LOCK):
             raise _denied(self.judge)

@@ -782,12 +782,12 @@
         <translation type="vanished">Lock and sign off</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="78"/>
+        <location filename="../../ui/windows/lock.py" line="80"/>
         <source>解锁…</source>
         <translation>Unlock…</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="80"/>
+        <location filename="../../ui/windows/lock.py" line="82"/>
         <source>解密（加密号 → 姓名）…</source>
         <translation>Decrypt (code → name)…</translation>
     </message>
@@ -796,80 +796,81 @@
         <translation type="vanished">Judges who signed (at least one)</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="87"/>
+        <location filename="../../ui/windows/lock.py" line="89"/>
         <source>项目</source>
         <translation>Event</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="88"/>
-        <location filename="../../ui/windows/lock.py" line="337"/>
+        <location filename="../../ui/windows/lock.py" line="90"/>
+        <location filename="../../ui/windows/lock.py" line="342"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="170"/>
+        <location filename="../../ui/windows/lock.py" line="174"/>
         <source>已解密</source>
         <translation>Decrypted</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="172"/>
+        <location filename="../../ui/windows/lock.py" line="176"/>
         <source>已锁定</source>
         <translation>Locked</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="174"/>
+        <location filename="../../ui/windows/lock.py" line="178"/>
         <source>未锁定（已解密）</source>
         <translation>Not locked (decrypted)</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="176"/>
+        <location filename="../../ui/windows/lock.py" line="180"/>
         <source>未锁定</source>
         <translation>Not locked</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="365"/>
+        <location filename="../../ui/windows/lock.py" line="386"/>
         <source>解锁项目 {0}</source>
         <translation>Unlock event {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="363"/>
+        <location filename="../../ui/windows/lock.py" line="384"/>
         <source>例如：申诉复核，需更正分数</source>
         <translation>e.g. appeal review, a mark must be corrected</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="366"/>
+        <location filename="../../ui/windows/lock.py" line="387"/>
         <source>解锁需要裁判长再次输入 PIN 并写明原因，均记入日志。</source>
         <translation>Unlocking needs the chief judge&apos;s PIN again and a reason; both are logged.</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="367"/>
+        <location filename="../../ui/windows/lock.py" line="388"/>
         <source>裁判长 PIN</source>
         <translation>Chief judge PIN</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="337"/>
-        <location filename="../../ui/windows/lock.py" line="367"/>
+        <location filename="../../ui/windows/lock.py" line="342"/>
+        <location filename="../../ui/windows/lock.py" line="373"/>
+        <location filename="../../ui/windows/lock.py" line="388"/>
         <source>原因</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="375"/>
+        <location filename="../../ui/windows/lock.py" line="396"/>
         <source>解密</source>
         <translation>Decrypt</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="376"/>
+        <location filename="../../ui/windows/lock.py" line="397"/>
         <source>解密后项目 {0} 的选手姓名将对所有裁判可见，且不能撤销。确定解密？</source>
         <translation>After decryption the contestants&apos; names in event {0} are visible to all judges. This cannot be undone. Decrypt?</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="455"/>
+        <location filename="../../ui/windows/lock.py" line="513"/>
         <source>项目 {0} 已锁定（记录 #{1}），签字裁判：{2}</source>
         <translation>Event {0} locked (record #{1}); signed by: {2}</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="252"/>
-        <location filename="../../ui/windows/lock.py" line="456"/>
+        <location filename="../../ui/windows/lock.py" line="256"/>
+        <location filename="../../ui/windows/lock.py" line="514"/>
         <source>、</source>
         <translation>, </translation>
     </message>
@@ -890,172 +891,213 @@
     </message>
     <message>
         <location filename="../../ui/windows/lock.py" line="71"/>
+        <source>裁判长裁定纸质表…</source>
+        <translation>Chief judge decides the paper form…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="73"/>
         <source>裁判签字（每名裁判用自己的 PIN）</source>
         <translation>Judges&apos; signatures (each with their own PIN)</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="74"/>
+        <location filename="../../ui/windows/lock.py" line="76"/>
         <source>签字…</source>
         <translation>Sign…</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="76"/>
+        <location filename="../../ui/windows/lock.py" line="78"/>
         <source>锁定</source>
         <translation>Lock</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="89"/>
+        <location filename="../../ui/windows/lock.py" line="91"/>
         <source>下一步</source>
         <translation>Next step</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="192"/>
+        <location filename="../../ui/windows/lock.py" line="196"/>
         <source>  ✔ 裁判长已确认（{0}，{1}）：{2}</source>
         <translation>  ✔ accepted by the chief judge ({0}, {1}): {2}</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="214"/>
+        <location filename="../../ui/windows/lock.py" line="218"/>
         <source>已签字 {0}</source>
         <translation>signed {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="214"/>
+        <location filename="../../ui/windows/lock.py" line="218"/>
         <source>未签字</source>
         <translation>not signed</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="215"/>
+        <location filename="../../ui/windows/lock.py" line="219"/>
         <source>裁判长</source>
         <translation>chief judge</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="215"/>
+        <location filename="../../ui/windows/lock.py" line="219"/>
         <source>评分裁判</source>
         <translation>scoring judge</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="232"/>
+        <location filename="../../ui/windows/lock.py" line="236"/>
         <source>等待裁判长处理待办事项、组织裁判签字并锁定</source>
         <translation>Waiting for the chief judge to settle open items, collect signatures and lock</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="235"/>
+        <location filename="../../ui/windows/lock.py" line="239"/>
         <source>先处理 {0} 项待办事项（补录、重评、核对纸质表，或登记选手状态、裁判长确认）</source>
         <translation>Settle {0} open item(s) first (enter, re-score, agree paper forms, or record a status / accept)</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="238"/>
+        <location filename="../../ui/windows/lock.py" line="242"/>
         <source>请 {0} 名裁判依次签字（选中姓名，点“签字…”，由本人输入 PIN）</source>
         <translation>{0} judge(s) to sign, one after another (select the name, click Sign…, the judge types their own PIN)</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="241"/>
+        <location filename="../../ui/windows/lock.py" line="245"/>
         <source>可以锁定</source>
         <translation>Ready to lock</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="243"/>
+        <location filename="../../ui/windows/lock.py" line="247"/>
         <source>已解密：可以打印正式成绩、获奖名单和证书</source>
         <translation>Decrypted: final results, award lists and certificates can be printed</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="251"/>
+        <location filename="../../ui/windows/lock.py" line="255"/>
         <source>由加密裁判（{0}）在本机登录并解密；解密前打印的成绩和证书只是草稿</source>
         <translation>The encryption judge ({0}) logs in on this laptop and decrypts; until then results and certificates print as drafts</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="252"/>
+        <location filename="../../ui/windows/lock.py" line="256"/>
         <source>未指定</source>
         <translation>not named</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="317"/>
+        <location filename="../../ui/windows/lock.py" line="322"/>
         <source>{0} {1} 签字</source>
         <translation>{0} {1} signs</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="318"/>
+        <location filename="../../ui/windows/lock.py" line="323"/>
         <source>请 {0} {1} 本人输入自己的 PIN，确认项目 {2} 的评分。</source>
         <translation>{0} {1}: type your own PIN to confirm the marks of event {2}.</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="321"/>
+        <location filename="../../ui/windows/lock.py" line="326"/>
         <source>PIN</source>
         <translation>PIN</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="333"/>
+        <location filename="../../ui/windows/lock.py" line="338"/>
         <source>例如：未到场 / 本人申请退赛</source>
         <translation>e.g. did not show up / asked to withdraw</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="335"/>
+        <location filename="../../ui/windows/lock.py" line="340"/>
         <source>登记 {0} 的状态</source>
         <translation>Status of {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="348"/>
+        <location filename="../../ui/windows/lock.py" line="353"/>
         <source>例如：已由其他裁判复核，评分无误</source>
         <translation>e.g. re-checked by another judge, marks correct</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="350"/>
+        <location filename="../../ui/windows/lock.py" line="355"/>
         <source>裁判长确认</source>
         <translation>Chief judge&apos;s decision</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="351"/>
+        <location filename="../../ui/windows/lock.py" line="356"/>
         <source>确认后可带着此事项锁定，确认与理由记入日志：</source>
         <translation>Accepting lets the event lock with this item open; the decision and reason are logged:</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="352"/>
+        <location filename="../../ui/windows/lock.py" line="357"/>
         <source>理由</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="403"/>
+        <location filename="../../ui/windows/lock.py" line="367"/>
+        <source>例如：核对纸质评分表原件</source>
+        <translation>e.g. checked against the original paper form</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="369"/>
+        <source>裁判长裁定 {0} {1}</source>
+        <translation>Chief judge&apos;s decision on {0} {1}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="370"/>
+        <source>两遍录入不一致（{0}）。请按纸质评分表原件输入分数并写明原因，裁定记入日志。</source>
+        <translation>The two entries disagree ({0}). Type the value from the original paper form and a reason; the decision is logged.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="373"/>
+        <source>纸质表上的分数</source>
+        <translation>Value on the paper form</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="424"/>
         <source>已取消，{0} 未签字</source>
         <translation>Cancelled: {0} has not signed</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="408"/>
+        <location filename="../../ui/windows/lock.py" line="429"/>
         <source>{0} 已签字（记录 #{1}）</source>
         <translation>{0} signed (record #{1})</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="418"/>
-        <location filename="../../ui/windows/lock.py" line="441"/>
+        <location filename="../../ui/windows/lock.py" line="439"/>
+        <location filename="../../ui/windows/lock.py" line="462"/>
+        <location filename="../../ui/windows/lock.py" line="493"/>
         <source>已取消</source>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="429"/>
+        <location filename="../../ui/windows/lock.py" line="450"/>
         <source>已登记 {0}：{1}（记录 #{2}）</source>
         <translation>Recorded {0}: {1} (record #{2})</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="446"/>
+        <location filename="../../ui/windows/lock.py" line="467"/>
         <source>已确认（记录 #{0}）</source>
         <translation>Accepted (record #{0})</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="465"/>
+        <location filename="../../ui/windows/lock.py" line="485"/>
+        <source>第一遍 {0}（{1}），第二遍 {2}（{3}）</source>
+        <translation>first pass {0} ({1}), second pass {2} ({3})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="489"/>
+        <source>只录入了一遍</source>
+        <translation>entered once only</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="505"/>
+        <source>已裁定 {0} {1}（记录 #{2}）</source>
+        <translation>Decided {0} {1} (record #{2})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/lock.py" line="523"/>
         <source>已取消，项目仍锁定</source>
         <translation>Cancelled; the event is still locked</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="470"/>
+        <location filename="../../ui/windows/lock.py" line="528"/>
         <source>项目 {0} 已解锁（记录 #{1}），原因：{2}</source>
         <translation>Event {0} unlocked (record #{1}); reason: {2}</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="477"/>
+        <location filename="../../ui/windows/lock.py" line="535"/>
         <source>已取消，未解密</source>
         <translation>Cancelled; not decrypted</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/lock.py" line="481"/>
+        <location filename="../../ui/windows/lock.py" line="539"/>
         <source>项目 {0} 已解密（记录 #{1}），选手姓名现已可见</source>
         <translation>Event {0} decrypted (record #{1}); contestant names are now visible</translation>
     </message>

@@ -210,3 +210,33 @@ def test_decrypt_only_after_lock_by_the_encryption_judge(qtbot, ctx_for, ui_stor
     assert "正式" in _text(w, "next_step")
     assert ctx_for("J1").session.sees_names("CNC")
     assert [r.actor for r in ui_store.log(("event.decrypt",))] == ["E1"]
+
+
+def test_the_chief_decides_a_paper_mismatch_from_the_lock_tab(qtbot, ctx_for, ui_store):
+    """Two clerks typed different values for one paper cell: the item is open on the lock tab, the
+    chief judge reads the paper and decides with a reason in a real dialog; the mark is recorded."""
+    from scorer import double_entry
+
+    double_entry.enter(
+        ui_store, clerk="L1", pass_no=1, judge="J1", contestant="C01", aspect="A1.1", value="24.01"
+    )
+    double_entry.enter(
+        ui_store, clerk="L2", pass_no=2, judge="J1", contestant="C01", aspect="A1.1", value="24.10"
+    )
+    w = _widget(qtbot, ctx_for("K1"))
+    row = next(r for r in _rows(w, "open_items") if "两遍录入不一致" in r)
+    _select(w, "open_items", row)
+    assert w.findChild(QPushButton, "decide").isEnabled()
+
+    def fill(dialog: QDialog) -> None:
+        qtbot.keyClicks(dialog.findChild(QLineEdit, "decide_value"), "24.01")
+        qtbot.keyClicks(dialog.findChild(QLineEdit, "decide_reason"), "paper original")
+
+    _in_dialog(qtbot, fill)
+    _click(qtbot, w, "decide")
+    assert "已裁定 C01 A1.1" in _text(w, "message")
+    assert not any("两遍录入不一致" in r for r in _rows(w, "open_items"))
+    [m] = [m for m in ui_store.marks("CNC") if m.aspect == "A1.1"]
+    assert (m.contestant, m.value, m.judge) == ("C01", "24.01", "J1")
+    [resolve] = list(ui_store.log(("entry.resolve",)))
+    assert resolve.payload["by"] == "chief" and resolve.payload["reason"] == "paper original"

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from scorer import locking, signoff
+from scorer import double_entry, locking, signoff
 from scorer.access import Action
 from scorer.errors import ScorerError
 from scorer.model import Role
@@ -68,6 +68,8 @@ class LockWidget(QWidget):
         self.status_button.setObjectName("set_status")
         self.accept_button = QPushButton(self.tr("裁判长确认…"))
         self.accept_button.setObjectName("accept")
+        self.decide_button = QPushButton(self.tr("裁判长裁定纸质表…"))
+        self.decide_button.setObjectName("decide")
         self.signers_label = QLabel(self.tr("裁判签字（每名裁判用自己的 PIN）"))
         self.signers = QListWidget()
         self.signers.setObjectName("signers")
@@ -88,7 +90,7 @@ class LockWidget(QWidget):
         form.addRow(self.tr("状态"), self.state)
         form.addRow(self.tr("下一步"), self.next_step)
         item_buttons = QHBoxLayout()
-        for b in (self.status_button, self.accept_button):
+        for b in (self.status_button, self.accept_button, self.decide_button):
             item_buttons.addWidget(b)
         item_buttons.addStretch(1)
         sign_buttons = QHBoxLayout()
@@ -114,6 +116,7 @@ class LockWidget(QWidget):
         self.signers.currentItemChanged.connect(self._update_buttons)
         self.status_button.clicked.connect(self.set_status)
         self.accept_button.clicked.connect(self.accept_item)
+        self.decide_button.clicked.connect(self.decide_paper)
         self.sign_button.clicked.connect(self.sign)
         self.lock_button.clicked.connect(self.lock)
         self.unlock_button.clicked.connect(self.unlock)
@@ -138,6 +141,7 @@ class LockWidget(QWidget):
             self.items,
             self.status_button,
             self.accept_button,
+            self.decide_button,
             self.signers_label,
             self.signers,
             self.sign_button,
@@ -270,6 +274,7 @@ class LockWidget(QWidget):
         self.accept_button.setEnabled(
             not locked and item is not None and item.kind in signoff.ACCEPTABLE and item.blocking
         )
+        self.decide_button.setEnabled(not locked and item is not None and item.kind == signoff.DOUBLE_ENTRY)
         self.sign_button.setEnabled(not locked and signer is not None and not signer[1])
         self.lock_button.setEnabled(bool(event) and not locked)
         self.unlock_button.setEnabled(locked)
@@ -352,6 +357,22 @@ class LockWidget(QWidget):
             [(self.tr("理由"), reason)],
         )
         return reason.text() if dialog else None
+
+    def ask_decision(self, item: signoff.OpenItem, passes: str) -> tuple[str, str] | None:
+        """The value the chief judge reads on the paper form, and the reason; None if cancelled."""
+        value = QLineEdit()
+        value.setObjectName("decide_value")
+        reason = QLineEdit()
+        reason.setObjectName("decide_reason")
+        reason.setPlaceholderText(self.tr("例如：核对纸质评分表原件"))
+        dialog = self._ask(
+            self.tr("裁判长裁定 {0} {1}").format(item.contestant, item.aspect),
+            self.tr("两遍录入不一致（{0}）。请按纸质评分表原件输入分数并写明原因，裁定记入日志。").format(
+                passes
+            ),
+            [(self.tr("纸质表上的分数"), value), (self.tr("原因"), reason)],
+        )
+        return (value.text(), reason.text()) if dialog else None
 
     def ask_unlock(self) -> tuple[str, str] | None:
         """Ask the chief judge's PIN and the reason; (pin, reason), or None if cancelled."""
@@ -445,6 +466,43 @@ class LockWidget(QWidget):
             lambda: self.ctx.session.accept(event, item.key, reason),
             self.tr("已确认（记录 #{0}）").format("{id}"),
         )
+
+    def decide_paper(self) -> None:
+        """The chief judge settles the selected paper cell whose passes disagree (value from the paper)."""
+        item = self._selected_item()
+        if item is None or item.kind != signoff.DOUBLE_ENTRY:
+            return
+        event = self.current_event()
+        found = next(
+            (
+                m
+                for m in double_entry.mismatches(self.ctx.store, event)
+                if (m.contestant, m.aspect, m.judge) == (item.contestant, item.aspect, item.judge)
+            ),
+            None,
+        )
+        passes = (
+            self.tr("第一遍 {0}（{1}），第二遍 {2}（{3}）").format(
+                found.first, found.first_clerk, found.second, found.second_clerk
+            )
+            if found
+            else self.tr("只录入了一遍")
+        )
+        answer = self.ask_decision(item, passes)
+        if answer is None:
+            self._show(self.tr("已取消"))
+            return
+        value, reason = answer
+        try:
+            saved = self.ctx.session.decide_paper(
+                judge=item.judge, contestant=item.contestant, aspect=item.aspect, value=value, reason=reason
+            )
+        except ScorerError as exc:
+            self._show(exc.message(), error=True)
+            return
+        self.ctx.saved.emit(saved.event, saved.contestant, saved.log_id)
+        self.refresh()
+        self._show(self.tr("已裁定 {0} {1}（记录 #{2}）").format(item.contestant, item.aspect, saved.log_id))
 
     def lock(self) -> None:
         """Lock the current event; the core refuses while anything is open and says what."""
