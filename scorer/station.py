@@ -1,0 +1,176 @@
+"""This laptop's station identity: an Ed25519 key pair kept in the user data folder.
+
+The key is made on first need and never leaves the data folder: never inside a competition file,
+never printed or logged (`Identity` has no way to show it; its repr names the station only). The
+station id is derived from the public key — "ST-" + the first 12 hex digits (upper case) of the
+SHA-256 of the raw 32-byte public key — so a laptop restored from a backup without its key, or a
+competition file copied to another laptop, writes under another station id: a new chain, never a
+fork of an old one.
+
+Beside the key the station keeps, per competition file (by its db id), the newest checkpoint it
+signed, so a rollback of that file (an older `.head` put back, a tail cut) is noticed on this laptop.
+
+Vocabulary layer: imports nothing from scorer.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import platformdirs
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+KEY_NAME = "station.key"
+FOLDER = "station"
+CHECKPOINTS = "checkpoints"
+
+_lock = threading.Lock()
+_cache: dict[Path, Identity] = {}
+
+
+def data_dir() -> Path:
+    """The user data folder (SCORER_DATA_DIR overrides it: tests, portable installs)."""
+    override = os.environ.get("SCORER_DATA_DIR")
+    return Path(override) if override else Path(platformdirs.user_data_dir("Scorer", appauthor=False))
+
+
+def station_folder() -> Path:
+    return data_dir() / FOLDER
+
+
+def station_id_of(public_key: bytes) -> str:
+    """The station id of a raw 32-byte Ed25519 public key."""
+    return "ST-" + hashlib.sha256(public_key).hexdigest()[:12].upper()
+
+
+@dataclass(frozen=True)
+class Identity:
+    """This laptop's station: its id, its raw public key, and signing (the private key stays inside)."""
+
+    id: str
+    public_key: bytes
+    _key: Ed25519PrivateKey = field(repr=False, compare=False)
+
+    def sign(self, data: bytes) -> bytes:
+        return self._key.sign(data)
+
+    @property
+    def public_hex(self) -> str:
+        return self.public_key.hex()
+
+    def __repr__(self) -> str:
+        return f"Identity({self.id})"
+
+
+def verify_signature(public_key: bytes | str, data: bytes, signature: bytes | str) -> bool:
+    """Is `signature` the signature of `data` by the holder of `public_key` (raw bytes or hex)?"""
+    try:
+        pub = bytes.fromhex(public_key) if isinstance(public_key, str) else public_key
+        sig = bytes.fromhex(signature) if isinstance(signature, str) else signature
+        Ed25519PublicKey.from_public_bytes(pub).verify(sig, data)
+    except (InvalidSignature, ValueError, TypeError):
+        return False
+    return True
+
+
+def _private_folder(folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with contextlib.suppress(OSError):  # not every filesystem keeps modes (Windows, FAT sticks)
+        os.chmod(folder, 0o700)
+
+
+def _make_key(path: Path) -> None:
+    """Write a new private key to `path` (0600), unless another process got there first: written
+    whole to a temporary name, then linked into place (never replaces an existing key)."""
+    key = Ed25519PrivateKey.generate()
+    raw = key.private_bytes(
+        serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+    )
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.new")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.write(fd, raw.hex().encode() + b"\n")
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        pass  # another process made the key a moment ago: use that one
+    except OSError:  # a filesystem without hard links
+        if not path.exists():
+            os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _read_key(path: Path) -> Ed25519PrivateKey:
+    text = path.read_text("ascii").strip()
+    if not re.fullmatch(r"[0-9a-f]{64}", text):
+        raise ValueError(f"the station key {path} is damaged")  # never shows the key's text
+    return Ed25519PrivateKey.from_private_bytes(bytes.fromhex(text))
+
+
+def identity() -> Identity:
+    """This laptop's station identity, made on first need (the key 0600 in a 0700 folder)."""
+    folder = station_folder()
+    with _lock:
+        cached = _cache.get(folder)
+        path = folder / KEY_NAME
+        if cached is not None and path.exists():
+            return cached
+        _private_folder(folder)
+        if not path.exists():
+            _make_key(path)
+        key = _read_key(path)
+        pub = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+        ident = Identity(station_id_of(pub), pub, key)
+        _cache[folder] = ident
+        return ident
+
+
+# ------------------------------------------------------------ the newest signed checkpoint per file
+
+
+def _kept_path(db_id: str) -> Path:
+    if not re.fullmatch(r"[0-9A-Za-z_-]{1,64}", db_id):
+        raise ValueError("a competition file's id is letters, digits, - and _")
+    return station_folder() / CHECKPOINTS / f"{db_id}.head"
+
+
+def keep_checkpoint(db_id: str, data: bytes) -> None:
+    """Keep `data` (a signed checkpoint this station wrote for file `db_id`) beside the key:
+    temp + fsync + rename, so a kill leaves the old or the new."""
+    path = _kept_path(db_id)
+    _private_folder(path.parent.parent)
+    _private_folder(path.parent)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.new")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.write(fd, data)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(tmp, path)
+
+
+def kept_checkpoint(db_id: str) -> bytes | None:
+    """The signed checkpoint this station last kept for file `db_id`, None if none."""
+    try:
+        return _kept_path(db_id).read_bytes()
+    except (FileNotFoundError, ValueError):
+        return None
