@@ -368,9 +368,10 @@ def _another_station(store: Store) -> None:
     locking.decrypt_event(store, "CNC", "E1")
 
 
-def test_rows_of_another_station_enter_through_the_one_door(store, tmp_path):
+def test_rows_of_another_station_enter_through_the_one_door(store, tmp_path, monkeypatch):
     """Rows read from another station's file go through the same door as local appends: the
     chain continues, the projections come out the same, and the file verifies with both chains."""
+    _headquarters_laptop(monkeypatch, tmp_path)
     _another_station(store)
     rows = _station_rows(store)
     with Store.create(tmp_path / "hq.scorer", "总部") as hq:
@@ -384,8 +385,9 @@ def test_rows_of_another_station_enter_through_the_one_door(store, tmp_path):
     assert set(report.stations) == {store.station.id, hq.station.id}
 
 
-def test_corrections_of_another_station_keep_the_tables(store, tmp_path):
+def test_corrections_of_another_station_keep_the_tables(store, tmp_path, monkeypatch):
     """A correction and a void received from another station change the same slots there."""
+    _headquarters_laptop(monkeypatch, tmp_path)
     first = store.record_mark(judge="J1", contestant="C01", aspect="A1.1", value="24.015")
     gone = store.record_mark(judge="J1", contestant="C02", aspect="A1.1", value="24.01")
     store.correct_mark(replaces=first, value="24.02", reason="看错", actor="J1")
@@ -394,6 +396,11 @@ def test_corrections_of_another_station_keep_the_tables(store, tmp_path):
         hq.apply_rows(_station_rows(store))
         assert _tables(hq) == _tables(store)
         assert [(m.contestant, m.value) for m in hq.marks()] == [("C01", "24.02")]
+
+
+def _headquarters_laptop(monkeypatch, tmp_path):
+    """What follows runs on another laptop: another station key, so another station id."""
+    monkeypatch.setenv("SCORER_DATA_DIR", str(tmp_path / "hq-laptop"))
 
 
 def _bad(rows: list, n: int, how: str):
@@ -412,9 +419,10 @@ def _bad(rows: list, n: int, how: str):
 
 
 @pytest.mark.parametrize("how", ["gap", "prev_hash", "hash", "repeat"])
-def test_a_row_that_breaks_the_chain_is_refused_and_changes_nothing(store, tmp_path, how):
+def test_a_row_that_breaks_the_chain_is_refused_and_changes_nothing(store, tmp_path, how, monkeypatch):
     """A gap, a wrong prev_hash, a hash that does not match the row, or a row already there: the
     door refuses it with the reason, and the file (log, tables, checkpoint) stays as it was."""
+    _headquarters_laptop(monkeypatch, tmp_path)
     store.record_mark(judge="J1", contestant="C01", aspect="A1.1", value="24.015")
     store.record_mark(judge="J1", contestant="C02", aspect="A1.1", value="24.01")
     rows = _station_rows(store)
@@ -458,9 +466,10 @@ def test_every_local_append_goes_through_the_door(store, monkeypatch):
     assert inserting == [root / "store" / "log.py"]
 
 
-def test_rows_received_by_two_processes_continue_each_other(store, tmp_path):
+def test_rows_received_by_two_processes_continue_each_other(store, tmp_path, monkeypatch):
     """Two Stores on one file receive a station's rows in turns: each continues from the file's
     head, not from the head it saw last."""
+    _headquarters_laptop(monkeypatch, tmp_path)
     store.record_mark(judge="J1", contestant="C01", aspect="A1.1", value="24.015")
     rows = _station_rows(store)
     path = tmp_path / "hq.scorer"

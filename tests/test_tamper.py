@@ -188,17 +188,17 @@ def history(tmp_path: Path, mini_comp, monkeypatch) -> tuple[Path, dict[int, byt
     import scorer.store.log as log_module  # where rows get their time
 
     clock = iter(range(10**6))
-    monkeypatch.setattr(log_module, "now", lambda: f"2026-11-21T09:{next(clock) % 60:02d}:00.000000Z")
     path = tmp_path / "h.scorer"
     heads: dict[int, bytes] = {}
-    with Store.create(path) as s:
-        s.set_competition(mini_comp, "C1")
-        for judge, aspect, value in (("J1", "A1.1", "24.010"), ("J2", "B1.1", "2")):
-            for code in ("C01", "C02", "C03"):
-                s.record_mark(judge=judge, contestant=code, aspect=aspect, value=value)
-                s._checkpoint.flush()
-                heads[s.count()] = Path(f"{path}.head").read_bytes()
-    monkeypatch.undo()
+    with monkeypatch.context() as m:  # (undo only the clock: the data folder stays the test's)
+        m.setattr(log_module, "now", lambda: f"2026-11-21T09:{next(clock) % 60:02d}:00.000000Z")
+        with Store.create(path) as s:
+            s.set_competition(mini_comp, "C1")
+            for judge, aspect, value in (("J1", "A1.1", "24.010"), ("J2", "B1.1", "2")):
+                for code in ("C01", "C02", "C03"):
+                    s.record_mark(judge=judge, contestant=code, aspect=aspect, value=value)
+                    s._checkpoint.flush()
+                    heads[s.count()] = Path(f"{path}.head").read_bytes()
     return path, heads
 
 
@@ -255,11 +255,14 @@ def test_campaign_cut_tail_and_an_older_checkpoint_then_a_normal_write(history, 
     assert code == 1 and "older than the file" in out and "seq 4–6" in out
 
 
-def test_campaign_older_checkpoint_within_a_crash_is_recorded(history, capsys):
+def test_campaign_older_checkpoint_within_a_crash_is_recorded(history, capsys, monkeypatch):
     """An older checkpoint one row behind looks like a power loss: the next writer goes on, but
     says so in the log, and verify shows it ever after, with the rows concerned."""
     path, heads = history
     Path(f"{path}.head").write_bytes(heads[7])  # nothing cut: the checkpoint is one row old
+    # On the laptop that signed the newer checkpoint this is a rollback (test_station_identity);
+    # on any other laptop (the file copied there) it looks like a power loss:
+    monkeypatch.setenv("SCORER_DATA_DIR", str(path.parent / "another-laptop"))
     code, out = run_verify(path, capsys)
     assert code == 0 and "seq 8–8" in out and "after the checkpoint" in out
     code, out = run_mark(path, capsys)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from scorer import station
 from scorer.errors import ScorerError
 from scorer.store import Store
 from scorer.store.schema import KNOWN
@@ -47,7 +48,9 @@ def test_v1_file_migrates_and_keeps_marks(v1_copy):
         store.record_mark(judge="J1", contestant="C02", aspect="A1.1", value="24.02")
     report = verify(v1_copy)
     assert report.ok, [p.message("en") for p in report.problems]
-    assert report.rows == 7
+    # the old file's own chain, then this laptop's: its station.init (with its public key) and the mark
+    assert report.rows == 8
+    assert report.stations == {"ST-V1FIXTURE01": 6, station.identity().id: 2}
 
 
 def test_file_from_a_newer_program_is_refused(v1_copy):

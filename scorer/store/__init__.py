@@ -21,6 +21,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from scorer import station as station_identity
 from scorer.errors import ImportRejected, MarkRefused, Problem, ScorerError
 from scorer.model import Competition, Judge, Station
 from scorer.package import codec
@@ -46,6 +47,23 @@ __all__ = [  # what the rest of the program imports from here
 ]
 
 
+def _this_laptop() -> station_identity.Identity:
+    """This laptop's station identity (its key made on first need); a bilingual error if the data
+    folder cannot hold it."""
+    try:
+        return station_identity.identity()
+    except (OSError, ValueError) as exc:
+        folder = station_identity.station_folder()
+        zh, en = (
+            files.reason(exc) if isinstance(exc, OSError) else ("密钥文件损坏", "the key file is damaged")
+        )
+        raise ScorerError(
+            f"本机的站点密钥不能读取或建立（{folder}：{zh}），所以不能录入；竞赛文件没有被改动",
+            f"this laptop's station key cannot be read or made ({folder}: {en}), so nothing can be "
+            "entered; the competition file was not changed",
+        ) from None
+
+
 class Store:
     """One open competition file. Use from one thread; other threads open their own Store."""
 
@@ -64,7 +82,15 @@ class Store:
         self._closer = closer  # closes a read-only connection (and removes its temporary copy)
         meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
         self.db_id = meta["db_id"]
-        self.station = Station(meta["station_id"], meta.get("station_name", ""), meta["created"])
+        # The station that created the file (for information); a writing open writes under this
+        # laptop's own station (scorer/station.py), a new chain in the file if it has none yet.
+        self.creator = Station(meta["station_id"], meta.get("station_name", ""), meta["created"])
+        self.identity = None if readonly else _this_laptop()
+        self.station = (
+            self.creator
+            if self.identity is None or self.identity.id == self.creator.id
+            else Station(self.identity.id, "", self.creator.created)
+        )
         self._meta = meta
         self._log = Log(path, conn)
         self._checkpoint: checkpoint.CheckpointWriter | None = None
@@ -97,15 +123,10 @@ class Store:
         path = Path(path)
 
         def build(tmp: Path) -> None:
-            conn, station_id, db_id = connection.new_file(tmp, station_name)
+            conn, _station_id, _db_id = connection.new_file(tmp, station_name)
             store = cls(tmp, conn)
             try:
-                store.append(
-                    "station.init",
-                    {"station": station_id, "name": station_name, "db": db_id},
-                    "system",
-                    "cli",
-                )
+                store.append_many([])  # the station's first row: station.init with its public key
                 if competition is not None:
                     store.set_competition(competition, actor, "import")
                 connection.fold_wal(tmp, conn)
@@ -173,7 +194,7 @@ class Store:
     def _start_checkpoint(self) -> None:
         """Keep the checkpoint current from now on (written at once for a brand-new file)."""
         try:
-            self._checkpoint = checkpoint.CheckpointWriter(self.path, self.db_id)
+            self._checkpoint = checkpoint.CheckpointWriter(self.path, self.db_id, signer=self.identity)
         except OSError as exc:
             cp = checkpoint.checkpoint_path(self.path)
             zh, en = files.reason(exc)
@@ -266,7 +287,7 @@ class Store:
         log_id = self.append("checkpoint.accept", payload, actor, source)
         heads, _stats = health.file_heads(self.conn)
         try:
-            checkpoint.replace(self.path, checkpoint.Checkpoint(self.db_id, heads))
+            checkpoint.replace(self.path, checkpoint.Checkpoint(self.db_id, heads), self.identity)
         except OSError as exc:
             raise files.os_error(checkpoint.checkpoint_path(self.path), exc) from None
         self._health = health.inspect(self.path, self.conn, self._meta)
@@ -299,9 +320,17 @@ class Store:
     ) -> list[int]:
         """Append rows in one transaction: all of them are durable, or none is written."""
         self._refuse_writing(entries)
-        ids = self._log.append(self.station.id, entries, check)
+        ids = self._log.append(self.station.id, entries, check, self._station_init())
         self._hand_off(self.station.id)
         return ids
+
+    def _station_init(self) -> Entry:
+        """This laptop's first row in the file (written only if the station has none here yet):
+        its id and public key, so any laptop can check the checkpoints it signs."""
+        assert self.identity is not None
+        payload = {"station": self.station.id, "name": self.station.name, "db": self.db_id}
+        payload["key"] = self.identity.public_hex
+        return Entry("station.init", payload, "system", "cli")
 
     def apply_rows(self, rows: list[Row]) -> list[int]:
         """Rows made by another station (as `Row`s) through the same door as local appends, with

@@ -9,6 +9,7 @@ for a second write. Its own checksum tells a torn write (power loss) from an edi
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -16,6 +17,9 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from scorer import station as this_laptop
+from scorer.station import Identity
 
 try:
     import fcntl
@@ -37,25 +41,31 @@ def checkpoint_path(db_path: str | Path) -> Path:
 class Checkpoint:
     db_id: str
     heads: dict[str, tuple[int, str]]
+    signer: str = ""  # the station whose key signed it ("" for an unsigned, earlier-version one)
+    signature: str = ""  # hex Ed25519 signature of `body`
+    body: str = ""  # the signed text, as read
 
 
 class CheckpointError(Exception):
     pass
 
 
-def _encode(cp: Checkpoint) -> bytes:
-    body = json.dumps(
-        {
-            "format": "scorer-checkpoint",
-            "version": 1,
-            "db": cp.db_id,
-            "heads": {k: list(v) for k, v in sorted(cp.heads.items())},
-        },
-        sort_keys=True,
-        separators=(",", ":"),
-    )
+def encode(cp: Checkpoint, signer: Identity | None = None) -> bytes:
+    """The checkpoint file's bytes: its JSON body, the body's SHA-256 (tells a torn write), and
+    with a `signer` (version 2) the station key's signature of the body (tells a forged one)."""
+    fields: dict[str, object] = {
+        "format": "scorer-checkpoint",
+        "version": 1,
+        "db": cp.db_id,
+        "heads": {k: list(v) for k, v in sorted(cp.heads.items())},
+    }
+    if signer is not None:
+        fields["version"] = 2
+        fields["signer"] = signer.id
+    body = json.dumps(fields, sort_keys=True, separators=(",", ":"))
     digest = hashlib.sha256(body.encode()).hexdigest()
-    text = f"{body}\n{digest}\n".encode()
+    signature = signer.sign(body.encode()).hex() if signer is not None else ""
+    text = f"{body}\n{digest}\n{signature}\n".encode()
     size = max(BLOCK, -(-len(text) // BLOCK) * BLOCK)
     return text.ljust(size, b" ")
 
@@ -70,7 +80,8 @@ def decode(data: bytes) -> Checkpoint:
     try:
         obj = json.loads(body)
         heads = {k: (int(v[0]), str(v[1])) for k, v in obj["heads"].items()}
-        return Checkpoint(str(obj["db"]), heads)
+        signature = lines[2].strip() if len(lines) > 2 else ""
+        return Checkpoint(str(obj["db"]), heads, str(obj.get("signer", "")), signature, body)
     except (ValueError, KeyError, TypeError, IndexError) as exc:
         raise CheckpointError(f"unreadable: {exc}") from None
 
@@ -83,14 +94,16 @@ def read(db_path: str | Path) -> Checkpoint | None:
         return None
 
 
-def replace(db_path: str | Path, cp: Checkpoint) -> None:
+def replace(db_path: str | Path, cp: Checkpoint, signer: Identity | None = None) -> None:
     """Write a whole new checkpoint (after a chief judge accepted a problem with the old one): to a
-    temporary file, flushed, then renamed over the old one, so a kill leaves the old or the new."""
+    temporary file, flushed, then renamed over the old one, so a kill leaves the old or the new.
+    Signed by `signer`, who keeps it as its newest signed checkpoint of this file."""
     target = checkpoint_path(db_path)
     tmp = target.with_name(target.name + ".new")
+    data = encode(cp, signer)
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     try:
-        os.write(fd, _encode(cp))
+        os.write(fd, data)
         os.fsync(fd)
     finally:
         os.close(fd)
@@ -102,6 +115,8 @@ def replace(db_path: str | Path, cp: Checkpoint) -> None:
     from scorer.store.files import fsync_dir
 
     fsync_dir(target.parent)
+    if signer is not None:
+        this_laptop.keep_checkpoint(cp.db_id, data)
 
 
 class CheckpointWriter:
@@ -112,9 +127,10 @@ class CheckpointWriter:
     `close` (and `flush`) write what is pending synchronously.
     """
 
-    def __init__(self, db_path: str | Path, db_id: str, delay: float = 0.02):
+    def __init__(self, db_path: str | Path, db_id: str, delay: float = 0.02, signer: Identity | None = None):
         self.path = checkpoint_path(db_path)
         self.db_id = db_id
+        self.signer = signer  # signs every write (here, on the writer thread: never on a save path)
         self.delay = delay
         self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         self._lock = threading.Lock()
@@ -150,8 +166,12 @@ class CheckpointWriter:
                     heads[station] = (seq, hash_)
                     changed = True
             if changed:
-                os.pwrite(self._fd, _encode(Checkpoint(self.db_id, heads)), 0)
+                data = encode(Checkpoint(self.db_id, heads), self.signer)
+                os.pwrite(self._fd, data, 0)
                 _sync(self._fd)
+                if self.signer is not None:  # under the lock: the kept copy never goes back
+                    with contextlib.suppress(OSError):  # best effort: the .head is what counts
+                        this_laptop.keep_checkpoint(self.db_id, data, durable=False)
         finally:
             if fcntl is not None:
                 fcntl.flock(self._fd, fcntl.LOCK_UN)

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from scorer.errors import ScorerError
+from scorer.station import identity
 from scorer.store import files, log
 from scorer.store.versions import SCHEMA
 
@@ -120,7 +121,7 @@ def new_file(tmp: Path, station_name: str) -> tuple[sqlite3.Connection, str, str
     try:
         db = Database(conn)
         migrations.apply(db)
-        station_id = "ST-" + uuid.uuid4().hex[:12].upper()
+        station_id = identity().id  # the creating station (meta, for information)
         db_id = uuid.uuid4().hex
         with db.atomic():
             conn.executemany(

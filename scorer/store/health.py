@@ -36,7 +36,18 @@ CRASH_WINDOW_S = 5.0
 TAIL_ROWS = 3  # the newest rows of each station re-hashed at open
 
 OK_STATES = ("ok", "new", "behind")
-PROBLEM_STATES = ("missing", "unreadable", "foreign", "cut", "replaced", "stale", "unknown")
+PROBLEM_STATES = (
+    "missing",
+    "unreadable",
+    "foreign",
+    "forged",
+    "unsigned",
+    "cut",
+    "replaced",
+    "stale",
+    "rollback",
+    "unknown",
+)
 
 STATE_TEXT = {  # how a checkpoint state reads in an acceptance note: (zh, en)
     "missing": ("检查点文件丢失", "the checkpoint file was missing"),
@@ -46,6 +57,12 @@ STATE_TEXT = {  # how a checkpoint state reads in an acceptance note: (zh, en)
     "replaced": ("检查点与记录不符", "the checkpoint did not match the rows"),
     "stale": ("检查点比文件旧", "the checkpoint was older than the file"),
     "unknown": ("检查点未包含某站点的记录", "the checkpoint did not cover a station's rows"),
+    "forged": ("检查点的签名无效", "the checkpoint's signature was not valid"),
+    "unsigned": ("检查点没有签名", "the checkpoint was not signed"),
+    "rollback": (
+        "检查点比本机签过的旧",
+        "the checkpoint was older than one this laptop had signed",
+    ),
 }
 
 
@@ -244,9 +261,10 @@ def checkpoint_issues(
             ],
             [],
         )
-    problems: list[Issue] = []
-    notes: list[Issue] = []
-    state = "ok"
+    problems, notes = signature_issues(conn, cp, cp_name, heads)
+    state = "ok" if not problems else problems[0].code.split(".")[1]
+    rolled_back = rollback_issues(meta.get("db_id", ""), cp, heads)
+    signed = state == "ok" and bool(cp.signature)
     for station, (cp_seq, cp_hash) in sorted(cp.heads.items()):
         seq = heads.get(station, (0, GENESIS))[0]
         where = f"station {station}"
@@ -301,9 +319,11 @@ def checkpoint_issues(
                 Issue(
                     "checkpoint.behind",
                     where,
-                    f"最新的 {seq - cp_seq} 条记录（序号 {cp_seq + 1}–{seq}）在检查点之后（程序被强行结束或断电时属正常；"
+                    f"最新的 {seq - cp_seq} 条记录（序号 {cp_seq + 1}–{seq}）在检查点之后"
+                    f"{'，没有签名' if signed else ''}（程序被强行结束或断电时属正常；"
                     "这些记录的哈希链完好；否则是在程序之外添加的）",
-                    f"the newest {seq - cp_seq} row(s) (seq {cp_seq + 1}–{seq}) are after the checkpoint (normal "
+                    f"the newest {seq - cp_seq} row(s) (seq {cp_seq + 1}–{seq}) are after the "
+                    f"checkpoint{', not signed' if signed else ''} (normal "
                     "after the program was killed or the power failed; their hash chain is intact; otherwise "
                     "they were added outside the program)",
                     blocks=False,
@@ -319,7 +339,96 @@ def checkpoint_issues(
                 f"rows of station {station} are not in the checkpoint: possibly added outside the program",
             )
         )
+    if rolled_back:
+        state = "rollback" if state in OK_STATES else state
+        problems += rolled_back
     return state, dict(cp.heads), problems, notes
+
+
+def station_key(conn: sqlite3.Connection, station: str) -> str:
+    """The public key (hex) a station put in its first row here; "" if none (an earlier version)."""
+    import json
+
+    r = conn.execute(
+        "SELECT payload FROM log WHERE station = ? AND seq = 1 AND kind = 'station.init'", (station,)
+    ).fetchone()
+    try:
+        return str(json.loads(r[0]).get("key", "")) if r else ""
+    except (ValueError, AttributeError):
+        return ""
+
+
+def signature_issues(
+    conn: sqlite3.Connection, cp: checkpoint.Checkpoint, cp_name: str, heads: Heads
+) -> tuple[list[Issue], list[Issue]]:
+    """Is the checkpoint signed by a station of this file, with the key in that station's first
+    row? (problems, notes). An unsigned checkpoint is a note in a file none of whose stations has
+    a key (written by an earlier version), and a problem otherwise: it was rebuilt without a key."""
+    from scorer.station import verify_signature
+
+    if cp.signature:
+        key = station_key(conn, cp.signer)
+        if key and verify_signature(key, cp.body.encode(), cp.signature):
+            return [], []
+        return [
+            Issue(
+                "checkpoint.forged",
+                cp_name,
+                f"检查点的签名无效（签名站点 {cp.signer or '—'}）：检查点在程序之外被重写过",
+                f"the checkpoint's signature is not valid (signer {cp.signer or '—'}): the checkpoint "
+                "was rewritten outside the program",
+            )
+        ], []
+    if any(station_key(conn, st) for st in heads):  # one index lookup per station
+        return [
+            Issue(
+                "checkpoint.unsigned",
+                cp_name,
+                "检查点没有签名，而本文件的站点都会签名：检查点在程序之外被重写过",
+                "the checkpoint is not signed, though this file's stations sign theirs: it was rewritten "
+                "outside the program",
+            )
+        ], []
+    return [], [
+        Issue(
+            "checkpoint.unsigned",
+            cp_name,
+            "检查点没有签名（由较早版本的程序写入）",
+            "the checkpoint is not signed (written by an earlier version of the program)",
+            blocks=False,
+        )
+    ]
+
+
+def rollback_issues(db_id: str, cp: checkpoint.Checkpoint, heads: Heads) -> list[Issue]:
+    """Against the newest checkpoint this laptop signed for this file (kept beside its key): a
+    station whose checkpoint or rows are now behind it was rolled back (an older `.head` put back,
+    the tail cut to within a crash's reach)."""
+    from scorer import station as this_laptop
+
+    data = this_laptop.kept_checkpoint(db_id)
+    if data is None:
+        return []
+    try:
+        kept = checkpoint.decode(data)
+    except checkpoint.CheckpointError:
+        return []
+    out: list[Issue] = []
+    for st, (kept_seq, _hash) in sorted(kept.heads.items()):
+        now_seq = min(cp.heads.get(st, (0, ""))[0], heads.get(st, (0, ""))[0])
+        if now_seq < kept_seq:
+            out.append(
+                Issue(
+                    "checkpoint.rollback",
+                    f"station {st}",
+                    f"本机曾为站点 {st} 签署到序号 {kept_seq} 的检查点，现在检查点或文件只到 {now_seq}："
+                    "检查点被换成了旧的副本，或最新的记录被删除了",
+                    f"this laptop signed a checkpoint of station {st} at seq {kept_seq}; the checkpoint or "
+                    f"the file now ends at {now_seq}: an older checkpoint was put back, or the newest rows "
+                    "were removed",
+                )
+            )
+    return out
 
 
 def tail_issues(conn: sqlite3.Connection, stats: dict[str, tuple[int, int, int]]) -> list[Issue]:

@@ -207,16 +207,37 @@ class Log:
     # ------------------------------------------------------------ writing
 
     def append(
-        self, station: str, entries: list[Entry], check_: Callable[..., Any] | None = None
+        self,
+        station: str,
+        entries: list[Entry],
+        check_: Callable[..., Any] | None = None,
+        init: Entry | None = None,
     ) -> list[int]:
         """This station's rows for `entries` (next seq, one time, hashes) through `apply`, in one
-        durable transaction. `check_(conn)` runs first inside it and raises to refuse."""
+        durable transaction. `check_(conn)` runs first inside it and raises to refuse. `init`: the
+        station's first row, written first in the same transaction when the station has no row in
+        this file yet (a file copied to this laptop gets this laptop's chain); its id is not returned."""
 
         def body() -> list[int]:
             if check_ is not None:
                 check_(self.conn)
             time = now()
             ids: list[int] = []
+            if init is not None:
+                for attempt in (0, 1):
+                    if self.head(station)[0]:
+                        break
+                    text = canonical(init.payload)
+                    row = Row(
+                        station, 1, init.kind, text, init.actor, init.source, init.raw, time, GENESIS, ""
+                    )
+                    row = row._replace(hash=row_hash(*row[:9]))
+                    try:
+                        self.apply(row, init.projection)
+                        break
+                    except _Behind:
+                        if attempt:
+                            raise
             for entry in entries:
                 text = canonical(entry.payload)
                 for attempt in (0, 1):
