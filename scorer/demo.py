@@ -12,8 +12,6 @@ import random
 from decimal import Decimal
 from pathlib import Path
 
-import platformdirs
-
 from scorer import package
 from scorer.model import (
     Aspect,
@@ -27,16 +25,10 @@ from scorer.model import (
     Role,
     TimeRule,
 )
-from scorer.resources import resource_path
+from scorer.resources import data_dir, resource_path
 from scorer.store import Store
 
 DEMO_PACKAGE = resource_path("demo", "demo-competition.json")
-
-
-def data_dir() -> Path:
-    """Where competition files live by default (SCORER_DATA_DIR overrides, for tests)."""
-    override = os.environ.get("SCORER_DATA_DIR")
-    return Path(override) if override else Path(platformdirs.user_data_dir("Scorer", appauthor=False))
 
 
 def demo_path() -> Path:

@@ -23,10 +23,11 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import platformdirs
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from scorer.resources import data_dir
 
 KEY_NAME = "station.key"
 FOLDER = "station"
@@ -34,12 +35,6 @@ CHECKPOINTS = "checkpoints"
 
 _lock = threading.Lock()
 _cache: dict[Path, Identity] = {}
-
-
-def data_dir() -> Path:
-    """The user data folder (SCORER_DATA_DIR overrides it: tests, portable installs)."""
-    override = os.environ.get("SCORER_DATA_DIR")
-    return Path(override) if override else Path(platformdirs.user_data_dir("Scorer", appauthor=False))
 
 
 def station_folder() -> Path:

@@ -104,13 +104,12 @@ def log_crash(exc: BaseException) -> str:
     import time
     import traceback
 
-    import platformdirs
+    from scorer.resources import data_dir
 
     text = f"--- {time.strftime('%Y-%m-%d %H:%M:%S')} scorer {__version__} argv={sys.argv!r}\n" + "".join(
         traceback.format_exception(exc)
     )
-    override = os.environ.get("SCORER_DATA_DIR")
-    folders = [Path(override) if override else Path(platformdirs.user_data_dir("Scorer", appauthor=False))]
+    folders = [data_dir()]
     import tempfile
 
     folders.append(Path(tempfile.gettempdir()))

@@ -416,9 +416,7 @@ class Store:
     ) -> int:
         """Validate and durably record a first mark for a slot; its log id. A slot that already has
         a mark is refused: changing a mark is a correction, with a reason."""
-        self._require_competition()
-        entry = marks.mark_entry(
-            self._index,
+        entry = self.mark_entry(
             judge=judge,
             contestant=contestant,
             aspect=aspect,

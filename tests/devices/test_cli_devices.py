@@ -45,7 +45,6 @@ def lines_until(proc: subprocess.Popen[str], count: int) -> list[str]:
     return out
 
 
-@pytest.mark.skipif(not LINUX, reason="ptys: Linux only")
 def test_listen_json_one_object_per_event() -> None:
     with Simulator("pty") as sim:
         proc = listen(sim.path, "--profile", "alge-timy", "--json", "--seconds", "20")
@@ -72,7 +71,6 @@ def test_listen_json_one_object_per_event() -> None:
     assert all({"time", "unix"} <= set(e) for e in events)
 
 
-@pytest.mark.skipif(not LINUX, reason="ptys: Linux only")
 def test_listen_text_shows_clock_time_run_time_and_what_a_cancel_withdraws() -> None:
     with Simulator("pty") as sim:
         proc = listen(sim.path, "--profile", "alge-timy", "--seconds", "20")

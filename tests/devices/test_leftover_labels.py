@@ -4,7 +4,6 @@ unplug says the connection was lost — through real pseudo-terminals."""
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Iterator
 
@@ -14,8 +13,6 @@ from scorer.devices.profiles import BUILTIN
 from scorer.devices.protocols.base import GARBAGE, Event, Fault
 from scorer.devices.simulator import Simulator
 from scorer.devices.transport import CLOSED, CUT, NOISE, Transport
-
-pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ptys: Linux only")
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import sys
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -30,8 +29,6 @@ from scorer.devices.protocols.sylvac import Sylvac
 from scorer.devices.simulator import SAMPLES, Simulator, terminator
 from scorer.devices.transport import PortState, Transport
 from tests.devices.test_transport import FAST, SETTLE, Harness
-
-pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ptys: Linux only")
 
 
 def norm(event: Event) -> Event:

@@ -299,7 +299,6 @@ def test_a_missing_port_is_waited_for(tmp_path: Path, harness: Harness) -> None:
     assert t.state is PortState.STOPPED
 
 
-@pytest.mark.skipif("pty" not in MODES, reason="ptys: Linux only")
 def test_a_second_reader_of_one_port_is_refused(harness: Harness) -> None:
     """exclusive=True: another program (here a second transport) cannot read the same device."""
     with Simulator("pty") as sim:
