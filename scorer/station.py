@@ -122,7 +122,12 @@ def _read_key(path: Path) -> Ed25519PrivateKey:
 
 def identity() -> Identity:
     """This laptop's station identity, made on first need (the key 0600 in a 0700 folder)."""
-    folder = station_folder()
+    return key_at(station_folder())
+
+
+def key_at(folder: Path) -> Identity:
+    """The identity whose key is `folder`/station.key, made on first need (0600 in a 0700 folder):
+    this laptop's station, or headquarters' own key (scorer.hq) in its data folder."""
     with _lock:
         cached = _cache.get(folder)
         path = folder / KEY_NAME
