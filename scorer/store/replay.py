@@ -13,22 +13,21 @@ Current = dict[Key, tuple[str, str, str, int, int]]  # → event, judge, value, 
 
 
 def project(rows: Iterable[tuple[int, str, dict[str, Any]]]) -> Current:
-    """Replay (log id, kind, payload) in log order."""
+    """Replay (log id, kind, payload) in log order, as the projection statements do: a correction
+    or void acts on its payload's slot (contestant, aspect, slot), not on the replaced row's log id —
+    ids are per file, so a file holding another station's corrections replays the same."""
     current: Current = {}
-    by_log_id: dict[int, Key] = {}
     for log_id, kind, p in rows:
         if kind == "mark":
             key = (p["contestant"], p["aspect"], p["slot"])
             current[key] = (p["event"], p["judge"], p["value"], log_id, log_id)
-            by_log_id[log_id] = key
         elif kind in ("mark.correct", "mark.void"):
-            key = by_log_id.pop(p["replaces"], None)
-            if key is None or key not in current:
+            key = (p["contestant"], p["aspect"], p["slot"])
+            if key not in current:
                 continue
             event, judge, _value, _old, first = current[key]
             if kind == "mark.void":
                 del current[key]
             else:
                 current[key] = (event, judge, p["value"], log_id, first)
-                by_log_id[log_id] = key
     return current
