@@ -9,6 +9,7 @@ encryption judge, only after the lock.
 from __future__ import annotations
 
 from scorer import signoff
+from scorer.results_json import fingerprint
 from scorer.errors import ScorerError
 from scorer.eventstate import _event, _judge, chief_of, is_decrypted, is_locked
 from scorer.model import Role
@@ -43,6 +44,7 @@ def lock_event(store: Store, event: str, actor: str, result: EventResult | None 
             "signed_by": [s.judge for s in signed],
             "signatures": [s.log_id for s in signed],
             "accepted": accepted,
+            "results": fingerprint(result),  # headquarters recomputes and compares (scorer.hq)
         },
         actor,
         "keyboard",

@@ -6,11 +6,13 @@ the scheme's decimals ("82.02"); fields are only ever added, never renamed, with
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from scorer.model import Competition
 from scorer.rules import EventResult
 from scorer.rules.rounding import round_as
+from scorer.store.chain import canonical
 
 FORMAT = "scorer-results"
 VERSION = 1
@@ -84,3 +86,19 @@ def to_dict(comp: Competition, results: list[EventResult]) -> dict[str, Any]:
         "competition": {"id": comp.id, "name": comp.name, "venue": comp.venue},
         "events": [event_to_dict(comp, r) for r in results],
     }
+
+
+def fingerprint(result: EventResult) -> str:
+    """The fingerprint of an event's outcome: every contestant's rank, status, total, scaled score,
+    time, award and title, and the teams' — what must come out the same wherever the log is replayed.
+    The lock row carries it, and headquarters compares it with its own recomputation (scorer.hq).
+    Texts (problems, flags) are left out: a newer Scorer may word them differently."""
+    body = {
+        "event": result.event,
+        "results": [
+            [r.rank, r.code, r.status, _s(r.total), _s(r.scaled), _s(r.time), r.award or "", r.title or ""]
+            for r in result.results
+        ],
+        "teams": [[t.rank, t.team, list(t.members), _s(t.total), _s(t.time)] for t in result.teams],
+    }
+    return hashlib.sha256(canonical(body).encode("utf-8")).hexdigest()
