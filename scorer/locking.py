@@ -9,11 +9,11 @@ encryption judge, only after the lock.
 from __future__ import annotations
 
 from scorer import signoff
-from scorer.results_json import fingerprint
 from scorer.errors import ScorerError
 from scorer.eventstate import _event, _judge, chief_of, is_decrypted, is_locked
 from scorer.model import Role
 from scorer.pins import check_pin
+from scorer.results_json import fingerprint
 from scorer.rules import EventResult
 from scorer.store import LOG_ID, Store
 
