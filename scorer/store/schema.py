@@ -122,5 +122,38 @@ def m004_venue(db: Database) -> None:
         db.execute(trigger)
 
 
+@migrations()
+def m005_sync(db: Database) -> None:
+    """Version 5: sync with headquarters, kept in the file beside the log it is about (never in the
+    log): each enrolled station's headquarters and venue, and the newest receipt per feed."""
+    db.execute(
+        """
+        CREATE TABLE sync_enrolment (
+            station TEXT PRIMARY KEY,
+            hq_url TEXT NOT NULL,
+            hq TEXT NOT NULL,
+            hq_key TEXT NOT NULL,
+            venue TEXT NOT NULL,
+            venue_name TEXT NOT NULL,
+            enrolled TEXT NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE sync_receipts (
+            db TEXT NOT NULL,
+            station TEXT NOT NULL,
+            count INTEGER NOT NULL,
+            last_seq INTEGER NOT NULL,
+            head_hash TEXT NOT NULL,
+            time TEXT NOT NULL,
+            receipt TEXT NOT NULL,
+            PRIMARY KEY (db, station)
+        )
+        """
+    )
+
+
 KNOWN = [m.name for m in migrations._migrations]
 assert tuple(KNOWN) == SCHEMA, "scorer/store/versions.py must list every migration"
