@@ -44,7 +44,9 @@ def lock_event(store: Store, event: str, actor: str, result: EventResult | None 
             "signed_by": [s.judge for s in signed],
             "signatures": [s.log_id for s in signed],
             "accepted": accepted,
-            "results": fingerprint(result),  # headquarters recomputes and compares (scorer.hq)
+            # headquarters recomputes from the rows this file held and compares (scorer.hq.results)
+            "results": fingerprint(result),
+            "heads": store.heads(),
         },
         actor,
         "keyboard",

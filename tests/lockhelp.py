@@ -16,3 +16,23 @@ def force_lock(store: Store, event: str, actor: str, signers: list[str]) -> int:
         "keyboard",
         projection=[(_UPSERT, (event, 1, LOG_ID))],
     )
+
+
+DEMO_PINS = {"CNC-K": "1000", "CNC-J1": "1001", "CNC-J2": "1002", "CNC-J3": "1003", "CNC-J4": "1004"}
+
+
+def lock_demo_cnc(store: Store) -> int:
+    """The demo's CNC event locked through the chief judge's real path (as scripts/report_samples.py):
+    statuses for the missing, conflicts accepted, every judge signs with their PIN, the chief locks."""
+    from scorer import access, signoff
+    from scorer.session import Session
+
+    chief = Session(store, access.login(store, "CNC-K", DEMO_PINS["CNC-K"]))
+    for item in chief.open_items("CNC"):
+        if item.kind == signoff.MISSING:
+            chief.set_status(item.contestant, "absent", "未到场")
+        elif item.kind == signoff.CONFLICT:
+            chief.accept("CNC", item.key, "已由另一名裁判复核，评分无误")
+    for judge, pin in DEMO_PINS.items():
+        chief.sign("CNC", judge, pin)
+    return chief.lock("CNC")

@@ -525,6 +525,10 @@ class Store:
         what the live results read after a save."""
         return queries.contestant_marks_by(self.conn, contestant)
 
+    def heads(self) -> dict[str, int]:
+        """Each station's newest seq in this file (what a lock saw, for headquarters' check)."""
+        return queries.heads(self.conn)
+
     def status_of(self, contestant: str) -> str:
         """One contestant's status ("ok" unless one was recorded)."""
         return queries.status_of(self.conn, contestant)

@@ -42,6 +42,11 @@ def statuses(conn: sqlite3.Connection) -> dict[str, str]:
     return dict(conn.execute("SELECT contestant, status FROM statuses WHERE status != 'ok'").fetchall())
 
 
+def heads(conn: sqlite3.Connection) -> dict[str, int]:
+    """Each station's newest seq in this file."""
+    return dict(conn.execute("SELECT station, max(seq) FROM log GROUP BY station").fetchall())
+
+
 def status_of(conn: sqlite3.Connection, contestant: str) -> str:
     r = conn.execute("SELECT status FROM statuses WHERE contestant = ?", (contestant,)).fetchone()
     return r[0] if r else "ok"
