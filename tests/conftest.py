@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests import pg
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["SCORER_LANG"] = "zh"
 
@@ -37,6 +39,22 @@ def store(tmp_path: Path, mini_comp):
     s.set_competition(mini_comp, "C1")
     yield s
     s.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_dsn() -> str:
+    """The PostgreSQL server for the headquarters tests: SCORER_TEST_POSTGRES, else a throw-away
+    cluster started on first use (tests/pg.py). Missing PostgreSQL fails the test, never skips it."""
+    try:
+        return pg.server_dsn()
+    except pg.PostgresUnavailable as e:
+        message = str(e)
+    pytest.fail(message, pytrace=False)  # outside `except`: the message once, without the chain
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """The throw-away cluster goes with the session, passed or failed."""
+    pg.shutdown()
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
