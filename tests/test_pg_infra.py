@@ -111,9 +111,9 @@ def test_a_cluster_that_will_not_start_shows_the_log() -> None:
 
 
 def _mine() -> set[Path]:
-    """This process's cluster folders under /tmp (other runs on the machine have their own)."""
+    """This process's cluster folders (other runs on the machine have their own)."""
     found = set()
-    for p in Path("/tmp").glob(f"{pg.FOLDER_PREFIX}*"):
+    for p in pg.folders():
         with contextlib.suppress(OSError):
             if (p / "owner").read_text() == str(os.getpid()):
                 found.add(p)
