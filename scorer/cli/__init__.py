@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from scorer import __version__
-from scorer.cli import device, file, marks, results, sync
+from scorer.cli import device, file, hq, marks, results, sync
 from scorer.cli.device import cmd_device_list, cmd_device_listen, cmd_device_simulate
 from scorer.cli.errors import UsageParser, run, take_lang
 from scorer.cli.file import (
@@ -73,6 +73,7 @@ ORDER = (
     "demo",
     "device",
     "sync",
+    "hq",
 )
 
 
@@ -82,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"scorer {__version__}")
     p.add_argument("--lang", choices=["zh", "en"], help="message language (default: zh, or SCORER_LANG)")
     sub = p.add_subparsers(dest="command", required=True, parser_class=UsageParser)
-    verbs = file.VERBS | marks.VERBS | results.VERBS | device.VERBS | sync.VERBS
+    verbs = file.VERBS | marks.VERBS | results.VERBS | device.VERBS | hq.VERBS | sync.VERBS
     assert sorted(verbs) == sorted(ORDER), "a verb module and ORDER disagree"
     for name in ORDER:
         verbs[name](sub)

@@ -1,0 +1,330 @@
+"""`scorer hq …`: headquarters (总部) — serve the sync API, add venues and their one-time
+enrolment codes, import USB bundles, and show what is held (feeds, forks, quarantines, refusals).
+
+Every verb takes --db (an SQLite file or postgresql://…; default hq.sqlite in the data folder) and
+--data (headquarters' data folder, holding its key; default the user data folder's "hq")."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from scorer.cli.errors import UsageParser
+from scorer.cli.output import add_json, echo, emit_json, t, table
+
+if TYPE_CHECKING:
+    from scorer.cli.errors import Subparsers
+    from scorer.hq.db import Database
+
+DEFAULT_PORT = 8750
+
+
+def _open(args: argparse.Namespace) -> Database:
+    from scorer.hq.db import migrate, open_database
+    from scorer.hq.keys import data_folder, default_db
+
+    database = open_database(args.db or default_db(data_folder(args.data)))
+    try:
+        migrate(database)
+    except BaseException:
+        database.close()
+        raise
+    return database
+
+
+def cmd_hq_serve(args: argparse.Namespace) -> int:
+    from scorer.hq.serve import serve
+
+    def say(zh: str, en: str) -> None:
+        echo(t(zh, en))
+        sys.stdout.flush()
+
+    with contextlib.suppress(KeyboardInterrupt):
+        serve(args.db, args.host, args.port, args.workers, args.data, args.name, say)
+    return 0
+
+
+def _show_code(args: argparse.Namespace, new: Any) -> int:
+    from scorer.hq import qr
+
+    png = Path(args.png) if args.png else Path(f"enrol-{new.venue}.png")
+    qr.write_png(new.qr_text, png)
+    if args.json:
+        emit_json(
+            {
+                "venue": new.venue,
+                "venue_name": new.venue_name,
+                "code": new.code,
+                "expires": new.expires,
+                "qr": new.qr_text,
+                "png": str(png),
+            }
+        )
+        return 0
+    expires = new.expires[:16].replace("T", " ")
+    echo(
+        t(
+            f"场地 {new.venue}「{new.venue_name}」的登记码（只能用一次，{expires} UTC 前有效；每台电脑一个）：",
+            f"the enrolment code for venue {new.venue} ({new.venue_name}) — works once, until {expires} UTC; "
+            "one per laptop:",
+        )
+    )
+    echo(f"\n    {new.code}\n")
+    echo(qr.terminal(new.qr_text, colour=sys.stdout.isatty()))
+    echo(t(f"二维码内容：{new.qr_text}\n二维码图片：{png}", f"QR content: {new.qr_text}\nQR image: {png}"))
+    return 0
+
+
+def cmd_hq_venue_add(args: argparse.Namespace) -> int:
+    from scorer.hq import enrol
+
+    database = _open(args)
+    try:
+        new = enrol.add_venue(database, args.name, args.valid_hours, args.url)
+    finally:
+        database.close()
+    return _show_code(args, new)
+
+
+def cmd_hq_venue_code(args: argparse.Namespace) -> int:
+    from scorer.hq import enrol
+
+    database = _open(args)
+    try:
+        new = enrol.add_code(database, args.venue, args.valid_hours, args.url)
+    finally:
+        database.close()
+    return _show_code(args, new)
+
+
+def cmd_hq_venue_list(args: argparse.Namespace) -> int:
+    from scorer.hq import enrol
+
+    database = _open(args)
+    try:
+        venues = enrol.venues(database)
+    finally:
+        database.close()
+    if args.json:
+        emit_json(venues)
+        return 0
+    if not venues:
+        echo(
+            t(
+                "还没有场地：用 scorer hq venue add 名称 添加",
+                "no venues yet: add one with scorer hq venue add NAME",
+            )
+        )
+        return 0
+    rows = []
+    for v in venues:
+        codes = v["codes"]
+        rows.append(
+            [v["venue"], v["name"], len(v["stations"]), codes["open"], codes["used"], codes["expired"]]
+        )
+    echo(table([t("场地", "venue"), t("名称", "name"), t("站点", "stations"), t("可用码", "open codes"),
+                t("已用", "used"), t("过期", "expired")], rows))  # fmt: skip
+    stations = [
+        [
+            v["venue"],
+            s["station"],
+            s["name"],
+            s["entries"],
+            t("已隔离", "QUARANTINED") if s["quarantined"] else "",
+        ]
+        for v in venues
+        for s in v["stations"]
+    ]
+    if stations:
+        echo("")
+        echo(table([t("场地", "venue"), t("站点", "station"), t("名称", "name"), t("记录", "entries"),
+                    t("状态", "state")], stations))  # fmt: skip
+    return 0
+
+
+def cmd_hq_import(args: argparse.Namespace) -> int:
+    from scorer.hq import bundles
+    from scorer.hq.keys import data_folder, hq_identity
+    from scorer.sync import wire
+
+    path = Path(args.bundle)
+    data = path.read_bytes()
+    out = Path(args.out) if args.out else path.with_name(path.name + ".receipt")
+    database = _open(args)
+    try:
+        try:
+            imported = bundles.import_bundle(database, hq_identity(data_folder(args.data)), data)
+        except wire.SyncRefused as exc:
+            raise wire.SyncRefused(
+                exc.code,
+                f"U 盘同步包 {path} 被拒收，没有导入任何内容：{exc.zh}",
+                f"the bundle {path} was refused, nothing was imported: {exc.en}",
+                exc.seq,
+            ) from None
+    finally:
+        database.close()
+    out.write_bytes(imported.data)
+    if args.json:
+        emit_json(
+            {
+                "bundle": str(path),
+                "receipt_file": str(out),
+                "station": imported.station,
+                "venue": imported.venue,
+                "db": imported.db,
+                "enrolment": imported.enrolment,
+                "batches": imported.batches,
+                "stored": imported.stored,
+                "repeated": imported.repeated,
+                "receipts": imported.receipts,
+                "refused": imported.refused,
+            }
+        )
+        return 1 if imported.refused else 0
+    echo(
+        t(
+            f"已导入 U 盘同步包 {path}：站点 {imported.station}，场地 {imported.venue}，{imported.batches} 批，"
+            f"新存入 {imported.stored} 条记录（{imported.repeated} 批是重复的，未重复保存）",
+            f"imported the bundle {path}: station {imported.station}, venue {imported.venue}, "
+            f"{imported.batches} batch(es), {imported.stored} new entries stored ({imported.repeated} batch(es) "
+            "were repeats, not stored twice)",
+        )
+    )
+    if imported.enrolment:
+        echo(t(f"离线登记：站点 {imported.station} 已登记到场地 {imported.enrolment['venue']}",
+               f"offline enrolment: station {imported.station} is enrolled for venue {imported.enrolment['venue']}"))  # fmt: skip
+    for r in imported.receipts:
+        echo(
+            t(
+                f"总部持有 {r['db']} / {r['station']}：{r['count']} 条，到序号 {r['last_seq']}，指纹 "
+                f"{wire.fingerprint(r['head_hash'], r['count'])}",
+                f"headquarters holds {r['db']} / {r['station']}: {r['count']} entries, up to seq {r['last_seq']}, "
+                f"fingerprint {wire.fingerprint(r['head_hash'], r['count'])}",
+            )
+        )
+    for r in imported.refused:
+        sys.stderr.write(
+            t(
+                f"拒收序号 {r['first']}–{r['last']} 的一批：{r['zh']}\n",
+                f"refused the batch of seq {r['first']}–{r['last']}: {r['en']}\n",
+            )
+        )
+    echo(t(f"回执文件：{out}（带回场地导入）", f"receipt file: {out} (take it back to the venue)"))
+    return 1 if imported.refused else 0
+
+
+def cmd_hq_status(args: argparse.Namespace) -> int:
+    from scorer.hq.keys import data_folder, hq_id, hq_identity
+    from scorer.hq.status import status
+
+    database = _open(args)
+    try:
+        facts = status(database)
+        shown = database.shown
+    finally:
+        database.close()
+    hq = hq_identity(data_folder(args.data))
+    facts = {"hq": hq_id(hq), "database": shown, **facts}
+    if args.json:
+        emit_json(facts)
+        return 0
+    echo(t(f"总部 {facts['hq']}  数据库 {shown}", f"headquarters {facts['hq']}  database {shown}"))
+    echo(t(f"场地 {len(facts['venues'])} 个", f"{len(facts['venues'])} venue(s)"))
+    if facts["feeds"]:
+        echo("")
+        echo(
+            table(
+                [t("场地", "venue"), t("文件", "file"), t("站点", "station"), t("记录", "entries"),
+                 t("最后序号", "last seq"), t("指纹", "fingerprint"), t("状态", "state")],
+                [[f["venue"], f["db"], f["station"], f["count"], f["last_seq"], f["fingerprint"],
+                  t("已隔离", "QUARANTINED") if f["quarantined"] else ""] for f in facts["feeds"]],
+            )
+        )  # fmt: skip
+    else:
+        echo(t("还没有收到任何记录", "no entries received yet"))
+    for f in facts["forks"]:
+        echo(
+            t(
+                f"分叉！站点 {f['station']} 文件 {f['db']} 序号 {f['seq']}：总部 {f['held_hash'][:12]}…，收到 {f['new_hash'][:12]}…（{f['at'][:19]}）",
+                f"FORK: station {f['station']} file {f['db']} seq {f['seq']}: held {f['held_hash'][:12]}…, "
+                f"received {f['new_hash'][:12]}… ({f['at'][:19]})",
+            )
+        )
+    for q in facts["quarantined"]:
+        echo(
+            t(
+                f"已隔离：站点 {q['station']}（{q['name']}）自 {q['since'][:19]}，扣留 {q['batches_held_back']} 批：{q['reason']}",
+                f"quarantined: station {q['station']} ({q['name']}) since {q['since'][:19]}, "
+                f"{q['batches_held_back']} batch(es) held back: {q['reason']}",
+            )
+        )
+    if facts["refusals"]:
+        echo("")
+        echo(t("最近的拒收：", "recent refusals:"))
+        for r in facts["refusals"]:
+            echo(f"  {r['at'][:19]}  {r['station'] or '-'}  {r['code']}  {t(r['zh'], r['en'])}")
+    return 0
+
+
+# ------------------------------------------------------------------ parsers
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--db", metavar="URL", help="an SQLite file or postgresql://… (default: hq.sqlite in --data)"
+    )
+    p.add_argument(
+        "--data", metavar="DIR", help="headquarters' data folder with its key (default: <data>/hq)"
+    )
+
+
+def add_hq(sub: Subparsers) -> None:
+    s = sub.add_parser("hq", help="headquarters: serve, venues, import bundles, status / 总部")
+    hsub = s.add_subparsers(dest="hq_command", required=True, parser_class=UsageParser)
+
+    p = hsub.add_parser("serve", help="serve the sync API / 启动总部服务")
+    _common(p)
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0: every network)")
+    p.add_argument(
+        "--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0: any free)"
+    )
+    p.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    p.add_argument("--name", help="headquarters' name shown to venues")
+    p.set_defaults(func=cmd_hq_serve)
+
+    p = hsub.add_parser("venue", help="venues and their enrolment codes / 场地与登记码")
+    vsub = p.add_subparsers(dest="venue_command", required=True, parser_class=UsageParser)
+    add = vsub.add_parser("add", help="add a venue and make its first one-time code / 添加场地")
+    add.add_argument("name")
+    add.set_defaults(func=cmd_hq_venue_add)
+    code = vsub.add_parser("code", help="another one-time code for a venue (one per laptop) / 新登记码")
+    code.add_argument("venue", help="the venue id (V-…)")
+    code.set_defaults(func=cmd_hq_venue_code)
+    for v in (add, code):
+        _common(v)
+        v.add_argument("--valid-hours", type=float, default=72, help="hours the code works (default 72)")
+        v.add_argument("--url", help="headquarters' address for the venue, put into the QR code")
+        v.add_argument("--png", help="where to write the QR code image (default ./enrol-<venue>.png)")
+        add_json(v)
+    v = vsub.add_parser("list", help="venues, their stations and codes / 列出场地")
+    _common(v)
+    add_json(v)
+    v.set_defaults(func=cmd_hq_venue_list)
+
+    p = hsub.add_parser("import", help="import a USB bundle, write its receipt file / 导入 U 盘同步包")
+    p.add_argument("bundle")
+    _common(p)
+    p.add_argument("--out", help="the receipt file (default: <bundle>.receipt)")
+    add_json(p)
+    p.set_defaults(func=cmd_hq_import)
+
+    p = hsub.add_parser("status", help="feeds, fingerprints, forks, quarantines, refusals / 总部状态")
+    _common(p)
+    add_json(p)
+    p.set_defaults(func=cmd_hq_status)
+
+
+VERBS = {"hq": add_hq}

@@ -1,0 +1,425 @@
+"""Headquarters' database: an SQLite file (the default) or PostgreSQL, behind one small interface,
+and the versioned migrations that create and upgrade its schema on both.
+
+Correctness never rests on the web server's processes: every rule that must hold under several
+workers is a database constraint or a transaction — PRIMARY KEY (db, station, seq) on `entries`,
+one transaction per batch, on PostgreSQL the station's row locked `FOR UPDATE`, on SQLite the write
+lock taken up front (`BEGIN IMMEDIATE`, with a busy timeout). A unique violation surfaces as
+`Conflict`, so the caller can look again (it may be a concurrent repeat).
+
+SQL is written once with `?` placeholders; PostgreSQL gets `%s`. The few words that differ between
+the two (an auto-numbered key, `FOR UPDATE`) are filled in per back end.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import queue
+import re
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from scorer.errors import ScorerError
+from scorer.store.log import now
+
+
+class Conflict(Exception):
+    """A unique or primary key constraint refused a write (another transaction got there first)."""
+
+
+class Unavailable(ScorerError):
+    """The database cannot be reached or opened right now."""
+
+
+# ------------------------------------------------------------ transactions
+
+
+class Tx:
+    """One transaction (or one read) on either back end: the same calls, `?` placeholders."""
+
+    def __init__(self, kind: str, conn: Any):
+        self.kind = kind
+        self.conn = conn
+        self.for_update = " FOR UPDATE" if kind == "postgresql" else ""
+
+    def _sql(self, sql: str) -> str:
+        return sql.replace("?", "%s") if self.kind == "postgresql" else sql
+
+    def _run(self, sql: str, params: Sequence[Any]) -> Any:
+        try:
+            return self.conn.execute(self._sql(sql), params)
+        except sqlite3.IntegrityError as exc:
+            raise Conflict(str(exc)) from exc
+        except Exception as exc:
+            if _is_pg_unique(exc):
+                raise Conflict(str(exc)) from exc
+            raise
+
+    def one(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
+        row = self._run(sql, params).fetchone()
+        return None if row is None else tuple(row)
+
+    def all(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return [tuple(r) for r in self._run(sql, params).fetchall()]
+
+    def run(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Execute a write; how many rows it changed."""
+        return int(self._run(sql, params).rowcount)
+
+    def many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """One statement over many rows (executemany: one round of parsing, prepared once)."""
+        try:
+            if self.kind == "postgresql":
+                with self.conn.cursor() as cur:
+                    cur.executemany(self._sql(sql), rows)
+            else:
+                self.conn.executemany(sql, rows)
+        except sqlite3.IntegrityError as exc:
+            raise Conflict(str(exc)) from exc
+        except Exception as exc:
+            if _is_pg_unique(exc):
+                raise Conflict(str(exc)) from exc
+            raise
+
+    def copy(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """Insert many rows at once: COPY on PostgreSQL (the fastest way in), executemany on SQLite."""
+        if self.kind != "postgresql":
+            marks = ", ".join("?" * len(columns))
+            self.many(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+            return
+        try:
+            with self.conn.cursor() as cur, cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as cp:
+                for row in rows:
+                    cp.write_row(row)
+        except Exception as exc:
+            if _is_pg_unique(exc):
+                raise Conflict(str(exc)) from exc
+            raise
+
+
+def _is_pg_unique(exc: BaseException) -> bool:
+    return type(exc).__name__ == "UniqueViolation" and type(exc).__module__.startswith("psycopg")
+
+
+# ------------------------------------------------------------ the two back ends
+
+
+class Database:
+    """Headquarters' database. `write()` is one write transaction; `read()` a read."""
+
+    kind = ""
+    shown = ""  # the location as people see it (a password hidden)
+
+    def write(self) -> contextlib.AbstractContextManager[Tx]:
+        raise NotImplementedError
+
+    def read(self) -> contextlib.AbstractContextManager[Tx]:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+
+class SqliteDatabase(Database):
+    """An SQLite file in WAL mode; connections pooled (the web server's threads share them), each
+    write transaction takes the write lock first (`BEGIN IMMEDIATE`) and waits up to 30 s for it."""
+
+    kind = "sqlite"
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.shown = f"sqlite:///{path}"
+        self._idle: queue.SimpleQueue[sqlite3.Connection] = queue.SimpleQueue()
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        self._connect().close()  # fail now, clearly, if the file cannot be opened
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
+            conn.execute("PRAGMA busy_timeout = 30000")
+            if conn.execute("PRAGMA journal_mode = WAL").fetchone()[0].lower() != "wal":
+                raise sqlite3.OperationalError("WAL mode is not available")
+            conn.execute("PRAGMA synchronous = FULL")
+        except (sqlite3.Error, OSError) as exc:
+            raise Unavailable(
+                f"总部的数据库文件 {self.path} 不能打开（{exc}）",
+                f"headquarters' database file {self.path} cannot be opened ({exc})",
+            ) from None
+        return conn
+
+    @contextlib.contextmanager
+    def _conn(self) -> Iterator[sqlite3.Connection]:
+        try:
+            conn = self._idle.get_nowait()
+        except queue.Empty:
+            conn = self._connect()
+            with self._lock:
+                self._all.append(conn)
+        try:
+            yield conn
+        finally:
+            self._idle.put(conn)
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Tx]:
+        with self._conn() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield Tx(self.kind, conn)
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Tx]:
+        with self._conn() as conn:
+            conn.execute("BEGIN")
+            try:
+                yield Tx(self.kind, conn)
+            finally:
+                conn.execute("ROLLBACK")
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._all:
+                conn.close()
+            self._all.clear()
+
+
+class PostgresDatabase(Database):
+    """PostgreSQL through psycopg 3 and a psycopg_pool ConnectionPool (one per web worker)."""
+
+    kind = "postgresql"
+
+    def __init__(self, url: str, max_size: int = 8):
+        import psycopg
+        from psycopg_pool import ConnectionPool
+
+        self.url = url
+        self.shown = hide_password(url)
+        try:  # a first connection now: a clear error for a wrong address, not a pool retrying forever
+            psycopg.connect(url, connect_timeout=10).close()
+        except psycopg.Error as exc:
+            raise unreachable(url, exc) from None
+        self.pool = ConnectionPool(
+            url,
+            min_size=1,
+            max_size=max_size,
+            kwargs={"autocommit": True},
+            open=True,
+            timeout=60,
+            name="scorer-hq",
+        )
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Tx]:
+        with self.pool.connection() as conn, conn.transaction():
+            yield Tx(self.kind, conn)
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Tx]:
+        with self.pool.connection() as conn, conn.transaction():
+            yield Tx(self.kind, conn)
+
+    def close(self) -> None:
+        self.pool.close()
+
+
+# ------------------------------------------------------------ addresses
+
+
+def hide_password(url: str) -> str:
+    """The database address as it may be printed: any password replaced by ***."""
+    try:
+        parts = urlsplit(url)
+        if parts.password is not None:
+            host = parts.hostname or ""
+            if ":" in host:
+                host = f"[{host}]"
+            user = parts.username or ""
+            netloc = f"{user}:***@{host}" + (f":{parts.port}" if parts.port else "")
+            url = urlunsplit(parts._replace(netloc=netloc))
+    except ValueError:
+        url = re.sub(r"//[^@/]*@", "//***@", url)
+    return re.sub(r"(password=)[^&\s]*", r"\1***", url)
+
+
+def unreachable(url: str, exc: BaseException) -> Unavailable:
+    reason = hide_password(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)
+    return Unavailable(
+        f"无法连接 PostgreSQL 数据库 {hide_password(url)}（{reason}）：请检查地址、端口、用户名和密码，以及数据库是否在运行",
+        f"cannot connect to the PostgreSQL database {hide_password(url)} ({reason}): check the address, "
+        "port, user name and password, and that the database is running",
+    )
+
+
+def bad_url(url: str, why_zh: str, why_en: str) -> ScorerError:
+    return ScorerError(
+        f"--db 的数据库地址 {hide_password(url)} 不对：{why_zh}。应为 SQLite 文件路径（或 sqlite:///路径），"
+        "或 postgresql://用户:密码@主机:端口/数据库",
+        f"the database address {hide_password(url)} given to --db is wrong: {why_en}. Give an SQLite file "
+        "path (or sqlite:///path), or postgresql://user:password@host:port/database",
+    )
+
+
+def open_database(url: str) -> Database:
+    """The database at `url`: `postgresql://…` (or `postgres://…`), `sqlite:///path`, or a file path.
+    ScorerError (bilingual) for a malformed address or one that cannot be reached."""
+    scheme = url.split("://", 1)[0].lower() if "://" in url else ""
+    if scheme in ("postgresql", "postgres"):
+        from psycopg.conninfo import conninfo_to_dict
+
+        try:
+            parts = urlsplit(url)
+            _ = parts.port  # raises for a port that is not a number
+            conninfo_to_dict(url)
+        except Exception as exc:  # psycopg.ProgrammingError or ValueError from the URL parser
+            raise bad_url(
+                url,
+                f"无法解析（{hide_password(str(exc))}）",
+                f"it cannot be parsed ({hide_password(str(exc))})",
+            ) from None
+        if not (parts.path.strip("/") or "dbname=" in url):
+            raise bad_url(url, "没有写数据库名", "it names no database")
+        return PostgresDatabase(url)
+    if scheme == "sqlite":
+        path = url.split("://", 1)[1]
+        if not path:
+            raise bad_url(url, "没有写文件路径", "it names no file")
+        return SqliteDatabase(Path(path))
+    if scheme:
+        raise bad_url(url, f"不支持 {scheme}://", f"{scheme}:// is not supported")
+    if not url.strip():
+        raise bad_url(url, "地址为空", "it is empty")
+    return SqliteDatabase(Path(url))
+
+
+# ------------------------------------------------------------ migrations
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    statements: tuple[str, ...]
+
+
+_WORDS = {
+    "sqlite": {"ID": "INTEGER PRIMARY KEY AUTOINCREMENT", "BIG": "INTEGER", "NOROWID": " WITHOUT ROWID"},
+    "postgresql": {
+        "ID": "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY",
+        "BIG": "BIGINT",
+        "NOROWID": "",
+    },
+}
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        1,
+        "venues, codes, stations, feeds, entries, batches, receipts, forks, quarantine, refusals",
+        (
+            """CREATE TABLE venues (
+                venue TEXT PRIMARY KEY, name TEXT NOT NULL, url TEXT, created TEXT NOT NULL)""",
+            """CREATE TABLE codes (
+                id {ID}, venue TEXT NOT NULL REFERENCES venues (venue), code_hash TEXT NOT NULL UNIQUE,
+                created TEXT NOT NULL, expires TEXT NOT NULL, used_at TEXT, used_by TEXT)""",
+            """CREATE TABLE stations (
+                station TEXT PRIMARY KEY, key TEXT NOT NULL, name TEXT NOT NULL, enrolled TEXT NOT NULL,
+                quarantined_at TEXT, quarantine_reason TEXT)""",
+            """CREATE TABLE enrolments (
+                venue TEXT NOT NULL REFERENCES venues (venue),
+                station TEXT NOT NULL REFERENCES stations (station),
+                name TEXT NOT NULL, code_id {BIG} NOT NULL, enrolled TEXT NOT NULL,
+                PRIMARY KEY (venue, station))""",
+            """CREATE TABLE feeds (
+                db TEXT NOT NULL, station TEXT NOT NULL REFERENCES stations (station), venue TEXT NOT NULL,
+                count {BIG} NOT NULL, last_seq {BIG} NOT NULL, head_hash TEXT NOT NULL, updated TEXT NOT NULL,
+                PRIMARY KEY (db, station))""",
+            """CREATE TABLE entries (
+                db TEXT NOT NULL, station TEXT NOT NULL, seq {BIG} NOT NULL, kind TEXT NOT NULL,
+                payload TEXT NOT NULL, actor TEXT NOT NULL, source TEXT NOT NULL, raw TEXT,
+                time TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL,
+                PRIMARY KEY (db, station, seq)){NOROWID}""",
+            """CREATE TABLE batches (
+                id {ID}, db TEXT NOT NULL, station TEXT NOT NULL, venue TEXT NOT NULL,
+                first {BIG} NOT NULL, last {BIG} NOT NULL, stored_from {BIG} NOT NULL,
+                package TEXT NOT NULL, made TEXT NOT NULL, received TEXT NOT NULL, via TEXT NOT NULL)""",
+            """CREATE TABLE receipts (
+                id {ID}, db TEXT NOT NULL, station TEXT NOT NULL, venue TEXT NOT NULL,
+                count {BIG} NOT NULL, last_seq {BIG} NOT NULL, head_hash TEXT NOT NULL, time TEXT NOT NULL,
+                receipt TEXT NOT NULL)""",
+            """CREATE TABLE forks (
+                id {ID}, db TEXT NOT NULL, station TEXT NOT NULL, venue TEXT NOT NULL, seq {BIG} NOT NULL,
+                held_hash TEXT NOT NULL, new_hash TEXT NOT NULL, batch TEXT NOT NULL, at TEXT NOT NULL)""",
+            """CREATE TABLE quarantine (
+                id {ID}, db TEXT NOT NULL, station TEXT NOT NULL, venue TEXT NOT NULL,
+                first {BIG} NOT NULL, last {BIG} NOT NULL, batch TEXT NOT NULL, at TEXT NOT NULL)""",
+            """CREATE TABLE refusals (
+                id {ID}, at TEXT NOT NULL, via TEXT NOT NULL, station TEXT, venue TEXT, db TEXT,
+                first {BIG}, last {BIG}, code TEXT NOT NULL, zh TEXT NOT NULL, en TEXT NOT NULL, seq {BIG})""",
+        ),
+    ),
+    Migration(
+        2,
+        "indexes for staff views and the results check (entries by kind, receipts and batches by feed)",
+        (
+            "CREATE INDEX entries_by_kind ON entries (db, kind, station, seq)",
+            "CREATE INDEX receipts_by_feed ON receipts (db, station, id)",
+            "CREATE INDEX batches_by_feed ON batches (db, station, id)",
+            "CREATE INDEX enrolments_by_station ON enrolments (station)",
+        ),
+    ),
+)
+
+_TABLE = "CREATE TABLE IF NOT EXISTS schema_migrations (version {BIG} PRIMARY KEY, name TEXT NOT NULL, applied TEXT NOT NULL)"
+_PG_LOCK = 0x5C0AE4  # the advisory lock that serialises migrations across workers
+
+
+def schema_version(database: Database) -> int:
+    """The newest migration applied (0 for an empty database)."""
+    with database.write() as tx:
+        tx.run(_TABLE.format(**_WORDS[database.kind]))
+        row = tx.one("SELECT max(version) FROM schema_migrations")
+    return int(row[0] or 0) if row else 0
+
+
+def migrate(database: Database, upto: int | None = None) -> list[int]:
+    """Apply every migration not yet applied (up to `upto`), each in its own transaction; safe when
+    several workers start at once (SQLite: the write lock; PostgreSQL: an advisory lock). The
+    versions applied now. A database newer than this program is refused (ScorerError)."""
+    words = _WORDS[database.kind]
+    applied: list[int] = []
+    newest = MIGRATIONS[-1].version
+    for migration in MIGRATIONS:
+        if upto is not None and migration.version > upto:
+            break
+        with database.write() as tx:
+            if database.kind == "postgresql":
+                tx.one("SELECT pg_advisory_xact_lock(?)", (_PG_LOCK,))
+            tx.run(_TABLE.format(**words))
+            have = tx.one("SELECT max(version) FROM schema_migrations")
+            current = int(have[0] or 0) if have else 0
+            if current > newest:
+                raise ScorerError(
+                    f"总部的数据库是更新版本的程序建立的（结构第 {current} 版，本程序只认识到第 {newest} 版）：请升级 Scorer",
+                    f"headquarters' database was made by a newer program (schema version {current}; this "
+                    f"one knows up to {newest}): upgrade Scorer",
+                )
+            if tx.one("SELECT 1 FROM schema_migrations WHERE version = ?", (migration.version,)):
+                continue
+            for statement in migration.statements:
+                tx.run(statement.format(**words))
+            tx.run(
+                "INSERT INTO schema_migrations (version, name, applied) VALUES (?, ?, ?)",
+                (migration.version, migration.name, now()),
+            )
+            applied.append(migration.version)
+    return applied
