@@ -144,6 +144,7 @@ def m005_sync(db: Database) -> None:
         CREATE TABLE sync_receipts (
             db TEXT NOT NULL,
             station TEXT NOT NULL,
+            hq TEXT NOT NULL,
             count INTEGER NOT NULL,
             last_seq INTEGER NOT NULL,
             head_hash TEXT NOT NULL,

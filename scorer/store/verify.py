@@ -3,9 +3,11 @@
 Checks, in order: SQLite's own integrity; every station's hash chain (an edited row changes its hash,
 a removed row leaves a gap, an inserted row breaks the link); the chain heads against the checkpoint
 file (a cut tail, a missing, damaged or older checkpoint: see health.py); and the current-marks table
-against a replay of the log (a mark changed in the table behind the log's back). Acceptances of a
-checkpoint problem and resumptions after a crash are shown as notes. Reads only: the file is opened
-read-only (files.connect_readonly), so nothing is created or changed beside it either.
+against a replay of the log (a mark changed in the table behind the log's back); and the rows
+against headquarters' receipts kept in the file (a station behind what headquarters acknowledged was
+rolled back). Acceptances of a checkpoint problem and resumptions after a crash are shown as
+notes. Reads only: the file is opened read-only (files.connect_readonly), so nothing is created or
+changed beside it either.
 """
 
 from __future__ import annotations
@@ -43,6 +45,45 @@ def _problem(report: Report, where: str, zh: str, en: str, code: str = "verify.c
     report.problems.append(Issue(code, where, zh, en))
 
 
+def receipt_issues(conn: sqlite3.Connection, db_id: str, heads: dict[str, tuple[int, str]]) -> list[Issue]:
+    """Against headquarters' receipts kept in the file (scorer.sync): a station whose rows end
+    before a receipt's last seq, or whose row there has another hash, was rolled back (restored from
+    an older copy, its tail cut) or changed after headquarters acknowledged it."""
+    out: list[Issue] = []
+    for station, last_seq, head_hash, count, time in conn.execute(
+        "SELECT station, last_seq, head_hash, count, time FROM sync_receipts WHERE db = ? ORDER BY station",
+        (db_id,),
+    ).fetchall():
+        seq = heads.get(station, (0, GENESIS))[0]
+        named_zh = f"总部 {time} 的回执确认已收到站点 {station} 到序号 {last_seq} 的 {count} 条记录"
+        named_en = f"headquarters' receipt of {time} acknowledges {count} entries of station {station} up to seq {last_seq}"
+        if seq < last_seq:
+            out.append(
+                Issue(
+                    "sync.rollback",
+                    f"station {station}",
+                    f"{named_zh}，文件现在只到序号 {seq}：文件被回退或从旧的备份恢复过",
+                    f"{named_en}; the file now ends at seq {seq}: it was rolled back or restored from an "
+                    "older copy",
+                )
+            )
+            continue
+        if last_seq == 0:
+            continue
+        r = conn.execute("SELECT hash FROM log WHERE station = ? AND seq = ?", (station, last_seq)).fetchone()
+        if r is None or r[0] != head_hash:
+            out.append(
+                Issue(
+                    "sync.rollback",
+                    f"station {station}",
+                    f"{named_zh}，而文件中序号 {last_seq} 的记录与回执不符：文件被回退后又写入了记录，或在程序之外被改动过",
+                    f"{named_en}, but the file's row at seq {last_seq} does not match it: the file was rolled "
+                    "back and written to again, or changed outside the program",
+                )
+            )
+    return out
+
+
 def verify(path: str | Path) -> Report:
     path = Path(path)
     ro = files.connect_readonly(path)
@@ -75,6 +116,9 @@ def verify(path: str | Path) -> Report:
         )
         heads_now, _stats = health.file_heads(conn)
         _state, _found, cp_problems, cp_notes = health.checkpoint_issues(path, conn, meta, heads_now)
+        receipt_problems = (
+            receipt_issues(conn, meta.get("db_id", ""), heads_now) if "sync_receipts" in tables else []
+        )
     except sqlite3.DatabaseError as exc:
         ro.close()
         if "no such table" in str(exc):
@@ -138,6 +182,7 @@ def verify(path: str | Path) -> Report:
         report.stations[station] = report.stations.get(station, 0) + 1
 
     report.problems += cp_problems
+    report.problems += receipt_problems
     report.notes += [
         health.decision_note(r[0], r[3], r[4], r[5], r[8])
         for r in rows

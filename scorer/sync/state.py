@@ -68,6 +68,7 @@ class Held:
 
     db: str
     station: str
+    hq: str
     count: int
     last_seq: int
     head_hash: str
@@ -80,16 +81,15 @@ class Held:
 
 
 def held_of(r: wire.Receipt) -> Held:
-    return Held(
-        r.db, r.station, r.count, r.last_seq, r.head_hash, r.time, wire.encode(r.data).decode("utf-8")
-    )
+    text = wire.encode(r.data).decode("utf-8")
+    return Held(r.db, r.station, r.hq, r.count, r.last_seq, r.head_hash, r.time, text)
 
 
 def receipt(conn: sqlite3.Connection, db: str, station: str) -> Held | None:
     if not _has_tables(conn):
         return None
     r = conn.execute(
-        "SELECT db, station, count, last_seq, head_hash, time, receipt FROM sync_receipts"
+        "SELECT db, station, hq, count, last_seq, head_hash, time, receipt FROM sync_receipts"
         " WHERE db = ? AND station = ?",
         (db, station),
     ).fetchone()
@@ -101,7 +101,7 @@ def receipts(conn: sqlite3.Connection, db: str) -> dict[str, Held]:
     if not _has_tables(conn):
         return {}
     rows = conn.execute(
-        "SELECT db, station, count, last_seq, head_hash, time, receipt FROM sync_receipts WHERE db = ?",
+        "SELECT db, station, hq, count, last_seq, head_hash, time, receipt FROM sync_receipts WHERE db = ?",
         (db,),
     ).fetchall()
     return {r[1]: Held(*r) for r in rows}
@@ -155,18 +155,22 @@ def set_url(store: Store, station: str, url: str) -> None:
     )
 
 
+# Newer = a higher last seq, then a later time; a receipt of another headquarters (the station
+# enrolled anew elsewhere) is replaced by the first one of the headquarters it now pushes to.
 _KEEP = (
-    "INSERT INTO sync_receipts (db, station, count, last_seq, head_hash, time, receipt)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?)"
-    " ON CONFLICT (db, station) DO UPDATE SET count = excluded.count, last_seq = excluded.last_seq,"
-    " head_hash = excluded.head_hash, time = excluded.time, receipt = excluded.receipt"
-    " WHERE excluded.last_seq > sync_receipts.last_seq"
+    "INSERT INTO sync_receipts (db, station, hq, count, last_seq, head_hash, time, receipt)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (db, station) DO UPDATE SET hq = excluded.hq, count = excluded.count,"
+    " last_seq = excluded.last_seq, head_hash = excluded.head_hash, time = excluded.time,"
+    " receipt = excluded.receipt"
+    " WHERE excluded.hq != sync_receipts.hq OR excluded.last_seq > sync_receipts.last_seq"
     " OR (excluded.last_seq = sync_receipts.last_seq AND excluded.time > sync_receipts.time)"
 )
 
 
 def _params(r: wire.Receipt) -> tuple[Any, ...]:
-    return (r.db, r.station, r.count, r.last_seq, r.head_hash, r.time, wire.encode(r.data).decode("utf-8"))
+    text = wire.encode(r.data).decode("utf-8")
+    return (r.db, r.station, r.hq, r.count, r.last_seq, r.head_hash, r.time, text)
 
 
 def keep_receipt(store: Store, r: wire.Receipt) -> bool:
