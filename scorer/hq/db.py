@@ -133,7 +133,7 @@ class SqliteDatabase(Database):
 
     def __init__(self, path: Path):
         self.path = path
-        self.shown = f"sqlite:///{path}"
+        self.shown = f"sqlite://{path.resolve()}"
         self._idle: queue.SimpleQueue[sqlite3.Connection] = queue.SimpleQueue()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
