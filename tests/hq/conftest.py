@@ -212,7 +212,7 @@ class Server:
             stdout=subprocess.PIPE,
             stderr=self._err,
             cwd=ROOT,
-            env=cli_env(),
+            env=cli_env(SCORER_DATA_DIR=str(data.parent / "user-data")),
         )
         self.line = self._first_line(60)
         found = re.search(r"http://[0-9.]+:\d+", self.line)
