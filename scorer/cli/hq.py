@@ -146,13 +146,14 @@ def cmd_hq_venue_list(args: argparse.Namespace) -> int:
 
 
 def cmd_hq_import(args: argparse.Namespace) -> int:
-    from scorer.hq import bundles
+    from scorer.hq import bundles, checks
     from scorer.hq.keys import data_folder, hq_identity
     from scorer.sync import wire
 
     path = Path(args.bundle)
     data = path.read_bytes()
     out = Path(args.out) if args.out else path.with_name(path.name + ".receipt")
+    checks.install()
     database = _open(args)
     try:
         try:
@@ -261,6 +262,19 @@ def cmd_hq_status(args: argparse.Namespace) -> int:
                 f"{q['batches_held_back']} batch(es) held back: {q['reason']}",
             )
         )
+    states = {
+        "match": t("一致", "match"),
+        "differ": t("不一致！", "DIFFER"),
+        "waiting": t("等待记录", "waiting"),
+        "unchecked": t("未核对", "unchecked"),
+    }
+    if facts["results"]:
+        echo("")
+        echo(t("成绩核对（总部重算锁定的项目）：", "results checks (locked events recomputed here):"))
+        for c in facts["results"]:
+            echo(
+                f"  {c['event']}  {c['station']}  {states.get(c['state'], c['state'])}  {t(c['zh'], c['en'])}"
+            )
     if facts["refusals"]:
         echo("")
         echo(t("最近的拒收：", "recent refusals:"))

@@ -26,7 +26,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from scorer import __version__
-from scorer.hq import bundles, enrol, ingest, schemas
+from scorer.hq import bundles, checks, enrol, ingest, schemas
 from scorer.hq.db import Database, Unavailable, migrate, open_database
 from scorer.hq.keys import data_folder, default_db, default_name, hq_id, hq_identity
 from scorer.station import Identity
@@ -95,7 +95,9 @@ def create_app() -> FastAPI:
 
 
 def build_app(database: Database, hq: Identity, name: str) -> FastAPI:
-    """The API over `database`, signing with `hq` (the database is closed when the app stops)."""
+    """The API over `database`, signing with `hq` (the database is closed when the app stops);
+    every lock received is checked (scorer.hq.checks)."""
+    checks.install()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -377,6 +377,16 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX enrolments_by_station ON enrolments (station)",
         ),
     ),
+    Migration(
+        3,
+        "result_checks: headquarters' recomputation of each lock it received (scorer.hq.checks)",
+        (
+            """CREATE TABLE result_checks (
+                db TEXT NOT NULL, station TEXT NOT NULL, seq {BIG} NOT NULL, event TEXT NOT NULL,
+                state TEXT NOT NULL, expected TEXT NOT NULL, computed TEXT NOT NULL, zh TEXT NOT NULL,
+                en TEXT NOT NULL, checked TEXT NOT NULL, PRIMARY KEY (db, station, seq))""",
+        ),
+    ),
 )
 
 _TABLE = "CREATE TABLE IF NOT EXISTS schema_migrations (version {BIG} PRIMARY KEY, name TEXT NOT NULL, applied TEXT NOT NULL)"

@@ -26,9 +26,9 @@ lock is taken at BEGIN), so one station's batches are applied one at a time acro
 a primary key violation on `entries` (which the lock makes unlikely) is answered by looking again,
 where the batch is then a repeat.
 
-The results check (scorer.hq.results) hooks in with `on_stored(kinds, callback)`: after a
-transaction that stored rows of one of `kinds` (e.g. "event.lock") commits, `callback(database,
-db, station)` runs. Held entries are read in seq order per station with `entries(...)`.
+Other work hooks in with `on_stored(kinds, callback)`: after a transaction that stored rows of one
+of `kinds` (or any rows) commits, `callback(database, db, station)` runs — the results check
+(scorer.hq.checks) does. Held entries are read in seq order per station with `entries(...)`.
 """
 
 from __future__ import annotations
@@ -68,14 +68,15 @@ ENTRY_COLUMNS = (
 _COMPARED = ("seq", "kind", "payload", "actor", "source", "raw", "time", "prev_hash", "hash")
 
 StoredHook = Callable[[Database, str, str], None]
-_hooks: list[tuple[frozenset[str], StoredHook]] = []
+_hooks: list[tuple[frozenset[str] | None, StoredHook]] = []
 
 
-def on_stored(kinds: Iterable[str], callback: StoredHook) -> None:
+def on_stored(kinds: Iterable[str] | None, callback: StoredHook) -> None:
     """Call `callback(database, db, station)` after each committed batch that stored at least one
-    entry whose kind is in `kinds`. Runs in the request's thread after COMMIT; an exception in it is
-    logged, and the station still gets its receipt (the entries are stored)."""
-    _hooks.append((frozenset(kinds), callback))
+    entry whose kind is in `kinds` (any entry when `kinds` is None). Runs in the request's thread
+    after COMMIT; an exception in it is logged, and the station still gets its receipt (the entries
+    are stored)."""
+    _hooks.append((None if kinds is None else frozenset(kinds), callback))
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,7 @@ def push(database: Database, hq: Identity, obj: dict[str, Any], via: str = "push
 def _apply(database: Database, hq: Identity, b: Batch, via: str) -> Pushed | SyncRefused:
     """The batch against what is held, in one transaction. A fork or a quarantined station's batch
     is kept (committed) and its refusal returned; other refusals are raised (rolled back)."""
-    hooks: set[str] = set()
+    stored_kinds: set[str] = set()
     with database.write() as tx:
         row = tx.one(
             "SELECT s.key, s.quarantined_at FROM stations s JOIN enrolments e ON e.station = s.station "
@@ -212,9 +213,9 @@ def _apply(database: Database, hq: Identity, b: Batch, via: str) -> Pushed | Syn
                  wire.encode(b.package).decode(), b.made, moment, via),
             )  # fmt: skip
             if _hooks:
-                hooks = {e["kind"] for e in new_entries}
+                stored_kinds = {e["kind"] for e in new_entries}
         receipt = issue_receipt(tx, hq, b.venue, b.db, b.station, held_last, held_hash, moment)
-    _run_hooks(database, b.db, b.station, hooks)
+    _run_hooks(database, b.db, b.station, stored_kinds)
     return Pushed(receipt, stored, stored == 0)
 
 
@@ -250,7 +251,7 @@ def _compare(tx: Tx, b: Batch, held_last: int, held_hash: str) -> tuple[int, str
 
 def _run_hooks(database: Database, db: str, station: str, kinds: set[str]) -> None:
     for wanted, callback in list(_hooks):
-        if wanted & kinds:
+        if kinds and (wanted is None or wanted & kinds):
             try:
                 callback(database, db, station)
             except Exception:  # the batch is stored and its receipt stands; staff see the log
@@ -353,16 +354,23 @@ def record_refusal(database: Database, exc: SyncRefused, obj: Any, via: str) -> 
 
 
 def entries(
-    database: Database, db: str, station: str | None = None, kinds: Iterable[str] | None = None
+    database: Database,
+    db: str,
+    station: str | None = None,
+    kinds: Iterable[str] | None = None,
+    upto: int | None = None,
 ) -> Iterator[dict[str, Any]]:
     """The entries held of competition file `db` (one station's, or every station's), per station in
-    seq order, optionally only of `kinds`: dicts with the wire entry's fields (`payload` the
-    canonical text, `raw` hex or None)."""
+    seq order, optionally only of `kinds` and up to seq `upto`: dicts with the wire entry's fields
+    (`payload` the canonical text, `raw` hex or None)."""
     sql = f"SELECT {', '.join(ENTRY_COLUMNS[1:])} FROM entries WHERE db = ?"
     params: list[Any] = [db]
     if station is not None:
         sql += " AND station = ?"
         params.append(station)
+    if upto is not None:
+        sql += " AND seq <= ?"
+        params.append(min(upto, _BIG))
     kinds = tuple(kinds or ())
     if kinds:
         sql += f" AND kind IN ({', '.join('?' * len(kinds))})"

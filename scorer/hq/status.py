@@ -1,10 +1,12 @@
 """What headquarters' staff look at: venues, the feeds held (with their fingerprints), forks,
-quarantined stations and the most recent refusals (`scorer hq status`)."""
+quarantined stations, the results checks of the locks received, and the most recent refusals
+(`scorer hq status`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from scorer.hq.checks import checks
 from scorer.hq.db import Database
 from scorer.hq.enrol import venues
 from scorer.sync import wire
@@ -31,6 +33,7 @@ def status(database: Database, refusals: int = 20) -> dict[str, Any]:
         )
     return {
         "venues": venues(database),
+        "results": checks(database),
         "feeds": [
             {
                 "venue": f[0],

@@ -1,0 +1,105 @@
+"""Headquarters runs its results check (scorer.hq.results) on every lock it receives, and keeps the
+outcome in `result_checks` for staff (`scorer hq status`).
+
+After each stored batch of a competition file (`ingest.on_stored`), every `event.lock` entry of that
+file not yet settled is checked: a lock whose rows have not all arrived stays "waiting" and is
+looked at again when more rows of the file arrive. Whether they have is read from `feeds` first (the
+lock's `heads` against what is held), so a waiting lock costs one small query per batch, and the
+rows are read — and the event recomputed — only once they are all there.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from scorer.hq import ingest, results
+from scorer.hq.db import Database
+from scorer.store import Row
+from scorer.store.log import now
+
+_PENDING = (
+    "SELECT e.station, e.seq, e.kind, e.payload, e.actor, e.source, e.raw, e.time, e.prev_hash, e.hash "
+    "FROM entries e WHERE e.db = ? AND e.kind = 'event.lock' AND NOT EXISTS (SELECT 1 FROM result_checks c "
+    "WHERE c.db = e.db AND c.station = e.station AND c.seq = e.seq AND c.state <> 'waiting') "
+    "ORDER BY e.station, e.seq"
+)
+_UPSERT = (
+    "INSERT INTO result_checks (db, station, seq, event, state, expected, computed, zh, en, checked) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (db, station, seq) DO UPDATE SET "
+    "state = excluded.state, computed = excluded.computed, zh = excluded.zh, en = excluded.en, "
+    "checked = excluded.checked"
+)
+
+
+def _row(r: tuple[Any, ...]) -> Row:
+    return Row(r[0], int(r[1]), r[2], r[3], r[4], r[5], None if r[6] is None else bytes.fromhex(r[6]), *r[7:])
+
+
+def held_rows(database: Database, db: str, station: str, upto: int) -> Iterator[Row]:
+    """The rows of (db, station) headquarters holds, seq 1..upto in order (fewer if not all held)."""
+    for e in ingest.entries(database, db, station, upto=upto):
+        yield _row(tuple(e[k] for k in ingest.ENTRY_COLUMNS[1:]))
+
+
+def check_file(database: Database, db: str, station: str = "") -> list[results.ResultCheck]:
+    """Check every lock of competition file `db` not yet settled; the checks made (`station`, the
+    one whose batch was stored, is unused: any station's rows may complete another's lock)."""
+    with database.read() as tx:
+        pending = [_row(r) for r in tx.all(_PENDING, (db,))]
+        if not pending:
+            return []
+        held = dict(tx.all("SELECT station, last_seq FROM feeds WHERE db = ?", (db,)))
+        waiting = {
+            (r[0], int(r[1]))
+            for r in tx.all(
+                "SELECT station, seq FROM result_checks WHERE db = ? AND state = 'waiting'", (db,)
+            )
+        }
+    done = []
+    for lock in pending:
+        if (lock.station, lock.seq) in waiting and not _complete(lock, held):
+            continue  # still waiting, as recorded: nothing new to say
+        check = results.check_lock(lock, lambda st, upto: held_rows(database, db, st, upto))
+        with database.write() as tx:
+            tx.run(
+                _UPSERT,
+                (db, lock.station, lock.seq, check.event, check.state, check.expected, check.computed,
+                 check.zh, check.en, now()),
+            )  # fmt: skip
+        done.append(check)
+    return done
+
+
+def _complete(lock: Row, held: dict[str, Any]) -> bool:
+    """Does headquarters hold every row the lock saw (its `heads`, and its own station before it)?"""
+    try:
+        heads = dict(json.loads(lock.payload).get("heads") or {})
+    except (ValueError, AttributeError, TypeError):
+        return True  # let the check itself say what is wrong with the lock
+    heads[lock.station] = lock.seq - 1
+    return all(isinstance(n, int) and int(held.get(s, 0)) >= n for s, n in heads.items())
+
+
+def checks(database: Database, db: str | None = None) -> list[dict[str, Any]]:
+    """The results checks kept, newest first (of one file, or all)."""
+    sql = "SELECT db, station, seq, event, state, expected, computed, zh, en, checked FROM result_checks"
+    params: tuple[str, ...] = ()
+    if db is not None:
+        sql += " WHERE db = ?"
+        params = (db,)
+    with database.read() as tx:
+        rows = tx.all(sql + " ORDER BY checked DESC, db, station, seq", params)
+    names = ("db", "station", "seq", "event", "state", "expected", "computed", "zh", "en", "checked")
+    return [dict(zip(names, r, strict=True)) for r in rows]
+
+
+def install() -> None:
+    """Check locks after every stored batch (the app and `scorer hq import` call this once)."""
+    if not any(callback is _after_store for _, callback in ingest._hooks):
+        ingest.on_stored(None, _after_store)
+
+
+def _after_store(database: Database, db: str, station: str) -> None:
+    check_file(database, db, station)
