@@ -98,14 +98,18 @@ def push_bytes(database: Database, hq: Identity, data: bytes, via: str = "push")
     except SyncRefused as exc:
         record_refusal(database, exc, None, via)
         raise
-    return push(database, hq, obj, via)
+    return push(database, hq, obj, via, data)
 
 
-def push(database: Database, hq: Identity, obj: dict[str, Any], via: str = "push") -> Pushed:
+def push(
+    database: Database, hq: Identity, obj: dict[str, Any], via: str = "push", data: bytes | None = None
+) -> Pushed:
     """A parsed batch checked and applied (see the module); Pushed, or SyncRefused (kept in
     `refusals`)."""
     try:
-        batch = safely(lambda: wire.check_batch(obj), "批次", "batch")
+        batch = safely(
+            lambda: wire.check_batch(obj, data), "批次", "batch"
+        )  # data: the bytes `obj` was parsed from
         for attempt in range(3):
             try:
                 outcome = _apply(database, hq, batch, via)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -80,6 +81,24 @@ def sign(obj: dict[str, Any], identity: Identity) -> dict[str, Any]:
 def signature_ok(obj: dict[str, Any], public_key: str) -> bool:
     sig = obj.get("signature")
     return isinstance(sig, str) and verify_signature(public_key, signed_part(obj), sig)
+
+
+def signature_ok_as_sent(obj: dict[str, Any], data: bytes, public_key: str) -> bool:
+    """`signature_ok`, checked on the bytes as received when the sender wrote them canonically
+    (what Scorer sends): the bytes with the top-level `"signature":"…"` member taken out are what was
+    signed, so nothing is encoded again (a batch of 2,000 entries: ~9 ms saved). Any other layout —
+    or a bad signature — is decided by `signature_ok` on the parsed object."""
+    sig = obj.get("signature")
+    if isinstance(sig, str) and _SIG.fullmatch(sig):
+        member = b'"signature":"' + sig.encode() + b'"'
+        if data.count(member) == 1:
+            for cut in (b"," + member, member + b","):
+                if data.count(cut) == 1:
+                    signed = data.replace(cut, b"", 1).rstrip(b"\n")
+                    if verify_signature(public_key, signed, sig):
+                        return True
+                    break
+    return signature_ok(obj, public_key)
 
 
 def key_id(public_key_hex: str, prefix: str = "ST") -> str:
@@ -152,6 +171,17 @@ _ENTRY = {
     "prev_hash": str,
     "hash": str,
 }
+
+
+_ENTRY_FIELDS = operator.itemgetter(*_ENTRY)
+_RAW = re.compile(r"(?:[0-9a-f]{2})*")
+
+
+def _entry_problem(entry: Any, seq: int) -> None:
+    """Raise the located refusal for an entry that failed the inline check."""
+    where_zh, where_en = f"序号 {seq} 的记录", f"the entry with seq {seq}"
+    _fields(entry, _ENTRY, where_zh, where_en, seq)
+    raise _bad(f"{where_zh}的 raw 不是十六进制", f"{where_en}: raw is not hex", seq)
 
 
 def entry_of(row: Row) -> dict[str, Any]:
@@ -257,7 +287,7 @@ def make_batch(
     return sign(body, identity)
 
 
-def check_batch(obj: dict[str, Any]) -> Batch:
+def check_batch(obj: dict[str, Any], data: bytes | None = None) -> Batch:
     """A batch checked on its own: shape, the station id from its key, the signature, and every
     entry's station, hash and link to the one before. What it is checked against (enrolment, what
     headquarters holds) is the receiver's part. SyncRefused naming the first problem."""
@@ -277,7 +307,7 @@ def check_batch(obj: dict[str, Any]) -> Batch:
             f"批次的站点 {obj['station']} 与其公钥不符",
             f"the batch's station {obj['station']} does not match its public key",
         )
-    if not signature_ok(obj, obj["key"]):
+    if not (signature_ok(obj, obj["key"]) if data is None else signature_ok_as_sent(obj, data, obj["key"])):
         raise SyncRefused(
             "signature",
             f"站点 {obj['station']} 的批次签名无效：批次在签名后被改动，或不是该站点签的",
@@ -301,46 +331,73 @@ def check_batch(obj: dict[str, Any]) -> Batch:
     prev = obj["prev_hash"]
     if obj["first"] == 1 and prev != GENESIS:
         raise SyncRefused("chain", "序号 1 的上一行哈希应为全零", "seq 1 must link to the genesis hash", 1)
+    station, first = obj["station"], obj["first"]
     for i, entry in enumerate(entries):
-        seq = obj["first"] + i
-        where_zh, where_en = f"序号 {seq} 的记录", f"the entry with seq {seq}"
-        _fields(entry, _ENTRY, where_zh, where_en, seq)
-        if entry["station"] != obj["station"]:
+        seq = first + i
+        # the common case checked inline (this loop runs for every entry headquarters receives)
+        try:
+            st, q, kind, payload, actor, source, raw, time, prev_hash, hash_ = _ENTRY_FIELDS(entry)
+            ok = (
+                type(entry) is dict
+                and len(entry) == len(_ENTRY)
+                and type(q) is int
+                and type(st) is str
+                and type(kind) is str
+                and type(payload) is str
+                and type(actor) is str
+                and type(source) is str
+                and type(time) is str
+                and type(prev_hash) is str
+                and type(hash_) is str
+                and (raw is None or (type(raw) is str and _RAW.fullmatch(raw) is not None))
+            )
+        except (KeyError, TypeError):
+            ok = False
+        if not ok:
+            _entry_problem(entry, seq)
+        if st != station:
             raise SyncRefused(
                 "station",
-                f"{where_zh}属于站点 {entry['station']}，不是签名的站点 {obj['station']}：站点只能推送自己的记录",
-                f"{where_en} belongs to station {entry['station']}, not to the signing station "
-                f"{obj['station']}: a station pushes only its own log",
+                f"序号 {seq} 的记录属于站点 {st}，不是签名的站点 {station}：站点只能推送自己的记录",
+                f"the entry with seq {seq} belongs to station {st}, not to the signing station "
+                f"{station}: a station pushes only its own log",
                 seq,
             )
-        if entry["seq"] != seq:
+        if q != seq:
             raise SyncRefused(
                 "order",
-                f"第 {i + 1} 条记录的序号是 {entry['seq']}，应为 {seq}（记录缺失或顺序被打乱）",
-                f"entry {i + 1} has seq {entry['seq']}, expected {seq} (entries missing or reordered)",
+                f"第 {i + 1} 条记录的序号是 {q}，应为 {seq}（记录缺失或顺序被打乱）",
+                f"entry {i + 1} has seq {q}, expected {seq} (entries missing or reordered)",
                 seq,
             )
-        if entry["raw"] is not None and not re.fullmatch(r"(?:[0-9a-f]{2})*", entry["raw"]):
-            raise _bad(f"{where_zh}的 raw 不是十六进制", f"{where_en}: raw is not hex", seq)
-        if not _HEX64.fullmatch(entry["hash"]) or not _HEX64.fullmatch(entry["prev_hash"]):
-            raise _bad(f"{where_zh}的哈希格式不对", f"{where_en}: malformed hash", seq)
-        row = row_of(entry)
-        if row.prev_hash != prev:
+        if prev_hash != prev:  # `prev` is well formed: the batch's prev_hash, or a checked hash
             raise SyncRefused(
                 "chain",
-                f"{where_zh}没有接上前一条记录（上一行哈希不符）",
-                f"{where_en} does not link to the entry before it (prev_hash differs)",
+                f"序号 {seq} 的记录没有接上前一条记录（上一行哈希不符）",
+                f"the entry with seq {seq} does not link to the entry before it (prev_hash differs)",
                 seq,
             )
-        if row_hash(*row[:9]) != row.hash:
+        row = Row(
+            st,
+            q,
+            kind,
+            payload,
+            actor,
+            source,
+            None if raw is None else bytes.fromhex(raw),
+            time,
+            prev,
+            hash_,
+        )
+        if row_hash(st, q, kind, payload, actor, source, row.raw, time, prev) != hash_:
             raise SyncRefused(
                 "hash",
-                f"{where_zh}的哈希与内容不符：内容被改动过",
-                f"{where_en} does not hash to its hash: its content was changed",
+                f"序号 {seq} 的记录的哈希与内容不符：内容被改动过",
+                f"the entry with seq {seq} does not hash to its hash: its content was changed",
                 seq,
             )
         rows.append(row)
-        prev = row.hash
+        prev = hash_
     if prev != obj["head_hash"]:
         raise SyncRefused(
             "chain",
