@@ -165,6 +165,9 @@ BENCHES = (
     "results_list",
     "certificates",
     "ui_startup",
+    "sync_push",
+    "sync_resume",
+    "hq_ingest",
 )
 
 
@@ -215,6 +218,10 @@ def main(argv: list[str] | None = None) -> int:
             from bench.certificates import bench_certificates
 
             results.update(bench_certificates())
+        if only & {"sync_push", "sync_resume", "hq_ingest"}:
+            from bench.sync import run as run_sync
+
+            results.update(run_sync(work, only))
         if "ui_startup" in only:
             # in a fresh small process: a child's peak memory includes its parent's at fork time
             out = subprocess.run(
