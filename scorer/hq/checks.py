@@ -19,11 +19,13 @@ from scorer.hq.db import Database
 from scorer.store import Row
 from scorer.store.log import now
 
-_PENDING = (
-    "SELECT e.station, e.seq, e.kind, e.payload, e.actor, e.source, e.raw, e.time, e.prev_hash, e.hash "
-    "FROM entries e WHERE e.db = ? AND e.kind = 'event.lock' AND NOT EXISTS (SELECT 1 FROM result_checks c "
-    "WHERE c.db = e.db AND c.station = e.station AND c.seq = e.seq AND c.state <> 'waiting') "
-    "ORDER BY e.station, e.seq"
+# Two small queries, each on an index (the locks of a file: `entries_by_kind`, covering; the
+# settled checks: the primary key), then the pending locks' rows by primary key.
+_LOCKS = "SELECT station, seq FROM entries WHERE db = ? AND kind = 'event.lock'"
+_SETTLED = "SELECT station, seq, state FROM result_checks WHERE db = ?"
+_ROW = (
+    "SELECT station, seq, kind, payload, actor, source, raw, time, prev_hash, hash FROM entries "
+    "WHERE db = ? AND station = ? AND seq = ?"
 )
 _UPSERT = (
     "INSERT INTO result_checks (db, station, seq, event, state, expected, computed, zh, en, checked) "
@@ -47,16 +49,16 @@ def check_file(database: Database, db: str, station: str = "") -> list[results.R
     """Check every lock of competition file `db` not yet settled; the checks made (`station`, the
     one whose batch was stored, is unused: any station's rows may complete another's lock)."""
     with database.read() as tx:
-        pending = [_row(r) for r in tx.all(_PENDING, (db,))]
-        if not pending:
+        locks = [(r[0], int(r[1])) for r in tx.all(_LOCKS, (db,))]
+        if not locks:
+            return []
+        states = {(r[0], int(r[1])): r[2] for r in tx.all(_SETTLED, (db,))}
+        todo = sorted(k for k in locks if states.get(k, results.WAITING) == results.WAITING)
+        if not todo:
             return []
         held = dict(tx.all("SELECT station, last_seq FROM feeds WHERE db = ?", (db,)))
-        waiting = {
-            (r[0], int(r[1]))
-            for r in tx.all(
-                "SELECT station, seq FROM result_checks WHERE db = ? AND state = 'waiting'", (db,)
-            )
-        }
+        pending = [_row(r) for r in (tx.one(_ROW, (db, *k)) for k in todo) if r is not None]
+        waiting = {k for k in todo if k in states}
     done = []
     for lock in pending:
         if (lock.station, lock.seq) in waiting and not _complete(lock, held):
