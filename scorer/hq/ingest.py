@@ -107,9 +107,8 @@ def push(
     """A parsed batch checked and applied (see the module); Pushed, or SyncRefused (kept in
     `refusals`)."""
     try:
-        batch = safely(
-            lambda: wire.check_batch(obj, data), "批次", "batch"
-        )  # data: the bytes `obj` was parsed from
+        # `data`: the bytes `obj` was parsed from (wire checks the signature on them when canonical)
+        batch = safely(lambda: wire.check_batch(obj, data), "批次", "batch")
         for attempt in range(3):
             try:
                 outcome = _apply(database, hq, batch, via)
