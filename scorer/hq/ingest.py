@@ -109,6 +109,13 @@ def push(
     try:
         # `data`: the bytes `obj` was parsed from (wire checks the signature on them when canonical)
         batch = safely(lambda: wire.check_batch(obj, data), "批次", "batch")
+        if batch.last >= _BIG:
+            raise SyncRefused(
+                "format",
+                f"批次的序号太大（{batch.last}）：不是 Scorer 写的记录",
+                f"the batch's sequence numbers are too large ({batch.last}): not rows Scorer wrote",
+                batch.first,
+            )
         for attempt in range(3):
             try:
                 outcome = _apply(database, hq, batch, via)

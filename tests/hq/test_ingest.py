@@ -15,7 +15,7 @@ from scorer.hq.db import Database
 from scorer.station import Identity
 from scorer.sync import wire
 from scorer.sync.wire import SyncRefused
-from tests.hq.conftest import Feed, counts, enrolled, refusal_codes, station
+from tests.hq.conftest import PACKAGE, Feed, chain, counts, enrolled, refusal_codes, station
 
 
 @pytest.fixture
@@ -195,6 +195,20 @@ def test_malformed_bodies_are_format_refusals(hq_db: Database, hq_key: Identity,
         )
     refused(hq_db, hq_key, dict(batch, extra=1), "format")
     refused(hq_db, hq_key, wire.sign(dict(batch, first=10**30), feed.identity), "truncated")
+
+
+def test_sequence_numbers_beyond_what_a_database_holds_are_refused(
+    hq_db: Database, hq_key: Identity, feed: Feed
+) -> None:
+    """Well-formed and signed, but numbered beyond 2**62: refused before any table sees them — also
+    for a quarantined station, whose batches are otherwise kept aside."""
+    huge = Feed(feed.identity, feed.venue, rows=chain(feed.identity, 2, first=2**63, prev="ab" * 32))
+    refused(hq_db, hq_key, wire.make_batch(feed.identity, venue=feed.venue, db=feed.db, package=PACKAGE,
+                                           rows=huge.rows, made="x"), "format")  # fmt: skip
+    with hq_db.write() as tx:
+        tx.run("UPDATE stations SET quarantined_at = 'now', quarantine_reason = 'test'")
+    refused(hq_db, hq_key, wire.make_batch(feed.identity, venue=feed.venue, db=feed.db, package=PACKAGE,
+                                           rows=huge.rows, made="x"), "format")  # fmt: skip
 
 
 def _escaped(text: str) -> bytes:
