@@ -26,6 +26,7 @@ SHOTS = [
     ("audit", "CNC-K", "1000", 5),
     ("overview", "COORD", "8888", 0),
     ("print-centre", "COORD", "8888", 1),
+    ("sync", "COORD", "8888", 5),  # the demo file is not enrolled: the enrolment form
 ]
 
 
@@ -79,6 +80,14 @@ def main(out: Path) -> int:
             view = getattr(window.tabs.currentWidget(), "view", None) or window.tabs.currentWidget()
             if name == "print-centre" and hasattr(view, "show_preview"):
                 view.show_preview()
+                settle()
+            if name == "sync":  # the page reads the file's sync state on its own thread
+                import time
+
+                deadline = time.monotonic() + 10
+                while view.service.snapshot is None and time.monotonic() < deadline:
+                    app.processEvents()
+                    time.sleep(0.01)
                 settle()
             window.grab().save(str(out / f"{name}-{suffix}.png"))
             window.close()

@@ -1144,139 +1144,144 @@ File: {1} · This laptop: {2}</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="126"/>
+        <location filename="../../ui/windows/main_window.py" line="127"/>
         <source>裁判长接受当前检查点…</source>
         <translation>Chief judge: accept the checkpoint…</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="150"/>
+        <location filename="../../ui/windows/main_window.py" line="155"/>
         <source>文件(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="151"/>
+        <location filename="../../ui/windows/main_window.py" line="156"/>
         <source>打开其他竞赛文件…</source>
         <translation>Open another competition file…</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="155"/>
+        <location filename="../../ui/windows/main_window.py" line="160"/>
         <source>导入竞赛数据包或名单…</source>
         <translation>Import competition package or list…</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="158"/>
+        <location filename="../../ui/windows/main_window.py" line="163"/>
         <source>切换裁判…</source>
         <translation>Switch judge…</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="168"/>
+        <location filename="../../ui/windows/main_window.py" line="173"/>
         <source>退出</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="178"/>
+        <location filename="../../ui/windows/main_window.py" line="183"/>
         <source>Scorer — {0}</source>
         <translation>Scorer — {0}</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="180"/>
+        <location filename="../../ui/windows/main_window.py" line="185"/>
         <source>{0} {1}（{2}） · 站点 {3}</source>
         <translation>{0} {1} ({2}) · Station {3}</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="208"/>
+        <location filename="../../ui/windows/main_window.py" line="213"/>
         <source>接受检查点</source>
         <translation>Accept the checkpoint</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="210"/>
+        <location filename="../../ui/windows/main_window.py" line="215"/>
         <source>检查点文件缺失、损坏或落后于记录。接受后可继续写入，此决定与原因记入日志，scorer verify 会一直显示。
 原因：</source>
         <translation>The checkpoint file is missing, damaged or behind the log. Accepting lets writing go on; the decision and its reason are logged and scorer verify shows them from now on.
 Reason:</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="218"/>
+        <location filename="../../ui/windows/main_window.py" line="223"/>
         <source>未接受</source>
         <translation>Not accepted</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="224"/>
+        <location filename="../../ui/windows/main_window.py" line="229"/>
         <source>评分录入</source>
         <translation>Score entry</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="225"/>
+        <location filename="../../ui/windows/main_window.py" line="230"/>
         <source>设备</source>
         <translation>Devices</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="226"/>
+        <location filename="../../ui/windows/main_window.py" line="231"/>
         <source>纸质评分表录入</source>
         <translation>Paper forms (double entry)</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="227"/>
+        <location filename="../../ui/windows/main_window.py" line="232"/>
         <source>竞赛概况</source>
         <translation>Overview</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="228"/>
+        <location filename="../../ui/windows/main_window.py" line="233"/>
         <source>打印中心</source>
         <translation>Print centre</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="229"/>
+        <location filename="../../ui/windows/main_window.py" line="234"/>
         <source>进度与检查</source>
         <translation>Progress and checks</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="230"/>
+        <location filename="../../ui/windows/main_window.py" line="235"/>
         <source>实时排名</source>
         <translation>Live ranking</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="231"/>
+        <location filename="../../ui/windows/main_window.py" line="236"/>
         <source>锁定与签字</source>
         <translation>Lock and sign-off</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="232"/>
+        <location filename="../../ui/windows/main_window.py" line="237"/>
         <source>解密</source>
         <translation>Decryption</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="233"/>
+        <location filename="../../ui/windows/main_window.py" line="238"/>
         <source>审计日志</source>
         <translation>Audit log</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="238"/>
+        <location filename="../../ui/windows/main_window.py" line="239"/>
+        <source>同步</source>
+        <translation>Sync</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/main_window.py" line="244"/>
         <source>切换裁判</source>
         <translation>Switch judge</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="253"/>
+        <location filename="../../ui/windows/main_window.py" line="259"/>
         <source>无法打开</source>
         <translation>Cannot open</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="271"/>
+        <location filename="../../ui/windows/main_window.py" line="277"/>
         <source>导入竞赛数据包或名单</source>
         <translation>Import competition package or list</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="273"/>
+        <location filename="../../ui/windows/main_window.py" line="279"/>
         <source>竞赛数据包 (*.json *.xlsx);;选手或裁判名单 (*.csv)</source>
         <translation>Competition packages (*.json *.xlsx);;Contestant or judge lists (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="278"/>
+        <location filename="../../ui/windows/main_window.py" line="284"/>
         <source>导入完成</source>
         <translation>Import complete</translation>
     </message>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="278"/>
+        <location filename="../../ui/windows/main_window.py" line="284"/>
         <source>已导入 {0}</source>
         <translation>Imported {0}</translation>
     </message>
@@ -1360,7 +1365,7 @@ Reason:</translation>
 <context>
     <name>OverviewWidget</name>
     <message>
-        <location filename="../../ui/windows/main_window.py" line="68"/>
+        <location filename="../../ui/windows/main_window.py" line="69"/>
         <source>{0} {1}（{2} 人）</source>
         <translation>{0} {1} ({2} contestants)</translation>
     </message>
@@ -2151,6 +2156,272 @@ Maximum {3}</translation>
         <location filename="../../ui/windows/start.py" line="162"/>
         <source>无法新建</source>
         <translation>Cannot create the file</translation>
+    </message>
+</context>
+<context>
+    <name>SyncWidget</name>
+    <message>
+        <location filename="../../ui/windows/sync.py" line="75"/>
+        <source>重新登记…</source>
+        <translation>Enrol again…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/sync.py" line="76"/>
+        <source>用另一个登记码把本机登记到（另一个）总部</source>
+        <translation>Enrol this laptop with (another) headquarters using another code</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/sync.py" line="82"/>
+        <source>登记本机</source>
+        <translation>Enrol this laptop</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/sync.py" line="84"/>
+        <source>例如 http://192.168.1.10:8750</source>
+        <translation>e.g. http://192.168.1.10:8750</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/sync.py" line="86"/>
+        <source>总部给出的一次性登记码，例如 K3M9Q-7TX2B</source>
+        <translation>the one-time code from headquarters, e.g. K3M9Q-7TX2B</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/sync.py" line="87"/>
+        <source>登记</source>
+        <translation>Enrol</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/sync.py" line="97"/>
+        <source>总部地址</source>
+        <translation>Headquarters address</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/sync.py" line="98"/>
+        <source>登记码</source>
+        <translation>Enrolment code</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/sync.py" line="106"/>
+        <source>没有网络时：填写登记码后点击“导出到 U 盘…”，登记申请随同步包带到总部，导入总部给回的回执文件即完成登记。</source>
+        <translation>Without a network: enter the code and click “Export to USB…”; the enrolment request travels to headquarters in the bundle, and importing the receipt file headquarters gives back completes the enrolment.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/sync.py" line="113"/>
+        <source>总部回执（按站点）</source>
+        <translation>Headquarters&apos; receipts (per station)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/sync.py" line="117"/>
+        <source>立即推送</source>
+        <translation>Push now</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/sync.py" line="119"/>
+        <source>导出到 U 盘…</source>
+        <translation>Export to USB…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/sync.py" line="121"/>
+        <source>导入回执…</source>
+        <translation>Import receipt…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/sync.py" line="129"/>
+        <source>总部已收到 %v/%m 条</source>
+        <translation>Headquarters holds %v/%m</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/sync.py" line="166"/>
+        <source>另一项同步操作正在进行，请稍候再试</source>
+        <translation>Another sync action is running; try again in a moment</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/sync.py" line="174"/>
+        <source>请填写总部地址和登记码</source>
+        <translation>Enter headquarters&apos; address and the enrolment code</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/sync.py" line="178"/>
+        <location filename="../../ui/windows/sync.py" line="315"/>
+        <source>正在登记…</source>
+        <translation>Enrolling…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/sync.py" line="188"/>
+        <source>本机尚未登记：请先填写总部地址和登记码并点击“登记”</source>
+        <translation>This laptop is not enrolled: enter headquarters&apos; address and the enrolment code, then click “Enrol”</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/sync.py" line="201"/>
+        <source>本机尚未登记：没有网络时请先在上方填写登记码，登记申请会随同步包带到总部</source>
+        <translation>This laptop is not enrolled: without a network, enter the enrolment code above first; the enrolment request travels to headquarters in the bundle</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/sync.py" line="206"/>
+        <source>导出同步包到 U 盘</source>
+        <translation>Export a sync bundle to USB</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/sync.py" line="208"/>
+        <source>同步包 (*.bundle)</source>
+        <translation>Sync bundles (*.bundle)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/sync.py" line="219"/>
+        <source>导入总部的回执文件</source>
+        <translation>Import headquarters&apos; receipt file</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/sync.py" line="219"/>
+        <source>回执文件 (*.receipt);;所有文件 (*)</source>
+        <translation>Receipt files (*.receipt);;All files (*)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/sync.py" line="234"/>
+        <source>正在读取同步状态…</source>
+        <translation>Reading the sync state…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/sync.py" line="236"/>
+        <source>本机（站点 {0}）尚未在总部登记此竞赛文件。</source>
+        <translation>This laptop (station {0}) has not enrolled this competition file with headquarters.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/sync.py" line="239"/>
+        <source>总部：{0}&#x3000;编号 {1}
+场地：{2}（{3}）&#x3000;本机站点：{4}&#x3000;登记于 {5}</source>
+        <translation>Headquarters: {0}   id {1}
+Venue: {2} ({3})   this laptop&apos;s station: {4}   enrolled {5}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/sync.py" line="240"/>
+        <source>（离线登记，地址未知）</source>
+        <translation>(enrolled offline, address not known)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/sync.py" line="293"/>
+        <source>本机 {0}</source>
+        <translation>This laptop {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/sync.py" line="295"/>
+        <source>站点 {0}</source>
+        <translation>Station {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/sync.py" line="303"/>
+        <source>尚未在总部登记（本机 {0} 条记录）；请在上方填写总部地址和登记码后点击“登记”</source>
+        <translation>not enrolled with headquarters ({0} entries here); enter headquarters&apos; address and the enrolment code above, then click “Enrol”</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/sync.py" line="305"/>
+        <source>{0}：{1}</source>
+        <translation>{0}: {1}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/sync.py" line="312"/>
+        <source>正在推送…</source>
+        <translation>Pushing…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/sync.py" line="316"/>
+        <source>正在导出…</source>
+        <translation>Exporting…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/sync.py" line="317"/>
+        <source>正在导入回执…</source>
+        <translation>Importing the receipt file…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/sync.py" line="331"/>
+        <source>推送未完成：{0}</source>
+        <translation>The push did not finish: {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/sync.py" line="337"/>
+        <source>（{0}；本次发送 {1} 条，共 {2} 批）</source>
+        <translation> ({0}; {1} entries sent this time, in {2} batches)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/sync.py" line="345"/>
+        <source>已写入 {0}：{1} 条记录（{2} 批，{3} 字节）。</source>
+        <translation>Written to {0}: {1} entries ({2} batches, {3} bytes).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/sync.py" line="350"/>
+        <source>同步包中含本机的登记申请。</source>
+        <translation>The bundle carries this laptop&apos;s enrolment request.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/sync.py" line="351"/>
+        <source>请把它带到总部导入，再把总部给回的回执文件导入此处。</source>
+        <translation>Take it to headquarters to be imported, then import the receipt file headquarters gives back here.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/sync.py" line="354"/>
+        <source>已导入回执文件 {0}：本文件的回执 {1} 份（其中 {2} 份更新了状态）。</source>
+        <translation>Imported the receipt file {0}: {1} receipts for this file ({2} of them newer than those kept).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/sync.py" line="358"/>
+        <source>本机登记已完成。</source>
+        <translation>This laptop&apos;s enrolment is complete.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/sync.py" line="340"/>
+        <source>已登记：场地 {0}（{1}），总部 {2}，地址 {3}</source>
+        <translation>Enrolled: venue {0} ({1}), headquarters {2} at {3}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/sync.py" line="361"/>
+        <source>总部拒收了以下批次（没有保存其中任何记录）：</source>
+        <translation>Headquarters refused these batches (it stored none of their entries):</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/sync.py" line="365"/>
+        <source>批次 {0}–{1}：{2}</source>
+        <translation>Batch {0}–{1}: {2}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/sync.py" line="382"/>
+        <source>自动推送已暂停：{0}。处理后请点击“立即推送”。</source>
+        <translation>Automatic pushes are paused: {0}. Once this is dealt with, click “Push now”.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/sync.py" line="388"/>
+        <source>登记后，本机会在总部可以连接时自动推送。</source>
+        <translation>Once enrolled, this laptop pushes by itself whenever headquarters can be reached.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/sync.py" line="391"/>
+        <source>离线登记的本机还不知道总部的网络地址：在上方填写地址后点击“立即推送”，之后会自动推送。</source>
+        <translation>Enrolled offline, this laptop does not know headquarters&apos; network address yet: enter it above and click “Push now”; pushes are automatic after that.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/sync.py" line="394"/>
+        <source>正在自动推送…</source>
+        <translation>Pushing automatically…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/sync.py" line="398"/>
+        <source>总部暂时无法连接（{0}），稍后自动重试</source>
+        <translation>Headquarters cannot be reached right now ({0}); retrying automatically</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/sync.py" line="401"/>
+        <source>自动推送失败（{0}）：{1}，稍后自动重试</source>
+        <translation>Automatic push failed ({0}): {1}; retrying automatically</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/sync.py" line="405"/>
+        <source>自动推送：{0} 已推送 {1} 条。每 {2} 秒及保存评分后自动检查。</source>
+        <translation>Last automatic push at {0}: {1} sent. Checked every {2} s and after marks are saved.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/windows/sync.py" line="408"/>
+        <source>每 {0} 秒及保存评分后自动检查并推送。</source>
+        <translation>Checked and pushed automatically every {0} s and after marks are saved.</translation>
     </message>
 </context>
 </TS>

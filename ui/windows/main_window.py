@@ -38,6 +38,7 @@ from ui import i18n
 from ui.context import AppContext
 from ui.models.contestants import ContestantsModel
 from ui.windows.login import LoginDialog, role_name
+from ui.workers.sync import SyncService
 
 
 class OverviewWidget(QSplitter):
@@ -140,6 +141,10 @@ class MainWindow(QMainWindow):
         self._menus()
         self.build()
         ctx.judge_changed.connect(self.build)
+        # Automatic pushes to headquarters run while this window is open, whoever is logged in and
+        # whichever tab shows (the sync tab only shows them); stopped when the window closes.
+        self.sync = SyncService.of(ctx)
+        self.sync.start()
         geometry = QSettings().value("window/geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
@@ -231,6 +236,7 @@ class MainWindow(QMainWindow):
             (self.tr("锁定与签字"), Action.LOCK, "ui.windows.lock.LockWidget"),
             (self.tr("解密"), Action.DECRYPT, "ui.windows.lock.LockWidget"),
             (self.tr("审计日志"), Action.AUDIT, "ui.windows.audit.AuditWidget"),
+            (self.tr("同步"), Action.SYNC, "ui.windows.sync.SyncWidget"),
         ]
 
     def switch_judge(self) -> None:
@@ -293,4 +299,5 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         QSettings().setValue("window/geometry", self.saveGeometry())
+        self.sync.shutdown()  # a push in flight ends after its batch; no thread is left behind
         super().closeEvent(event)
