@@ -168,6 +168,16 @@ def cmd_sync_import_receipt(args: argparse.Namespace) -> int:
     path = competition_file(args)
     done = bundle.import_receipts(path, Path(args.receipt))
     feeds = client.status(path)
+    for r in done.refused:  # on stderr in both forms: the import is not complete
+        where = f"{r.get('first')}–{r.get('last')}"
+        seq = f" ({t('序号', 'seq')} {r['seq']})" if r.get("seq") is not None else ""
+        sys.stderr.write(
+            t(
+                f"总部拒收批次 {where}{seq}：{r.get('zh')}",
+                f"headquarters refused batch {where}{seq}: {r.get('en')}",
+            )
+            + "\n"
+        )
     if args.json:
         emit_json({**done.to_json(), "feeds": [f.to_json() for f in feeds]})
         return 1 if done.refused else 0
@@ -179,16 +189,6 @@ def cmd_sync_import_receipt(args: argparse.Namespace) -> int:
             f"receipt file: {done.receipts} receipt(s), {done.kept} newer than those kept",
         )
     )
-    for r in done.refused:
-        where = f"{r.get('first')}–{r.get('last')}"
-        seq = f" ({t('序号', 'seq')} {r['seq']})" if r.get("seq") is not None else ""
-        sys.stderr.write(
-            t(
-                f"总部拒收批次 {where}{seq}：{r.get('zh')}",
-                f"headquarters refused batch {where}{seq}: {r.get('en')}",
-            )
-            + "\n"
-        )
     for f in feeds:
         mark = t("（本机）", " (this laptop)") if f.this_laptop else ""
         echo(f"{f.station}{mark}: {f.message()}")

@@ -224,7 +224,10 @@ def push(
         pkg = feed.package(
             store.conn, comp.id if comp else "", comp.format_version if comp else FORMAT_VERSION
         )
-        with Client(address, timeout) as client:
+        ahead = feed.Ahead(
+            store.path, store.identity, venue=e.venue, db=db, package=pkg, count=count, size=batch_size
+        )
+        with Client(address, timeout) as client, ahead:
             r = _checked(client, client.feed(db, station), e, db, station)
             refused = fork_refusal(store, station, state.held_of(r), count)
             state.keep_receipt(store, r)  # kept even over a fork: the signed evidence of what it holds
@@ -237,15 +240,7 @@ def push(
             sent = batches = 0
             while r.last_seq < count and not (stop is not None and stop()):
                 first, last = r.last_seq + 1, min(r.last_seq + batch_size, count)
-                rows = feed.rows(store.conn, station, first, last)
-                data = feed.batch_bytes(
-                    store.identity,
-                    venue=e.venue,
-                    db=db,
-                    package=pkg.at(store.conn, station, last),
-                    rows=rows,
-                    made=now(),
-                )
+                data = ahead.get(first, last)
                 if on_send is not None:
                     on_send(first, last)
                 answer = client.batch(data)

@@ -5,19 +5,23 @@ Fast because a push of 240,000 entries must cost little more than sending their 
 payload is stored as its canonical text (what was hashed), so a row goes from SQLite to the wire
 without json.loads or re-encoding; a range is one indexed SELECT (UNIQUE (station, seq)); a batch
 is encoded once (`batch_bytes`: the bytes of `wire.encode(wire.make_batch(…))`, the signature
-spliced in rather than the batch encoded a second time).
+spliced in rather than the batch encoded a second time); and the next batch is built while
+headquarters stores the one before (`Ahead`).
 """
 
 from __future__ import annotations
 
 import bisect
 import sqlite3
+import urllib.parse
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from scorer.station import Identity
-from scorer.store import Row
+from scorer.store import Row, now
 from scorer.store.chain import GENESIS, canonical
 from scorer.sync import wire
 
@@ -112,3 +116,79 @@ def ranges(first: int, last: int, size: int) -> Iterator[tuple[int, int]]:
     """`first..last` cut into batches of at most `size` entries."""
     for start in range(first, last + 1, size):
         yield start, min(start + size - 1, last)
+
+
+class Ahead:
+    """Batches of one feed built one ahead, on a worker thread with its own read-only connection:
+    the next batch is read, encoded and signed while headquarters stores the one just sent, so a
+    push costs about what headquarters takes (the rows below the head never change: append-only).
+
+    `get(first, last)` gives the batch `first..last` (the one prepared, or built now if the plan
+    changed) and starts preparing `last+1..`; `close()` stops the worker."""
+
+    def __init__(
+        self,
+        path: Path,
+        identity: Identity,
+        *,
+        venue: str,
+        db: str,
+        package: Package,
+        count: int,
+        size: int,
+    ):
+        self._path = path
+        self._identity = identity
+        self._venue = venue
+        self._db = db
+        self._package = package
+        self._count = count
+        self._size = size
+        self._conn: sqlite3.Connection | None = None  # made and used on the worker thread only
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-batches")
+        self._next: tuple[int, int, Future[bytes]] | None = None
+
+    def _build(self, first: int, last: int) -> bytes:
+        if self._conn is None:
+            uri = f"file:{urllib.parse.quote(str(self._path.resolve()))}?mode=ro"
+            self._conn = sqlite3.connect(uri, uri=True, timeout=30)
+        station = self._identity.id
+        return batch_bytes(
+            self._identity,
+            venue=self._venue,
+            db=self._db,
+            package=self._package.at(self._conn, station, last),
+            rows=rows(self._conn, station, first, last),
+            made=now(),
+        )
+
+    def get(self, first: int, last: int) -> bytes:
+        ready = self._next
+        self._next = None
+        if ready is not None and ready[:2] == (first, last):
+            data = ready[2].result()
+        else:
+            if ready is not None:
+                ready[2].cancel()
+            data = self._pool.submit(self._build, first, last).result()
+        if last < self._count:
+            a, b = last + 1, min(last + self._size, self._count)
+            self._next = (a, b, self._pool.submit(self._build, a, b))
+        return data
+
+    def close(self) -> None:
+        if self._next is not None:
+            self._next[2].cancel()
+        self._pool.submit(self._close_conn).result()
+        self._pool.shutdown(wait=True)
+
+    def _close_conn(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def __enter__(self) -> Ahead:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

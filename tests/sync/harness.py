@@ -53,7 +53,7 @@ def cli_json(*argv: str) -> Any:
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = cli.main([*argv, "--json"])
     if code != 0:
-        raise RuntimeError(f"scorer {' '.join(argv)} → exit {code}: {err.getvalue()}")
+        raise RuntimeError(f"scorer {' '.join(argv)} → exit {code}: {err.getvalue()} {out.getvalue()}")
     return json.loads(out.getvalue())
 
 
