@@ -68,6 +68,16 @@ def normalise_code(code: str) -> str:
     return f"{plain[:half]}-{plain[half:]}" if len(plain) % 2 == 0 else plain
 
 
+def enrol_text(text: str) -> tuple[str, str | None]:
+    """A scanned or pasted enrolment QR code ("scorer-enrol:CODE" or "scorer-enrol:CODE@URL", as
+    `scorer hq venue add` makes it) or a bare code → (code, headquarters' address or None)."""
+    text = text.strip()
+    if text.lower().startswith("scorer-enrol:"):
+        text = text.split(":", 1)[1]
+    code, _, url = text.partition("@")
+    return normalise_code(code), (url.strip() or None)
+
+
 def default_name(store: Store) -> str:
     """The name headquarters shows for this station: the file's station name, else the host name."""
     return store.station.name or socket.gethostname() or store.station.id

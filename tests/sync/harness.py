@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from scorer.sync import client, http
+from scorer.sync import client, feed, http, state, wire
 
 ROOT = Path(__file__).resolve().parents[2]
 CLI = [sys.executable, "-m", "scorer.cli"]
@@ -126,35 +126,34 @@ class HQ:
     def another_code(self, venue: str) -> dict[str, Any]:
         return cli_json("hq", "venue", "code", venue, *self._db_args(), "--png", str(self.data / "qr.png"))
 
-    def held(self) -> dict[tuple[str, str], tuple[int, int, int]]:
-        """(db, station) → (entries, lowest seq, highest seq) read from headquarters' database."""
-        sql = "SELECT db, station, count(*), min(seq), max(seq) FROM entries GROUP BY db, station"
+    def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        """Rows of `sql` (with `?` placeholders) read straight from headquarters' database."""
         if self.db:
             import psycopg
 
             with psycopg.connect(self.db) as conn:
-                rows = conn.execute(sql).fetchall()
-        else:
-            conn = sqlite3.connect(self.data / "hq.sqlite", timeout=30)
-            try:
-                rows = conn.execute(sql).fetchall()
-            finally:
-                conn.close()
+                return [tuple(r) for r in conn.execute(sql.replace("?", "%s"), params).fetchall()]
+        conn = sqlite3.connect(self.data / "hq.sqlite", timeout=30)
+        try:
+            return conn.execute(sql, params).fetchall()
+        finally:
+            conn.close()
+
+    def held(self) -> dict[tuple[str, str], tuple[int, int, int]]:
+        """(db, station) → (entries, lowest seq, highest seq) read from headquarters' database."""
+        rows = self.query(
+            "SELECT db, station, count(*), min(seq), max(seq) FROM entries GROUP BY db, station"
+        )
         return {(r[0], r[1]): (int(r[2]), int(r[3]), int(r[4])) for r in rows}
 
     def hashes(self, db: str, station: str) -> list[str]:
         """Every entry's hash headquarters holds for a feed, in seq order."""
-        sql = "SELECT hash FROM entries WHERE db = ? AND station = ? ORDER BY seq"
-        if self.db:
-            import psycopg
-
-            with psycopg.connect(self.db) as conn:
-                return [r[0] for r in conn.execute(sql.replace("?", "%s"), (db, station)).fetchall()]
-        conn = sqlite3.connect(self.data / "hq.sqlite", timeout=30)
-        try:
-            return [r[0] for r in conn.execute(sql, (db, station)).fetchall()]
-        finally:
-            conn.close()
+        return [
+            r[0]
+            for r in self.query(
+                "SELECT hash FROM entries WHERE db = ? AND station = ? ORDER BY seq", (db, station)
+            )
+        ]
 
 
 def enrolled(path: Path, hq: HQ, name: str = "一号机") -> dict[str, Any]:
@@ -221,3 +220,37 @@ def serving(data: Path, db: str | None = None) -> Iterator[HQ]:
         yield hq
     finally:
         hq.stop()
+
+
+def push_against_bare_post(path: Path, hq: HQ, batch_size: int = wire.BATCH_SIZE) -> tuple[float, float]:
+    """The `sync_push_240k` measure: (seconds for a whole push of `path`, enrolled with `hq` and not
+    yet pushed there; seconds to POST the very same batch bytes to headquarters' trivial /echo)."""
+    from scorer.store import Store
+
+    t0 = time.perf_counter()
+    result = client.push(path, batch_size=batch_size)
+    pushed = time.perf_counter() - t0
+    assert result.state == "synced" and result.sent == result.count, result.en
+    with Store.open(path) as store:
+        assert store.identity is not None
+        e = state.enrolment(store.conn, store.identity.id)
+        assert e is not None
+        comp = store.competition
+        pkg = feed.package(store.conn, comp.id if comp else "", comp.format_version if comp else 1)
+        station = store.identity.id
+        data = [
+            feed.batch_bytes(
+                store.identity,
+                venue=e.venue,
+                db=store.db_id,
+                package=pkg.at(store.conn, station, b),
+                rows=feed.rows(store.conn, station, a, b),
+                made="2026-01-01T00:00:00Z",
+            )
+            for a, b in feed.ranges(1, result.count, batch_size)
+        ]
+    t0 = time.perf_counter()
+    with http.Client(hq.url) as c:
+        for body in data:
+            c.echo(body)
+    return pushed, time.perf_counter() - t0

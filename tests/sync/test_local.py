@@ -159,3 +159,12 @@ def test_enrolment_codes_with_or_without_the_dash(typed: str, sent: str) -> None
 def test_a_malformed_code_is_refused_before_anything() -> None:
     with pytest.raises(client.ScorerError, match="not an enrolment code"):
         client.normalise_code("K3M9Q/7TX2B")
+
+
+def test_a_scanned_qr_code_gives_the_code_and_the_address() -> None:
+    assert client.enrol_text("scorer-enrol:K3M9Q-7TX2B@http://hq.example:8470") == (
+        "K3M9Q-7TX2B",
+        "http://hq.example:8470",
+    )
+    assert client.enrol_text("scorer-enrol:K3M9Q-7TX2B") == ("K3M9Q-7TX2B", None)
+    assert client.enrol_text("k3m9q7tx2b") == ("K3M9Q-7TX2B", None)

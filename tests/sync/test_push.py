@@ -4,10 +4,14 @@ nothing, refusals and unreachable servers are clear and change nothing."""
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 import sqlite3
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -67,7 +71,9 @@ def test_marks_after_a_push_go_in_the_next_and_revision_counts_definitions(hq: H
     enrolled(demo, hq)
     first = client.push(demo)
     with Store.open(demo) as s:
-        for n in range(7):
+        assert s.competition is not None
+        s.set_competition(s.competition, "COORD")  # a second revision of the definition
+        for n in range(6):
             s.set_status(
                 contestant="CNC-774", status="dnf" if n % 2 == 0 else "ok", reason="测试", actor="CNC-K"
             )
@@ -75,14 +81,13 @@ def test_marks_after_a_push_go_in_the_next_and_revision_counts_definitions(hq: H
     second = client.push(demo, on_send=lambda a, b: sent.append((a, b)))
     assert sent == [(first.count + 1, first.count + 7)]
     assert second.sent == 7 and second.held_count == first.count + 7 and second.state == "synced"
-    assert (
-        wire.check_receipt(second.receipt, state.enrolment(_conn(demo), second.station).hq_key).count
-        == second.count
-    )
-
-
-def _conn(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(path)
+    conn = sqlite3.connect(demo)
+    e = state.enrolment(conn, second.station)
+    conn.close()
+    assert e is not None and wire.check_receipt(second.receipt, e.hq_key).count == second.count
+    packages = [json.loads(p) for (p,) in hq.query("SELECT package FROM batches ORDER BY id")]
+    assert [p["revision"] for p in packages] == [1, 2]
+    assert packages[0] == {"id": "2026-sh-zgjs-demo", "format_version": 1, "revision": 1}
 
 
 def test_rolled_back_file_pushes_nothing_and_verify_names_the_receipt(
@@ -184,8 +189,6 @@ def test_not_a_headquarters_is_a_bad_answer(demo: Path, tmp_path: Path) -> None:
         stderr=subprocess.DEVNULL,
     )
     try:
-        import time
-
         for _ in range(100):
             try:
                 with http.Client(f"http://127.0.0.1:{port}", timeout=2) as c:
@@ -224,11 +227,9 @@ def test_enrolment_codes_refused_by_headquarters(hq: HQ, demo: Path, tmp_path: P
         text=True,
         cwd=ROOT,
         timeout=60,
-        env={**__import__("os").environ, "SCORER_DATA_DIR": str(tmp_path / "laptop2")},
+        env={**os.environ, "SCORER_DATA_DIR": str(tmp_path / "laptop2")},
     )
     assert done.returncode == 1
-    import json
-
     assert json.loads(done.stdout)["error"]["code"] == "code"
     assert "只能用一次" in done.stderr
 
@@ -250,3 +251,32 @@ def test_a_copied_file_must_enrol_its_own_station(
     second = client.push(demo)
     assert second.state == "synced" and second.count == 2  # station.init and the status
     assert sorted(x.state for x in client.status(demo)) == ["synced", "synced"]
+
+
+def test_marks_go_on_being_saved_during_a_push_and_a_stop_between_batches(hq: HQ, demo: Path) -> None:
+    """The push reads on its own Store (another thread here, as the application's sync page does)
+    while this thread records marks: both complete; the marks go in the next push. A push asked
+    to stop ends between batches, "behind", with what headquarters holds kept."""
+    enrolled(demo, hq)
+    calls: list[int] = []
+    stopped = client.push(
+        demo, batch_size=100, stop=lambda: len(calls) >= 3, on_send=lambda a, b: calls.append(a)
+    )
+    assert stopped.state == "behind" and stopped.held_count == 300 and stopped.batches == 3
+    assert stopped.zh.startswith(
+        f"总部已收到 300/{stopped.count} 条记录，还有 {stopped.count - 300} 条未同步"
+    )
+    results: list[client.PushResult] = []
+    pusher = threading.Thread(target=lambda: results.append(client.push(demo, batch_size=50)))
+    with Store.open(demo) as s:
+        pusher.start()
+        for n in range(40):
+            s.set_status(
+                contestant="CNC-774", status="dnf" if n % 2 == 0 else "ok", reason="测试", actor="CNC-K"
+            )
+        pusher.join(60)
+        total = s.count()
+    [during] = results
+    assert during.state == "synced" and during.count >= stopped.count
+    after = client.push(demo)
+    assert after.state == "synced" and after.count == total and after.sent == total - during.count
