@@ -8,7 +8,7 @@ object on stdout: {"error": {"code", "zh", "en", "seq"}} ("code" is headquarters
 is not valid), "error" (anything else)).
 
 JSON keys:
-- enrol: station, venue, venue_name, hq, hq_url, enrolled
+- enrol: station, venue, venue_name, hq, hq_key, hq_url, enrolled
 - push: db, station, url, sent, batches, count, held_count, head_hash, fingerprint, state, zh, en,
   receipt
 - status: {"file", "feeds": [{db, station, this_laptop, enrolled, venue, hq, hq_url, count,
@@ -198,9 +198,26 @@ def cmd_sync_import_receipt(args: argparse.Namespace) -> int:
 # ------------------------------------------------------------------ parsers
 
 
+FEED = (
+    "db, station, this_laptop, enrolled, venue, hq, hq_url, count, head_hash, held_count, held_last_seq, "
+    "held_head_hash, held_time, fingerprint, own_fingerprint, state (synced|behind|fork|not enrolled), zh, en"
+)
+JSON_KEYS = {  # shown by each verb's --help; the same list is in the module doc
+    "enrol": "station, venue, venue_name, hq, hq_key, hq_url, enrolled",
+    "push": "db, station, url, sent, batches, count, held_count, head_hash, fingerprint, state, zh, en, receipt",
+    "status": f"file, feeds: [{FEED}]",
+    "export": "path, db, station, venue, first, last, entries, batches, enrol, bytes",
+    "import-receipt": "path, hq, enrolled, receipts, kept, other_files, refused: [first, last, code, zh, en, "
+    "seq], feeds: [as status]",
+}
+ERROR_KEYS = "a failure (exit 1): error: {code, zh, en, seq}"
+
+
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--file", "-f", help="the competition file (default: $SCORER_FILE, else the demo file)")
     add_json(p)
+    verb = p.prog.split()[-1]
+    p.epilog = f"--json keys: {JSON_KEYS[verb]}; {ERROR_KEYS}"
 
 
 def add_sync(sub: Subparsers) -> None:
@@ -210,7 +227,7 @@ def add_sync(sub: Subparsers) -> None:
     ssub = s.add_subparsers(dest="sync_command", required=True, parser_class=UsageParser)
 
     p = ssub.add_parser("enrol", help="enrol this laptop with headquarters using a one-time code / 登记")
-    p.add_argument("url", help="headquarters' address, e.g. http://hq.example:8750")
+    p.add_argument("url", help="headquarters' address, e.g. http://hq.example:8470")
     p.add_argument("code", help="the one-time enrolment code, e.g. K3M9Q-7TX2B (the dash is optional)")
     p.add_argument("--name", help="this laptop's name as headquarters shows it (default: its station name)")
     p.add_argument("--timeout", type=float, default=http.TIMEOUT, help="seconds to wait for an answer")

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from scorer import cli
+from scorer.cli.sync import JSON_KEYS
 from scorer.store import Store
 from tests.sync.harness import HQ, free_port
 
@@ -24,6 +25,14 @@ PUSH_KEYS = {
 }  # fmt: skip
 EXPORT_KEYS = {"path", "db", "station", "venue", "first", "last", "entries", "batches", "enrol", "bytes"}
 IMPORT_KEYS = {"path", "hq", "enrolled", "receipts", "kept", "other_files", "refused", "feeds"}
+
+
+def documented(verb: str, keys: set[str]) -> bool:
+    """Every key a verb's JSON has is named in its --help (scorer.cli.sync.JSON_KEYS)."""
+    named = set(
+        JSON_KEYS[verb].replace("[", " ").replace("]", " ").replace(":", " ").replace(",", " ").split()
+    )
+    return keys <= named
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -46,17 +55,20 @@ def test_every_verb_in_json_and_in_sentences(
         rows = s.count()
     status = run_json(capsys, "sync", "status", *f)
     assert status["file"] == str(demo) and [set(x) for x in status["feeds"]] == [FEED_KEYS]
+    assert documented("status", {"file", "feeds"} | FEED_KEYS)
     assert status["feeds"][0]["state"] == "not enrolled" and status["feeds"][0]["this_laptop"] is True
 
     venue = hq.code()
     enrol = run_json(capsys, "sync", "enrol", hq.url + "/", venue["code"].lower(), *f, "--name", "一号机")
     assert set(enrol) == {"station", "hq_url", "hq", "hq_key", "venue", "venue_name", "enrolled"}
+    assert documented("enrol", set(enrol))
     assert (
         enrol["hq_url"] == hq.url and enrol["venue"] == venue["venue"] and enrol["venue_name"] == "测试场地"
     )
 
     push = run_json(capsys, "sync", "push", *f)
     assert set(push) == PUSH_KEYS and push["state"] == "synced" and push["sent"] == rows == push["held_count"]
+    assert documented("push", PUSH_KEYS)
     assert push["receipt"]["format"] == "scorer-sync-receipt" and push["receipt"]["count"] == rows
 
     code, out, err = run(capsys, "sync", "push", *f)
@@ -64,6 +76,7 @@ def test_every_verb_in_json_and_in_sentences(
 
     exported = run_json(capsys, "sync", "export", str(tmp_path / "all.bundle"), "--all", *f)
     assert set(exported) == EXPORT_KEYS and exported["entries"] == rows
+    assert documented("export", EXPORT_KEYS)
     code, out, err = run(capsys, "sync", "export", str(tmp_path / "none.bundle"), *f)
     assert code == 0 and "没有新的记录" in out
 
@@ -71,6 +84,7 @@ def test_every_verb_in_json_and_in_sentences(
     assert code == 0, err
     imported = run_json(capsys, "sync", "import-receipt", str(tmp_path / "all.bundle.receipt"), *f)
     assert set(imported) == IMPORT_KEYS and imported["receipts"] == 1 and imported["refused"] == []
+    assert documented("import-receipt", IMPORT_KEYS)
     assert [set(x) for x in imported["feeds"]] == [FEED_KEYS]
     code, out, err = run(capsys, "sync", "import-receipt", str(tmp_path / "all.bundle.receipt"), *f)
     assert code == 0 and "回执文件：1 份回执" in out and "指纹一致" in out
