@@ -86,7 +86,7 @@ class Client:
     def _unreachable(self, exc: BaseException) -> Unreachable:
         reason = str(getattr(exc, "strerror", None) or exc or type(exc).__name__)
         if isinstance(exc, TimeoutError | socket.timeout):
-            zh, en = f"{self.timeout:.0f} 秒内没有回答", f"no answer within {self.timeout:.0f} s"
+            zh, en = f"{self.timeout:g} 秒内没有回答", f"no answer within {self.timeout:g} s"
         elif isinstance(exc, ConnectionRefusedError):
             zh, en = (
                 "连接被拒绝（总部服务没有运行，或端口不对）",

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -280,3 +281,20 @@ def test_marks_go_on_being_saved_during_a_push_and_a_stop_between_batches(hq: HQ
     assert during.state == "synced" and during.count >= stopped.count
     after = client.push(demo)
     assert after.state == "synced" and after.count == total and after.sent == total - during.count
+
+
+def test_a_headquarters_that_never_answers_times_out(hq: HQ, demo: Path) -> None:
+    """A server that takes the connection and says nothing (hung, or a half-open network): the
+    push gives up after its timeout with a clear line, and nothing changed."""
+    enrolled(demo, hq)
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)  # connections complete in the backlog; nothing is ever read or answered
+    try:
+        before = _snapshot(demo)
+        with pytest.raises(http.Unreachable) as exc:
+            client.push(demo, url=f"http://127.0.0.1:{silent.getsockname()[1]}", timeout=0.5)
+        assert "0.5 秒内没有回答" in exc.value.zh and "no answer within 0.5 s" in exc.value.en
+        assert _snapshot(demo) == before
+    finally:
+        silent.close()
