@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 from scorer.errors import ScorerError
-from scorer.model import FORMAT_VERSION
 from scorer.store import files, now
 from scorer.sync import client, feed, state, wire
 from scorer.sync.client import File, opened
@@ -54,9 +53,9 @@ def export_bundle(
 ) -> Exported:
     """Write a bundle of this laptop's feed to `out` (written whole, then renamed into place)."""
     out = Path(out)
+    client.check_batch_size(batch_size)
     with opened(file) as store:
-        assert store.identity is not None
-        identity, db = store.identity, store.db_id
+        identity, db = client.writer(store), store.db_id
         station = identity.id
         e = state.enrolment(store.conn, station)
         if e is None and enrol_code is None:
@@ -80,10 +79,7 @@ def export_bundle(
         batches: list[dict[str, Any]] = []
         venue = e.venue if e is not None else ""
         if e is not None:  # before enrolment the venue is not known: the request travels alone
-            comp = store.competition
-            pkg = feed.package(
-                store.conn, comp.id if comp else "", comp.format_version if comp else FORMAT_VERSION
-            )
+            pkg = client.package_of(store)
             made = now()
             for a, b in feed.ranges(first, count, batch_size):
                 rows = feed.rows(store.conn, station, a, b)
@@ -161,13 +157,12 @@ def import_receipts(file: File, data: bytes | str | Path) -> Imported:
     where = "—" if isinstance(data, bytes) else str(data)
     raw = data if isinstance(data, bytes) else read_file(data)
     with opened(file) as store:
-        assert store.identity is not None
-        station, db = store.identity.id, store.db_id
+        station, db = client.writer(store).id, store.db_id
         e = state.enrolment(store.conn, station)
         obj = wire.read_receipts_file(raw, None if e is None else e.hq_key)
         enrol = None
         if obj["enrolment"] is not None:
-            enrol = client.enrolment_of(store, obj["enrolment"], e.hq_url if e else "", station)
+            enrol = client.enrolment_of(obj["enrolment"], e.hq_url if e else "", station)
             if enrol.hq_key != obj["hq_key"]:
                 raise client.bad_answer(
                     where,

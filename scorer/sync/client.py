@@ -27,7 +27,8 @@ from typing import Any
 
 from scorer.errors import ScorerError, language
 from scorer.model import FORMAT_VERSION
-from scorer.store import Store, now
+from scorer.station import Identity
+from scorer.store import Store, files, now
 from scorer.sync import feed, state, wire
 from scorer.sync import status as feed_status
 from scorer.sync.http import TIMEOUT, Client, bad_answer
@@ -44,6 +45,13 @@ def opened(file: File, readonly: bool = False) -> Iterator[Store]:
         return
     with Store.open(file, readonly=readonly) as store:
         yield store
+
+
+def writer(store: Store) -> Identity:
+    """This laptop's identity for signing and for the receipts it keeps: a Store opened for writing."""
+    if store.identity is None:
+        raise files.read_only_error(store.path)
+    return store.identity
 
 
 def this_station(store: Store) -> str:
@@ -78,6 +86,20 @@ def enrol_text(text: str) -> tuple[str, str | None]:
     return normalise_code(code), (url.strip() or None)
 
 
+def package_of(store: Store) -> feed.Package:
+    """What the batches say about the competition: its id and package format, and the file's
+    definition rows (for each batch's revision)."""
+    comp = store.competition
+    return feed.package(store.conn, comp.id if comp else "", comp.format_version if comp else FORMAT_VERSION)
+
+
+def check_batch_size(size: int) -> None:
+    if not 1 <= size <= wire.MAX_BATCH:
+        raise ScorerError(
+            f"每批记录数应在 1–{wire.MAX_BATCH} 之间", f"a batch holds 1–{wire.MAX_BATCH} entries"
+        )
+
+
 def default_name(store: Store) -> str:
     """The name headquarters shows for this station: the file's station name, else the host name."""
     return store.station.name or socket.gethostname() or store.station.id
@@ -86,7 +108,7 @@ def default_name(store: Store) -> str:
 # ------------------------------------------------------------ enrolment
 
 
-def enrolment_of(store: Store, answer: dict[str, Any], url: str, station: str) -> state.Enrolment:
+def enrolment_of(answer: dict[str, Any], url: str, station: str) -> state.Enrolment:
     """An enrolment answer (`POST /enrol`, or a receipt file's `enrolment`) checked and made a record."""
     names = {"venue": str, "venue_name": str, "station": str, "hq": str, "hq_key": str}
     if any(not isinstance(answer.get(k), t) for k, t in names.items()):
@@ -113,11 +135,11 @@ def enrol(
     """Enrol this laptop's station for this file with headquarters at `url` using a one-time
     code; the enrolment (venue, headquarters' key and address) is kept in the file."""
     with opened(file) as store:
-        assert store.identity is not None
-        request = wire.make_enrol(store.identity, normalise_code(code), name or default_name(store))
+        me = writer(store)
+        request = wire.make_enrol(me, normalise_code(code), name or default_name(store))
         with Client(url, timeout) as client:
             answer = client.enrol(request)
-        e = enrolment_of(store, answer, client.url, store.identity.id)
+        e = enrolment_of(answer, client.url, me.id)
         state.save_enrolment(store, e)
         return e
 
@@ -214,13 +236,10 @@ def push(
     push early ("behind"). Raises `ScorerError` (not enrolled, unreachable, a bad answer) or
     `wire.SyncRefused` (headquarters refused a batch, or a fork/rollback seen before sending);
     every receipt received before that is kept."""
-    if not 1 <= batch_size <= wire.MAX_BATCH:
-        raise ScorerError(
-            f"每批记录数应在 1–{wire.MAX_BATCH} 之间", f"a batch holds 1–{wire.MAX_BATCH} entries"
-        )
+    check_batch_size(batch_size)
     with opened(file) as store:
-        assert store.identity is not None
-        station, db = store.identity.id, store.db_id
+        me = writer(store)
+        station, db = me.id, store.db_id
         e = require_enrolment(store, station)
         address = url or e.hq_url
         if not address:
@@ -230,13 +249,8 @@ def push(
                 "--url (it is remembered afterwards)",
             )
         count, head_hash = feed.head(store.conn, station)
-        comp = store.competition
-        pkg = feed.package(
-            store.conn, comp.id if comp else "", comp.format_version if comp else FORMAT_VERSION
-        )
-        ahead = feed.Ahead(
-            store.path, store.identity, venue=e.venue, db=db, package=pkg, count=count, size=batch_size
-        )
+        pkg = package_of(store)
+        ahead = feed.Ahead(store.path, me, venue=e.venue, db=db, package=pkg, count=count, size=batch_size)
         with Client(address, timeout) as client, ahead:
             r = _checked(client, client.feed(db, station), e, db, station)
             refused = fork_refusal(store, station, state.held_of(r), count)

@@ -235,8 +235,7 @@ def push_against_bare_post(path: Path, hq: HQ, batch_size: int = wire.BATCH_SIZE
         assert store.identity is not None
         e = state.enrolment(store.conn, store.identity.id)
         assert e is not None
-        comp = store.competition
-        pkg = feed.package(store.conn, comp.id if comp else "", comp.format_version if comp else 1)
+        pkg = client.package_of(store)
         station = store.identity.id
         data = [
             feed.batch_bytes(
