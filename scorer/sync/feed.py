@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import bisect
 import sqlite3
-import urllib.parse
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -150,7 +149,7 @@ class Ahead:
 
     def _build(self, first: int, last: int) -> bytes:
         if self._conn is None:
-            uri = f"file:{urllib.parse.quote(str(self._path.resolve()))}?mode=ro"
+            uri = f"{self._path.resolve().as_uri()}?mode=ro"  # as store.files opens read-only
             self._conn = sqlite3.connect(uri, uri=True, timeout=30)
         station = self._identity.id
         return batch_bytes(
