@@ -31,7 +31,7 @@ def test_coordinator_sees_set_up_and_overview(qtbot):
     try:
         window = MainWindow(AppContext(store, access.login(store, "COORD", "8888")))
         qtbot.addWidget(window)
-        assert tab_names(window) == ["竞赛概况", "打印中心", "进度与检查", "实时排名", "审计日志"]
+        assert tab_names(window) == ["竞赛概况", "打印中心", "进度与检查", "实时排名", "审计日志", "同步"]
         window.tabs.setCurrentIndex(0)
         overview = window.tabs.widget(0)
         assert overview.events.count() == 3 and "数控车工" in overview.events.item(0).text()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,8 +39,11 @@ def _open(args: argparse.Namespace) -> Database:
 def cmd_hq_serve(args: argparse.Namespace) -> int:
     from scorer.hq.serve import serve
 
-    def say(zh: str, en: str) -> None:
-        echo(t(zh, en))
+    def say(zh: str, en: str, facts: dict[str, Any]) -> None:
+        if args.json:
+            print(json.dumps(facts, ensure_ascii=False))
+        else:
+            echo(t(zh, en))
         sys.stdout.flush()
 
     with contextlib.suppress(KeyboardInterrupt):
@@ -307,6 +311,11 @@ def add_hq(sub: Subparsers) -> None:
     )
     p.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
     p.add_argument("--name", help="headquarters' name shown to venues")
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="print the start line as JSON: url, database, hq, workers / 以 JSON 输出启动信息",
+    )
     p.set_defaults(func=cmd_hq_serve)
 
     p = hsub.add_parser("venue", help="venues and their enrolment codes / 场地与登记码")

@@ -57,9 +57,10 @@ def serve(
     workers: int,
     data: str | None,
     name: str | None,
-    say: Callable[[str, str], None],
+    say: Callable[[str, str, dict[str, object]], None],
 ) -> None:
-    """Serve until interrupted. `say(zh, en)` prints the start line (address, database, HQ id)."""
+    """Serve until interrupted. `say(zh, en, facts)` prints the start line (address, database,
+    HQ id; `facts` for --json: with --port 0 it is how a script learns the port)."""
     if workers < 1:
         raise ScorerError("--workers 至少为 1", "--workers must be at least 1")
     folder = data_folder(data)
@@ -82,6 +83,7 @@ def serve(
         f"总部已启动：{where}  数据库 {shown}  总部编号 {hq_id(hq)}  工作进程 {workers}（按 Ctrl-C 停止）",
         f"headquarters is serving at {where}  database {shown}  HQ id {hq_id(hq)}  workers {workers} "
         "(Ctrl-C stops it)",
+        {"url": where, "database": shown, "hq": hq_id(hq), "workers": workers},
     )
     import uvicorn
     from uvicorn.supervisors import Multiprocess
