@@ -22,12 +22,12 @@ import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from typing import TYPE_CHECKING
 
 from scorer.resources import data_dir
+
+if TYPE_CHECKING:  # `cryptography` loads on the first signature made or checked, not at start-up
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 KEY_NAME = "station.key"
 FOLDER = "station"
@@ -48,14 +48,21 @@ def station_id_of(public_key: bytes) -> str:
 
 @dataclass(frozen=True)
 class Identity:
-    """This laptop's station: its id, its raw public key, and signing (the private key stays inside)."""
+    """This laptop's station: its id, its raw public key, and signing (the private key stays inside,
+    read from its file on the first signature)."""
 
     id: str
     public_key: bytes
-    _key: Ed25519PrivateKey = field(repr=False, compare=False)
+    _path: Path = field(repr=False, compare=False)
+    _key: list[Ed25519PrivateKey] = field(default_factory=list, repr=False, compare=False)
 
     def sign(self, data: bytes) -> bytes:
-        return self._key.sign(data)
+        if not self._key:
+            key = _read_key(self._path)
+            if _public_of(key) != self.public_key:
+                raise ValueError(f"the station key {self._path} was replaced while in use")
+            self._key.append(key)
+        return self._key[0].sign(data)
 
     @property
     def public_hex(self) -> str:
@@ -67,6 +74,9 @@ class Identity:
 
 def verify_signature(public_key: bytes | str, data: bytes, signature: bytes | str) -> bool:
     """Is `signature` the signature of `data` by the holder of `public_key` (raw bytes or hex)?"""
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     try:
         pub = bytes.fromhex(public_key) if isinstance(public_key, str) else public_key
         sig = bytes.fromhex(signature) if isinstance(signature, str) else signature
@@ -85,6 +95,9 @@ def _private_folder(folder: Path) -> None:
 def _make_key(path: Path) -> None:
     """Write a new private key to `path` (0600), unless another process got there first: written
     whole to a temporary name, then linked into place (never replaces an existing key)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     key = Ed25519PrivateKey.generate()
     raw = key.private_bytes(
         serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
@@ -92,7 +105,8 @@ def _make_key(path: Path) -> None:
     tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.new")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
-        os.write(fd, raw.hex().encode() + b"\n")
+        # the public key on a second line: the station id is known without loading `cryptography`
+        os.write(fd, raw.hex().encode() + b"\n" + _public_of(key).hex().encode() + b"\n")
         os.fsync(fd)
     finally:
         os.close(fd)
@@ -113,11 +127,42 @@ def _make_key(path: Path) -> None:
             os.close(fd)
 
 
-def _read_key(path: Path) -> Ed25519PrivateKey:
-    text = path.read_text("ascii").strip()
-    if not re.fullmatch(r"[0-9a-f]{64}", text):
+def _lines(path: Path) -> list[str]:
+    lines = path.read_text("ascii").split()
+    if not lines or not all(re.fullmatch(r"[0-9a-f]{64}", x) for x in lines[:2]):
         raise ValueError(f"the station key {path} is damaged")  # never shows the key's text
-    return Ed25519PrivateKey.from_private_bytes(bytes.fromhex(text))
+    return lines
+
+
+def _read_key(path: Path) -> Ed25519PrivateKey:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    return Ed25519PrivateKey.from_private_bytes(bytes.fromhex(_lines(path)[0]))
+
+
+def _public_of(key: Ed25519PrivateKey) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+
+    return key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+
+def _public_key(path: Path) -> bytes:
+    """The key file's public key: its second line, or (a key written by an earlier version, one
+    line) derived from the private key."""
+    lines = _lines(path)
+    if len(lines) >= 2:
+        return bytes.fromhex(lines[1])
+    pub = _public_of(_read_key(path))
+    with contextlib.suppress(OSError):  # best effort: written whole under a temporary name, renamed
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.new")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            os.write(fd, f"{lines[0]}\n{pub.hex()}\n".encode())
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    return pub
 
 
 def identity() -> Identity:
@@ -136,9 +181,8 @@ def key_at(folder: Path) -> Identity:
         _private_folder(folder)
         if not path.exists():
             _make_key(path)
-        key = _read_key(path)
-        pub = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-        ident = Identity(station_id_of(pub), pub, key)
+        pub = _public_key(path)
+        ident = Identity(station_id_of(pub), pub, path)
         _cache[folder] = ident
         return ident
 

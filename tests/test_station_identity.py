@@ -230,7 +230,7 @@ def _cut_and_rebuild(path: Path, signer: station.Identity | None, claim: str | N
     db_id = conn.execute("SELECT value FROM meta WHERE key = 'db_id'").fetchone()[0]
     conn.close()
     if claim is not None and signer is not None:  # the forger's key, claiming the file's station
-        signer = station.Identity(claim, signer.public_key, signer._key)
+        signer = station.Identity(claim, signer.public_key, signer._path)
     Path(f"{path}.head").write_bytes(checkpoint.encode(checkpoint.Checkpoint(db_id, heads), signer))
 
 

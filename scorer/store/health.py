@@ -364,11 +364,13 @@ def signature_issues(
     """Is the checkpoint signed by a station of this file, with the key in that station's first
     row? (problems, notes). An unsigned checkpoint is a note in a file none of whose stations has
     a key (written by an earlier version), and a problem otherwise: it was rebuilt without a key."""
-    from scorer.station import verify_signature
+    from scorer import station as this_laptop
 
     if cp.signature:
         key = station_key(conn, cp.signer)
-        if key and verify_signature(key, cp.body.encode(), cp.signature):
+        if key and _kept_here(cp, key):
+            return [], []  # the very checkpoint this laptop signed and kept: checked when signed
+        if key and this_laptop.verify_signature(key, cp.body.encode(), cp.signature):
             return [], []
         return [
             Issue(
@@ -398,6 +400,27 @@ def signature_issues(
             blocks=False,
         )
     ]
+
+
+def _kept_here(cp: checkpoint.Checkpoint, key: str) -> bool:
+    """Is `cp` exactly the checkpoint this laptop signed and kept for this file, with this laptop's
+    key as the file's key for its signer? Then its signature needs no check (nor `cryptography`
+    loaded at every open)."""
+    from scorer import station as this_laptop
+
+    data = this_laptop.kept_checkpoint(cp.db_id)
+    if data is None:
+        return False
+    try:
+        kept = checkpoint.decode(data)
+    except checkpoint.CheckpointError:
+        return False
+    if (kept.body, kept.signature, kept.signer) != (cp.body, cp.signature, cp.signer):
+        return False
+    try:
+        return this_laptop.identity().public_hex == key
+    except (OSError, ValueError):
+        return False
 
 
 def rollback_issues(db_id: str, cp: checkpoint.Checkpoint, heads: Heads) -> list[Issue]:

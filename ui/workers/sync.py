@@ -26,16 +26,18 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal
 
 from scorer.errors import ScorerError
 from scorer.store import Store
-from scorer.sync import bundle, client, state, wire
-from scorer.sync.http import Unreachable
-from scorer.sync.status import FeedStatus, statuses
+from scorer.sync import wire
 from ui.context import AppContext
+
+if TYPE_CHECKING:  # the client side of sync loads on the first job, not at start-up (cold start)
+    from scorer.sync import client, state
+    from scorer.sync.status import FeedStatus
 
 INTERVAL = 30.0  # seconds between automatic tries
 DEBOUNCE = 5.0  # seconds after the last save before an automatic push
@@ -67,6 +69,9 @@ class Snapshot:
 
 def snapshot(path: Path) -> Snapshot:
     """Read the file's sync state (read-only: no network, no write)."""
+    from scorer.sync import client, state
+    from scorer.sync.status import statuses
+
     with Store.open(path, readonly=True) as store:
         station = client.this_station(store)
         return Snapshot(
@@ -128,6 +133,8 @@ class SyncJob(QThread):
         self.done.emit(Outcome(self.kind, result, error, snap, datetime.now().strftime("%H:%M:%S")))
 
     def _push(self, url: str | None = None) -> client.PushResult:
+        from scorer.sync import client
+
         return client.push(
             self.path,
             url,
@@ -138,6 +145,8 @@ class SyncJob(QThread):
         )
 
     def _work(self) -> Any:
+        from scorer.sync import bundle, client
+
         a = self.args
         if self.kind == "status":
             return None
@@ -272,6 +281,8 @@ class SyncService(QObject):
         job, self.job, self.progress = self.job, None, None
         if job is not None:
             job.wait()  # it emitted `done` last: the thread is ending now
+        from scorer.sync import bundle
+
         if outcome.snapshot is not None:
             self.snapshot = outcome.snapshot
         error = outcome.error
@@ -311,4 +322,6 @@ class SyncService(QObject):
     @staticmethod
     def quiet(error: ScorerError | None) -> bool:
         """Headquarters out of reach: said quietly, retried by itself."""
+        from scorer.sync.http import Unreachable
+
         return isinstance(error, Unreachable)
