@@ -28,7 +28,9 @@ def big_file(path: Path, entries: int, chunk: int = 5000) -> Path:
         rows: list[dict[str, str]] = []
         for i in range(todo):
             c, a = divmod(i, aspects)
-            rows.append({"judge": "J1", "contestant": f"K{c:05d}", "aspect": f"A{a}", "value": _VALUES[a % 4]})
+            rows.append(
+                {"judge": "J1", "contestant": f"K{c:05d}", "aspect": f"A{a}", "value": _VALUES[a % 4]}
+            )
             if len(rows) == chunk:
                 store.record_marks(rows, "bench")
                 rows = []

@@ -88,23 +88,7 @@ def batch_bytes(
     holds), with the batch encoded once: the body is encoded and signed, and the signature is
     spliced in where canonical order puts it (just before `"station"`, the only key after it but
     `venue` and `version`)."""
-    assert rows and all(r.station == identity.id for r in rows), "a station sends only its own rows"
-    body = {
-        "format": wire.BATCH,
-        "version": wire.VERSION,
-        "venue": venue,
-        "db": db,
-        "station": identity.id,
-        "key": identity.public_hex,
-        "package": package,
-        "first": rows[0].seq,
-        "last": rows[-1].seq,
-        "prev_hash": rows[0].prev_hash,
-        "head_hash": rows[-1].hash,
-        "count": len(rows),
-        "entries": [wire.entry_of(r) for r in rows],
-        "made": made,
-    }
+    body = wire.batch_body(identity, venue=venue, db=db, package=package, rows=rows, made=made)
     text = canonical(body)
     signature = identity.sign(text.encode("utf-8")).hex()
     at = text.rindex(',"station":"')

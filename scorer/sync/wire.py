@@ -257,7 +257,7 @@ class Batch:
     data: dict[str, Any]  # the batch as received (for keeping a fork's other version whole)
 
 
-def make_batch(
+def batch_body(
     identity: Identity,
     *,
     venue: str,
@@ -266,9 +266,10 @@ def make_batch(
     rows: list[Row],
     made: str,
 ) -> dict[str, Any]:
-    """A signed batch of this station's contiguous rows (`rows` non-empty, one station, in seq order)."""
+    """A batch of this station's contiguous rows, not yet signed (`rows` non-empty, one station,
+    in seq order)."""
     assert rows and all(r.station == identity.id for r in rows), "a station sends only its own rows"
-    body = {
+    return {
         "format": BATCH,
         "version": VERSION,
         "venue": venue,
@@ -284,7 +285,19 @@ def make_batch(
         "entries": [entry_of(r) for r in rows],
         "made": made,
     }
-    return sign(body, identity)
+
+
+def make_batch(
+    identity: Identity,
+    *,
+    venue: str,
+    db: str,
+    package: dict[str, Any],
+    rows: list[Row],
+    made: str,
+) -> dict[str, Any]:
+    """A signed batch of this station's contiguous rows."""
+    return sign(batch_body(identity, venue=venue, db=db, package=package, rows=rows, made=made), identity)
 
 
 def check_batch(obj: dict[str, Any], data: bytes | None = None) -> Batch:
