@@ -290,6 +290,27 @@ def cmd_hq_status(args: argparse.Namespace) -> int:
 # ------------------------------------------------------------------ parsers
 
 
+def cmd_hq_release(args: argparse.Namespace) -> int:
+    from scorer.hq.quarantine import release
+
+    database = _open(args)
+    try:
+        done = release(database, args.station, args.reason, args.by)
+    finally:
+        database.close()
+    if args.json:
+        emit_json(done)
+        return 0
+    echo(
+        t(
+            f"已解除站点 {done['station']} 的隔离（{done['by']}：{done['reason']}）；其后续批次须接续总部已收到的记录",
+            f"station {done['station']} released from quarantine ({done['by']}: {done['reason']}); its next "
+            "batches must continue what headquarters holds",
+        )
+    )
+    return 0
+
+
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--db", metavar="URL", help="an SQLite file or postgresql://… (default: hq.sqlite in --data)"
@@ -343,6 +364,16 @@ def add_hq(sub: Subparsers) -> None:
     p.add_argument("--out", help="the receipt file (default: <bundle>.receipt)")
     add_json(p)
     p.set_defaults(func=cmd_hq_import)
+
+    p = hsub.add_parser("station", help="stations: lift a quarantine / 站点")
+    ssub = p.add_subparsers(dest="station_command", required=True, parser_class=UsageParser)
+    r = ssub.add_parser("release", help="lift a station's quarantine after a fork was settled / 解除隔离")
+    r.add_argument("station")
+    r.add_argument("--reason", required=True, help="why (kept on record) / 原因")
+    r.add_argument("--by", required=True, help="who lifts it / 经办人")
+    _common(r)
+    add_json(r)
+    r.set_defaults(func=cmd_hq_release)
 
     p = hsub.add_parser("status", help="feeds, fingerprints, forks, quarantines, refusals / 总部状态")
     _common(p)

@@ -387,6 +387,15 @@ MIGRATIONS: tuple[Migration, ...] = (
                 en TEXT NOT NULL, checked TEXT NOT NULL, PRIMARY KEY (db, station, seq))""",
         ),
     ),
+    Migration(
+        4,
+        "releases: a quarantine lifted by headquarters' staff, with who, why and when (scorer.hq.quarantine)",
+        (
+            """CREATE TABLE releases (
+                id {ID}, station TEXT NOT NULL, quarantined_at TEXT NOT NULL, quarantine_reason TEXT NOT NULL,
+                reason TEXT NOT NULL, by_whom TEXT NOT NULL, at TEXT NOT NULL)""",
+        ),
+    ),
 )
 
 _TABLE = "CREATE TABLE IF NOT EXISTS schema_migrations (version {BIG} PRIMARY KEY, name TEXT NOT NULL, applied TEXT NOT NULL)"

@@ -9,6 +9,7 @@ from typing import Any
 from scorer.hq.checks import checks
 from scorer.hq.db import Database
 from scorer.hq.enrol import venues
+from scorer.hq.quarantine import releases
 from scorer.sync import wire
 
 
@@ -72,4 +73,5 @@ def status(database: Database, refusals: int = 20) -> dict[str, Any]:
             )
             for r in recent
         ],
+        "releases": releases(database),
     }
