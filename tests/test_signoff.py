@@ -94,3 +94,21 @@ def test_signatures_survive_a_restart_and_an_unlock_asks_for_them_again(store):
         assert signoff.signatures(again, "CNC") == []
         with pytest.raises(ScorerError, match="not signed"):
             locking.lock_event(again, "CNC", "K1")
+
+
+def test_a_locked_event_refuses_a_status_change(tmp_path) -> None:
+    """A status changes the results as surely as a mark: after the lock (whose fingerprint went to
+    headquarters) it is refused until the chief judge unlocks."""
+    from scorer.demo import ensure_demo
+    from scorer.errors import MarkRefused
+    from scorer.store import Store
+    from tests.lockhelp import lock_demo_cnc
+
+    with Store.open(ensure_demo(tmp_path / "demo.scorer")) as store:
+        lock_demo_cnc(store)
+        before = store.count()
+        contestant = next(x.code for x in store.competition.contestants if x.event == "CNC")
+        with pytest.raises(MarkRefused) as caught:
+            store.set_status(contestant=contestant, status="dnf", reason="中途退赛", actor="CNC-K")
+        assert "已锁定" in caught.value.zh and "locked" in caught.value.en
+        assert store.count() == before

@@ -497,7 +497,18 @@ class Store:
         entry = marks.status_entry(
             self._index, contestant=contestant, status=status, reason=reason, actor=actor
         )
-        return self.append_many([entry])[0]
+        event = entry.payload["event"]
+
+        def not_locked(conn: sqlite3.Connection) -> None:  # inside the write: no lock slips in between
+            r = conn.execute("SELECT locked FROM locks WHERE event = ?", (event,)).fetchone()
+            if r is not None and r[0]:
+                raise MarkRefused(
+                    f"项目 {event} 已锁定，不能再更改选手状态（需裁判长解锁）",
+                    f"event {event} is locked: a contestant's status cannot be changed (the chief judge "
+                    "must unlock it)",
+                )
+
+        return self.append_many([entry], not_locked)[0]
 
     # ------------------------------------------------------------ reading for results and reports
 
