@@ -49,6 +49,12 @@ def row_hash(
     time: str,
     prev_hash: str,
 ) -> str:
-    fields = [station, seq, kind, payload, actor, source, None if raw is None else raw.hex(), time, prev_hash]
-    data = _fields(fields).encode("utf-8")
-    return hashlib.sha256(data).hexdigest()
+    return fields_hash(
+        [station, seq, kind, payload, actor, source, None if raw is None else raw.hex(), time, prev_hash]
+    )
+
+
+def fields_hash(fields: list[Any]) -> str:
+    """The hash of a row given as its hashed fields, `raw` already as hex (what travels in a sync
+    batch): [station, seq, kind, payload, actor, source, raw-hex | None, time, prev_hash]."""
+    return hashlib.sha256(_fields(fields).encode("utf-8")).hexdigest()

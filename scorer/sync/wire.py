@@ -23,7 +23,7 @@ from typing import Any
 from scorer.errors import ScorerError
 from scorer.station import Identity, station_id_of, verify_signature
 from scorer.store import Row
-from scorer.store.chain import GENESIS, canonical, row_hash
+from scorer.store.chain import GENESIS, canonical, fields_hash
 
 VERSION = 1
 BATCH = "scorer-sync-batch"
@@ -240,7 +240,7 @@ _PACKAGE = {"id": str, "format_version": int, "revision": int}
 
 @dataclass(frozen=True)
 class Batch:
-    """A checked batch: its fields, and its entries as log rows."""
+    """A checked batch: its fields, and its entries (as received; `rows()` as log rows)."""
 
     venue: str
     db: str
@@ -251,10 +251,13 @@ class Batch:
     last: int
     prev_hash: str
     head_hash: str
-    rows: tuple[Row, ...]
     made: str
     signature: str
     data: dict[str, Any]  # the batch as received (for keeping a fork's other version whole)
+
+    def rows(self) -> list[Row]:
+        """The entries as log rows (built on demand: headquarters stores the entries as received)."""
+        return [row_of(e) for e in self.data["entries"]]
 
 
 def batch_body(
@@ -340,7 +343,6 @@ def check_batch(obj: dict[str, Any], data: bytes | None = None) -> Batch:
             f"the batch declares seq {obj['first']}–{obj['last']}, {obj['count']} entries, "
             f"but holds {len(entries)}",
         )
-    rows: list[Row] = []
     prev = obj["prev_hash"]
     if obj["first"] == 1 and prev != GENESIS:
         raise SyncRefused("chain", "序号 1 的上一行哈希应为全零", "seq 1 must link to the genesis hash", 1)
@@ -390,26 +392,13 @@ def check_batch(obj: dict[str, Any], data: bytes | None = None) -> Batch:
                 f"the entry with seq {seq} does not link to the entry before it (prev_hash differs)",
                 seq,
             )
-        row = Row(
-            st,
-            q,
-            kind,
-            payload,
-            actor,
-            source,
-            None if raw is None else bytes.fromhex(raw),
-            time,
-            prev,
-            hash_,
-        )
-        if row_hash(st, q, kind, payload, actor, source, row.raw, time, prev) != hash_:
+        if fields_hash([st, q, kind, payload, actor, source, raw, time, prev]) != hash_:
             raise SyncRefused(
                 "hash",
                 f"序号 {seq} 的记录的哈希与内容不符：内容被改动过",
                 f"the entry with seq {seq} does not hash to its hash: its content was changed",
                 seq,
             )
-        rows.append(row)
         prev = hash_
     if prev != obj["head_hash"]:
         raise SyncRefused(
@@ -428,7 +417,6 @@ def check_batch(obj: dict[str, Any], data: bytes | None = None) -> Batch:
         obj["last"],
         obj["prev_hash"],
         obj["head_hash"],
-        tuple(rows),
         obj["made"],
         obj["signature"],
         obj,
