@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -47,7 +48,7 @@ def cmd_hq_serve(args: argparse.Namespace) -> int:
         sys.stdout.flush()
 
     with contextlib.suppress(KeyboardInterrupt):
-        serve(args.db, args.host, args.port, args.workers, args.data, args.name, say)
+        serve(args.db, args.host, args.port, args.workers, args.data, args.name, say, args.trust_proxy)
     return 0
 
 
@@ -87,7 +88,7 @@ def cmd_hq_venue_add(args: argparse.Namespace) -> int:
 
     database = _open(args)
     try:
-        new = enrol.add_venue(database, args.name, args.valid_hours, args.url)
+        new = enrol.add_venue(database, args.name, args.valid_hours, args.url, by=cli_actor())
     finally:
         database.close()
     return _show_code(args, new)
@@ -98,7 +99,7 @@ def cmd_hq_venue_code(args: argparse.Namespace) -> int:
 
     database = _open(args)
     try:
-        new = enrol.add_code(database, args.venue, args.valid_hours, args.url)
+        new = enrol.add_code(database, args.venue, args.valid_hours, args.url, by=cli_actor())
     finally:
         database.close()
     return _show_code(args, new)
@@ -295,7 +296,7 @@ def cmd_hq_release(args: argparse.Namespace) -> int:
 
     database = _open(args)
     try:
-        done = release(database, args.station, args.reason, args.by)
+        done = release(database, args.station, args.reason, args.by, actor=cli_actor())
     finally:
         database.close()
     if args.json:
@@ -309,6 +310,188 @@ def cmd_hq_release(args: argparse.Namespace) -> int:
         )
     )
     return 0
+
+
+def cli_actor() -> str:
+    from scorer.hq.audit import cli_actor as actor
+
+    return actor()
+
+
+def _password(args: argparse.Namespace, username: str) -> str:
+    """The new password: one line of stdin with --password-stdin, else typed twice at the terminal
+    (not echoed). Checked before the second typing. Never printed."""
+    from scorer.errors import ScorerError
+    from scorer.hq.users import check_password
+
+    if args.password_stdin:
+        line = sys.stdin.readline()
+        password = line.removesuffix("\n").removesuffix("\r")
+        check_password(password, username)
+        return password
+    if not sys.stdin.isatty():
+        raise ScorerError(
+            "没有终端可以输入密码：请用 --password-stdin 从标准输入给出密码（一行）",
+            "no terminal to type the password at: give it on standard input with --password-stdin (one line)",
+        )
+    import getpass
+
+    first = getpass.getpass(
+        t(f"{username} 的新密码（至少 10 个字符）：", f"new password for {username} (10+ characters): ")
+    )
+    check_password(first, username)
+    if getpass.getpass(t("再输入一次：", "once more: ")) != first:
+        raise ScorerError("两次输入的密码不一样，没有保存", "the two passwords differ: nothing was saved")
+    return first
+
+
+def cmd_hq_user_add(args: argparse.Namespace) -> int:
+    from scorer.hq import users
+
+    username = users.check_username(args.username)
+    users.check_role(args.role)
+    password = _password(args, username)
+    database = _open(args)
+    try:
+        user = users.add(database, username, args.role, password, cli_actor())
+    finally:
+        database.close()
+    if args.json:
+        emit_json(user.public())
+        return 0
+    zh_role, en_role = users.ROLE_NAMES[user.role]
+    echo(t(f"已添加用户 {user.username}（{zh_role}）", f"added the user {user.username} ({en_role})"))
+    return 0
+
+
+def cmd_hq_user_passwd(args: argparse.Namespace) -> int:
+    from scorer.hq import users
+
+    database = _open(args)
+    try:
+        user = users.get(database, args.username)
+        password = _password(args, user.username)
+        users.set_password(database, user.username, password, cli_actor())
+    finally:
+        database.close()
+    if args.json:
+        emit_json({"username": user.username, "password_changed": True})
+        return 0
+    echo(t(f"已更改 {user.username} 的密码；其所有登录会话已结束（API 令牌不受影响）",
+           f"changed the password of {user.username}; all its sessions ended (its API tokens stay)"))  # fmt: skip
+    return 0
+
+
+def cmd_hq_user_list(args: argparse.Namespace) -> int:
+    from scorer.hq import users
+
+    database = _open(args)
+    try:
+        accounts = users.listing(database)
+    finally:
+        database.close()
+    if args.json:
+        emit_json(accounts)
+        return 0
+    if not accounts:
+        echo(t("还没有工作人员账户：用 scorer hq user add 用户名 --role administrator 添加",
+               "no staff accounts yet: add one with scorer hq user add NAME --role administrator"))  # fmt: skip
+        return 0
+    echo(table([t("用户名", "user"), t("角色", "role"), t("上次登录", "last log-in"), t("令牌", "tokens"),
+                t("状态", "state")],
+               [[a["username"], t(*users.ROLE_NAMES[a["role"]]), (a["last_login"] or "-")[:16].replace("T", " "),
+                 a["tokens"], t("已停用", "disabled") if a["disabled"] else t("在用", "active")] for a in accounts]))  # fmt: skip
+    return 0
+
+
+def cmd_hq_user_token(args: argparse.Namespace) -> int:
+    from scorer.hq import users
+
+    database = _open(args)
+    try:
+        new = users.new_token(database, args.username, args.name or "", cli_actor())
+    finally:
+        database.close()
+    if args.json:
+        emit_json({"id": new.id, "token": new.token, "username": new.username, "name": new.name})
+        return 0
+    echo(t(f"{new.username} 的新 API 令牌 {new.id}（只显示这一次，请妥善保存；撤销：scorer hq user revoke {new.id}）：",
+           f"a new API token {new.id} for {new.username} (shown this once only: keep it safe; revoke it with "
+           f"scorer hq user revoke {new.id}):"))  # fmt: skip
+    echo(f"\n    {new.token}\n")
+    echo(t("用法：Authorization: Bearer <令牌>", "use: Authorization: Bearer <token>"))
+    return 0
+
+
+def cmd_hq_user_revoke(args: argparse.Namespace) -> int:
+    from scorer.hq import users
+
+    database = _open(args)
+    try:
+        done = users.revoke_token(database, args.token_id, cli_actor())
+    finally:
+        database.close()
+    if args.json:
+        emit_json(done)
+        return 0
+    echo(
+        t(
+            f"已撤销 {done['username']} 的令牌 {done['token']}",
+            f"revoked the token {done['token']} of {done['username']}",
+        )
+    )
+    return 0
+
+
+def cmd_hq_user_disable(args: argparse.Namespace) -> int:
+    from scorer.hq import users
+
+    database = _open(args)
+    try:
+        user = users.disable(database, args.username, cli_actor())
+    finally:
+        database.close()
+    if args.json:
+        emit_json({"username": user.username, "disabled": True})
+        return 0
+    echo(t(f"已停用用户 {user.username}：不能再登录，会话已结束，令牌已失效",
+           f"disabled the user {user.username}: it cannot log in, its sessions ended, its tokens stopped working"))  # fmt: skip
+    return 0
+
+
+def _add_user_verbs(hsub: Any) -> None:
+    from scorer.hq.users import ROLES
+
+    p = hsub.add_parser("user", help="headquarters' staff accounts and API tokens / 工作人员账户")
+    usub = p.add_subparsers(dest="user_command", required=True, parser_class=UsageParser)
+    v = usub.add_parser("add", help="add a staff account / 添加账户")
+    v.add_argument("username")
+    v.add_argument("--role", required=True, choices=ROLES, help="administrator, reviewer or read-only / 角色")
+    v.set_defaults(func=cmd_hq_user_add)
+    w = usub.add_parser("passwd", help="set an account's password (ends its sessions) / 改密码")
+    w.add_argument("username")
+    w.set_defaults(func=cmd_hq_user_passwd)
+    for typed in (v, w):
+        typed.add_argument(
+            "--password-stdin",
+            action="store_true",
+            help="read the password as one line of stdin / 从标准输入读密码",
+        )
+    x = usub.add_parser("list", help="every account, its role and tokens / 列出账户")
+    x.set_defaults(func=cmd_hq_user_list)
+    y = usub.add_parser("token", help="a new API token for scripts, shown once / 新 API 令牌")
+    y.add_argument("username")
+    y.add_argument("--name", help="what the token is for / 用途")
+    y.set_defaults(func=cmd_hq_user_token)
+    r = usub.add_parser("revoke", help="revoke an API token / 撤销令牌")
+    r.add_argument("token_id", metavar="TOKEN_ID", help="TK-…")
+    r.set_defaults(func=cmd_hq_user_revoke)
+    d = usub.add_parser("disable", help="disable an account: no log-in, sessions and tokens end / 停用账户")
+    d.add_argument("username")
+    d.set_defaults(func=cmd_hq_user_disable)
+    for verb in (v, w, x, y, r, d):
+        _common(verb)
+        add_json(verb)
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -332,6 +515,13 @@ def add_hq(sub: Subparsers) -> None:
     )
     p.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
     p.add_argument("--name", help="headquarters' name shown to venues")
+    p.add_argument(
+        "--trust-proxy",
+        action="store_true",
+        default=os.environ.get("SCORER_HQ_TRUST_PROXY", "") not in ("", "0"),
+        help="behind a reverse proxy: believe its X-Forwarded-Proto/-For (https cookies, client "
+        "addresses); only when nothing else can reach the port (env SCORER_HQ_TRUST_PROXY=1) / 信任反向代理",
+    )
     p.add_argument(
         "--json",
         action="store_true",
@@ -374,6 +564,8 @@ def add_hq(sub: Subparsers) -> None:
     _common(r)
     add_json(r)
     r.set_defaults(func=cmd_hq_release)
+
+    _add_user_verbs(hsub)
 
     p = hsub.add_parser("status", help="feeds, fingerprints, forks, quarantines, refusals / 总部状态")
     _common(p)

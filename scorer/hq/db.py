@@ -396,6 +396,35 @@ MIGRATIONS: tuple[Migration, ...] = (
                 reason TEXT NOT NULL, by_whom TEXT NOT NULL, at TEXT NOT NULL)""",
         ),
     ),
+    Migration(
+        5,
+        "staff accounts: users, api_tokens, sessions, login_attempts, staff_actions (scorer.hq.users, auth, audit)",
+        (
+            """CREATE TABLE users (
+                id {ID}, username TEXT NOT NULL, name_key TEXT NOT NULL UNIQUE,
+                role TEXT NOT NULL CHECK (role IN ('administrator', 'reviewer', 'read-only')),
+                password_hash TEXT NOT NULL, created TEXT NOT NULL, password_changed TEXT NOT NULL,
+                last_login TEXT, disabled_at TEXT)""",
+            """CREATE TABLE api_tokens (
+                id TEXT PRIMARY KEY, user_id {BIG} NOT NULL REFERENCES users (id), name TEXT NOT NULL,
+                secret_hash TEXT NOT NULL, created TEXT NOT NULL, last_used TEXT, revoked_at TEXT)""",
+            "CREATE INDEX api_tokens_by_user ON api_tokens (user_id)",
+            """CREATE TABLE sessions (
+                id TEXT PRIMARY KEY, user_id {BIG} NOT NULL REFERENCES users (id), csrf TEXT NOT NULL,
+                created TEXT NOT NULL, last_seen TEXT NOT NULL, expires TEXT NOT NULL, address TEXT NOT NULL,
+                ended_at TEXT, ended_why TEXT)""",
+            "CREATE INDEX sessions_by_user ON sessions (user_id)",
+            """CREATE TABLE login_attempts (
+                id {ID}, at TEXT NOT NULL, name_key TEXT NOT NULL, address TEXT NOT NULL, outcome TEXT NOT NULL)""",
+            "CREATE INDEX login_attempts_by_name ON login_attempts (name_key, at)",
+            "CREATE INDEX login_attempts_by_address ON login_attempts (address, at)",
+            "CREATE INDEX login_attempts_by_time ON login_attempts (at)",
+            """CREATE TABLE staff_actions (
+                id {ID}, at TEXT NOT NULL, who TEXT NOT NULL, action TEXT NOT NULL, details TEXT NOT NULL,
+                address TEXT)""",
+            "CREATE INDEX staff_actions_by_who ON staff_actions (who, id)",
+        ),
+    ),
 )
 
 _TABLE = "CREATE TABLE IF NOT EXISTS schema_migrations (version {BIG} PRIMARY KEY, name TEXT NOT NULL, applied TEXT NOT NULL)"

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from scorer.errors import ScorerError
+from scorer.hq import audit
 from scorer.hq.db import Conflict, Database, Tx
 from scorer.hq.guard import parse
 from scorer.hq.keys import hq_id
@@ -72,8 +73,10 @@ def _venue_id() -> str:
 # ------------------------------------------------------------ venues and codes (staff, CLI)
 
 
-def add_venue(database: Database, name: str, hours: float = 72, url: str | None = None) -> NewCode:
-    """A new venue and its first enrolment code."""
+def add_venue(
+    database: Database, name: str, hours: float = 72, url: str | None = None, by: str | None = None
+) -> NewCode:
+    """A new venue and its first enrolment code (put on staff record as done `by`, when given)."""
     name = name.strip()
     if not name or len(name) > MAX_NAME:
         raise ScorerError(
@@ -87,21 +90,30 @@ def add_venue(database: Database, name: str, hours: float = 72, url: str | None 
                     "INSERT INTO venues (venue, name, url, created) VALUES (?, ?, ?, ?)",
                     (venue, name, url, now()),
                 )
-                return _new_code(tx, venue, name, hours, url)
+                new = _new_code(tx, venue, name, hours, url)
+                if by:
+                    audit.record(tx, by, "venue.add", {"venue": venue, "name": name, "expires": new.expires})
+                return new
         except Conflict:
             continue  # the random id was taken: another one
     raise RuntimeError("no free venue id after 20 tries")
 
 
-def add_code(database: Database, venue: str, hours: float = 72, url: str | None = None) -> NewCode:
-    """Another one-time code for an existing venue (one code per laptop)."""
+def add_code(
+    database: Database, venue: str, hours: float = 72, url: str | None = None, by: str | None = None
+) -> NewCode:
+    """Another one-time code for an existing venue (one code per laptop; on staff record as done
+    `by`, when given — never the code itself)."""
     for _ in range(20):
         try:
             with database.write() as tx:
                 row = tx.one("SELECT name, url FROM venues WHERE venue = ?", (venue,))
                 if row is None:
                     raise ScorerError(f"没有场地 {venue}", f"there is no venue {venue}")
-                return _new_code(tx, venue, row[0], hours, url or row[1])
+                new = _new_code(tx, venue, row[0], hours, url or row[1])
+                if by:
+                    audit.record(tx, by, "venue.code", {"venue": venue, "expires": new.expires})
+                return new
         except Conflict:
             continue
     raise RuntimeError("no free code after 20 tries")

@@ -12,13 +12,17 @@ from __future__ import annotations
 from typing import Any
 
 from scorer.errors import ScorerError
+from scorer.hq import audit
 from scorer.hq.db import Database
 from scorer.store import now
 
 
-def release(database: Database, station: str, reason: str, by: str) -> dict[str, Any]:
+def release(
+    database: Database, station: str, reason: str, by: str, actor: str | None = None
+) -> dict[str, Any]:
     """Lift `station`'s quarantine; the release as a dict (station, quarantined_at, reason, by, at).
-    ScorerError when the station is unknown or not quarantined, or the reason or name is empty."""
+    ScorerError when the station is unknown or not quarantined, or the reason or name is empty.
+    `actor` (the account or "cli:<user>" doing it) puts it on staff record as well."""
     reason, by = (reason or "").strip(), (by or "").strip()
     if not reason or not by:
         raise ScorerError(
@@ -44,6 +48,8 @@ def release(database: Database, station: str, reason: str, by: str) -> dict[str,
             "UPDATE stations SET quarantined_at = NULL, quarantine_reason = NULL WHERE station = ?",
             (station,),
         )
+        if actor:
+            audit.record(tx, actor, "station.release", {"station": station, "reason": reason, "by": by})
     return {"station": station, "quarantined_at": row[0], "quarantine_reason": row[1] or "", "reason": reason,
             "by": by, "at": at}  # fmt: skip
 

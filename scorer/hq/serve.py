@@ -58,9 +58,12 @@ def serve(
     data: str | None,
     name: str | None,
     say: Callable[[str, str, dict[str, object]], None],
+    trust_proxy: bool = False,
 ) -> None:
     """Serve until interrupted. `say(zh, en, facts)` prints the start line (address, database,
-    HQ id; `facts` for --json: with --port 0 it is how a script learns the port)."""
+    HQ id; `facts` for --json: with --port 0 it is how a script learns the port). `trust_proxy`:
+    believe X-Forwarded-Proto and X-Forwarded-For from whoever connects (only behind a reverse
+    proxy that alone can reach this port); otherwise they are ignored."""
     if workers < 1:
         raise ScorerError("--workers 至少为 1", "--workers must be at least 1")
     folder = data_folder(data)
@@ -95,6 +98,8 @@ def serve(
         port=address[1],
         workers=workers,
         access_log=False,
+        proxy_headers=trust_proxy,  # uvicorn's default would trust them from 127.0.0.1
+        forwarded_allow_ips="*" if trust_proxy else None,
         log_level="warning",
         timeout_graceful_shutdown=10,
     )
