@@ -517,10 +517,11 @@ def add_hq(sub: Subparsers) -> None:
     p.add_argument("--name", help="headquarters' name shown to venues")
     p.add_argument(
         "--trust-proxy",
-        action="store_true",
-        default=os.environ.get("SCORER_HQ_TRUST_PROXY", "") not in ("", "0"),
-        help="behind a reverse proxy: believe its X-Forwarded-Proto/-For (https cookies, client "
-        "addresses); only when nothing else can reach the port (env SCORER_HQ_TRUST_PROXY=1) / 信任反向代理",
+        metavar="ADDRESSES",
+        default=os.environ.get("SCORER_HQ_TRUST_PROXY") or None,
+        help="behind a reverse proxy: its IP addresses or networks (127.0.0.1 or 10.0.0.0/8,::1), whose "
+        "X-Forwarded-Proto/-For are believed — https cookies, client addresses (env SCORER_HQ_TRUST_PROXY) "
+        "/ 信任反向代理",
     )
     p.add_argument(
         "--json",

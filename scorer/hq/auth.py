@@ -14,8 +14,9 @@ role too small or a missing/wrong CSRF token is 403. API refusals are the usual 
 {"error": {code, zh, en, seq}} with codes "signin", "role", "csrf"; pages say it in the reader's
 language.
 
-The cookie is HttpOnly, SameSite=Lax, Secure when the request came over https (behind a reverse
-proxy only with `scorer hq serve --trust-proxy`, which lets uvicorn believe X-Forwarded-Proto/-For).
+The cookie is HttpOnly, SameSite=Lax, Secure when the request came over https. Behind a reverse
+proxy, `scorer hq serve --trust-proxy ADDRESSES` lets uvicorn believe X-Forwarded-Proto/-For from the
+proxy's addresses (then `request.client` is the real client); otherwise both headers are ignored.
 The signing key is derived from headquarters' Ed25519 key (a signature is deterministic), so every
 worker has the same key and a copy of the database alone cannot make cookies.
 

@@ -10,6 +10,7 @@ through `scorer.hq.app:create_app`, configured by the environment set here.
 from __future__ import annotations
 
 import errno
+import ipaddress
 import os
 import socket
 from collections.abc import Callable
@@ -50,6 +51,23 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+def trusted_proxies(text: str) -> list[str]:
+    """--trust-proxy's addresses and networks, each checked; ScorerError (bilingual) for a wrong one."""
+    out = []
+    for item in (part.strip() for part in text.split(",")):
+        try:
+            out.append(
+                str(ipaddress.ip_network(item, strict=False) if "/" in item else ipaddress.ip_address(item))
+            )
+        except ValueError:
+            raise ScorerError(
+                f"--trust-proxy 的地址 {item!r} 不对：应为反向代理的 IP 地址或网段，用逗号分隔（如 127.0.0.1 或 10.0.0.0/8）",
+                f"the --trust-proxy address {item!r} is wrong: give the reverse proxy's IP addresses or "
+                "networks, separated by commas (as 127.0.0.1 or 10.0.0.0/8)",
+            ) from None
+    return out
+
+
 def serve(
     db: str | None,
     host: str,
@@ -58,12 +76,14 @@ def serve(
     data: str | None,
     name: str | None,
     say: Callable[[str, str, dict[str, object]], None],
-    trust_proxy: bool = False,
+    trust_proxy: str | None = None,
 ) -> None:
     """Serve until interrupted. `say(zh, en, facts)` prints the start line (address, database,
     HQ id; `facts` for --json: with --port 0 it is how a script learns the port). `trust_proxy`:
-    believe X-Forwarded-Proto and X-Forwarded-For from whoever connects (only behind a reverse
-    proxy that alone can reach this port); otherwise they are ignored."""
+    the reverse proxy's addresses or networks ("127.0.0.1", "10.0.0.0/8,::1"), whose
+    X-Forwarded-Proto and X-Forwarded-For are believed (the client is the right-most address in
+    X-Forwarded-For that is not one of them); without it both headers are ignored."""
+    proxies = trusted_proxies(trust_proxy) if trust_proxy else None
     if workers < 1:
         raise ScorerError("--workers 至少为 1", "--workers must be at least 1")
     folder = data_folder(data)
@@ -98,8 +118,8 @@ def serve(
         port=address[1],
         workers=workers,
         access_log=False,
-        proxy_headers=trust_proxy,  # uvicorn's default would trust them from 127.0.0.1
-        forwarded_allow_ips="*" if trust_proxy else None,
+        proxy_headers=proxies is not None,  # uvicorn's default would trust them from 127.0.0.1
+        forwarded_allow_ips=proxies,
         log_level="warning",
         timeout_graceful_shutdown=10,
     )
