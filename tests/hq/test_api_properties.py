@@ -1,10 +1,13 @@
 """Property-based tests of the live API from its own /openapi.json (schemathesis): whatever a
 client sends — generated from the declared schemas and mutated beyond them — headquarters answers
 without a server error, with a status and a body its description declares. On SQLite and
-PostgreSQL, against a real `scorer hq serve`."""
+PostgreSQL, against a real `scorer hq serve`. Every request carries an administrator's API token,
+so the staff endpoints are exercised past their log-in check (without one they answer 401:
+tests/hq/test_auth.py); the sync endpoints ignore it."""
 
 from __future__ import annotations
 
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +23,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from scorer.hq import users
+from scorer.hq.db import open_database
 from tests import pg
 from tests.hq.conftest import BACKENDS, Server
 
@@ -34,9 +39,22 @@ def live_hq(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     ):
         server = Server(url, folder / "hqdata", log=folder / "server.log")
         try:
+            TOKENS[server.url] = _admin_token(url)
             yield server
         finally:
             server.stop()
+
+
+TOKENS: dict[str, str] = {}
+
+
+def _admin_token(url: str) -> str:
+    database = open_database(url)
+    try:
+        users.add(database, "schemathesis", "administrator", "a long enough password", "cli:test")
+        return users.new_token(database, "schemathesis", "property test", "cli:test").token
+    finally:
+        database.close()
 
 
 class _sqlite:
@@ -58,11 +76,19 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 def test_no_input_makes_the_api_fail(live_hq: Server, mode: GenerationMode) -> None:
     """Each operation of /openapi.json, 30 generated requests of the mode (fitting the schemas, or
     deliberately not)."""
+    bearer = {"Authorization": f"Bearer {TOKENS[live_hq.url]}"}
+    with urllib.request.urlopen(urllib.request.Request(live_hq.url + "/api/v1/me", headers=bearer)) as me:
+        assert me.status == 200  # the token works: the staff endpoints are tested past their check
     schema = schemathesis.openapi.from_url(live_hq.url + "/openapi.json")
     operations = [result.ok() for result in schema.get_all_operations()]
     assert {op.path for op in operations} >= {"/api/v1/batches", "/api/v1/enrol", "/api/v1/bundles"}
     for operation in operations:
-        if mode is GenerationMode.NEGATIVE and operation.path in ("/api/v1/hq", "/api/v1/echo"):
+        if mode is GenerationMode.NEGATIVE and operation.path in (
+            "/api/v1/hq",
+            "/api/v1/echo",
+            "/api/v1/me",
+            "/api/v1/users",
+        ):
             continue  # no parameters and no body, or any bytes: nothing can be made not to fit
 
         @given(case=operation.as_strategy(generation_mode=mode))
@@ -74,6 +100,6 @@ def test_no_input_makes_the_api_fail(live_hq: Server, mode: GenerationMode) -> N
             database=None,
         )
         def call(case: Any) -> None:
-            case.call_and_validate(checks=CHECKS, timeout=30)
+            case.call_and_validate(checks=CHECKS, timeout=30, headers=bearer)
 
         call()
