@@ -227,17 +227,16 @@ class Auth:
 
     def _session(self, secret: str, address: str) -> Staff | None:
         sid = hashlib.sha256(secret.encode("ascii", "replace")).hexdigest()
-        columns = ", ".join("u." + c for c in users._USER_COLUMNS.split(", "))
         with self.database.read() as tx:
             row = tx.one(
-                f"SELECT s.csrf, s.last_seen, s.expires, s.ended_at, {columns} "
+                f"SELECT s.csrf, s.last_seen, s.expires, s.ended_at, {users.user_columns('u')} "
                 "FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?",
                 (sid,),
             )
         if row is None:
             return None
         csrf, last_seen, expires, ended = row[:4]
-        user = users._user(row[4:])
+        user = users.user_from_row(row[4:])
         moment = _utcnow()
         at = _iso(moment)
         if (
@@ -322,10 +321,15 @@ class Auth:
             ]
             if waits:
                 raise Throttled(max(1, math.ceil(max(waits))))
+            at = _iso(moment)
+            tx.run(
+                "INSERT INTO login_attempts (at, name_key, address, outcome) VALUES (?, ?, ?, 'pending')",
+                (at, key, address),
+            )
+            # Its id (no RETURNING: SQLite before 3.35 lacks it); the lock above keeps it ours alone.
             row = tx.one(
-                "INSERT INTO login_attempts (at, name_key, address, outcome) VALUES (?, ?, ?, 'pending') "
-                "RETURNING id",
-                (_iso(moment), key, address),
+                "SELECT max(id) FROM login_attempts WHERE name_key = ? AND address = ? AND at = ?",
+                (key, address, at),
             )
         assert row is not None
         return int(row[0])

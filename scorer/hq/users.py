@@ -25,6 +25,7 @@ import hmac
 import re
 import secrets
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -167,19 +168,24 @@ def waste_a_check(password: str) -> None:
 # ------------------------------------------------------------ accounts
 
 
-_USER_COLUMNS = "id, username, role, created, password_changed, last_login, disabled_at"
+_USER_COLUMNS = ("id", "username", "role", "created", "password_changed", "last_login", "disabled_at")
 
 
-def _user(row: tuple[Any, ...]) -> User:
+def user_columns(table: str = "") -> str:
+    """The columns `user_from_row` reads, in its order (each prefixed by `table.` when given)."""
+    return ", ".join(f"{table}.{c}" if table else c for c in _USER_COLUMNS)
+
+
+def user_from_row(row: Sequence[Any]) -> User:
     return User(int(row[0]), *row[1:])
 
 
 def find(tx: Tx, username: str) -> tuple[User, str] | None:
     """The account named `username` (any case) and its password hash, or None."""
     row = tx.one(
-        f"SELECT {_USER_COLUMNS}, password_hash FROM users WHERE name_key = ?", (name_key(username),)
+        f"SELECT {user_columns()}, password_hash FROM users WHERE name_key = ?", (name_key(username),)
     )
-    return None if row is None else (_user(row[:-1]), row[-1])
+    return None if row is None else (user_from_row(row[:-1]), row[-1])
 
 
 def get(database: Database, username: str) -> User:
@@ -279,11 +285,11 @@ def end_sessions(tx: Tx, user_id: int, why: str) -> int:
 def listing(database: Database) -> list[dict[str, Any]]:
     """Every account (User.public) with how many live API tokens it has, by user name."""
     with database.read() as tx:
-        rows = tx.all(f"SELECT {_USER_COLUMNS} FROM users ORDER BY name_key")
+        rows = tx.all(f"SELECT {user_columns()} FROM users ORDER BY name_key")
         live = dict(
             tx.all("SELECT user_id, count(*) FROM api_tokens WHERE revoked_at IS NULL GROUP BY user_id")
         )
-    return [{**_user(r).public(), "tokens": int(live.get(r[0], 0))} for r in rows]
+    return [{**user_from_row(r).public(), "tokens": int(live.get(r[0], 0))} for r in rows]
 
 
 # ------------------------------------------------------------ API tokens
@@ -371,13 +377,13 @@ def token_user(database: Database, token: str) -> tuple[User, str] | None:
     token_id, secret = found.groups()
     with database.read() as tx:
         row = tx.one(
-            f"SELECT t.secret_hash, t.revoked_at, t.last_used, {', '.join('u.' + c for c in _USER_COLUMNS.split(', '))} "
+            f"SELECT t.secret_hash, t.revoked_at, t.last_used, {user_columns('u')} "
             "FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.id = ?",
             (token_id,),
         )
     if row is None or not hmac.compare_digest(row[0], _secret_hash(secret)) or row[1] is not None:
         return None
-    user = _user(row[3:])
+    user = user_from_row(row[3:])
     if not user.active:
         return None
     at = now()
