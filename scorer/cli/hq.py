@@ -150,6 +150,14 @@ def cmd_hq_venue_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _record_import(database: Database, path: Path, details: dict[str, Any]) -> None:
+    """A bundle imported by staff from the command line goes on record (refused whole, too)."""
+    from scorer.hq import audit
+
+    with database.write() as tx:
+        audit.record(tx, audit.cli_actor(), "bundle.import", {"bundle": path.name, **details})
+
+
 def cmd_hq_import(args: argparse.Namespace) -> int:
     from scorer.hq import bundles, checks
     from scorer.hq.keys import data_folder, hq_identity
@@ -164,12 +172,20 @@ def cmd_hq_import(args: argparse.Namespace) -> int:
         try:
             imported = bundles.import_bundle(database, hq_identity(data_folder(args.data)), data)
         except wire.SyncRefused as exc:
+            _record_import(database, path, {"refused_whole": exc.code, "seq": exc.seq})
             raise wire.SyncRefused(
                 exc.code,
                 f"U 盘同步包 {path} 被拒收，没有导入任何内容：{exc.zh}",
                 f"the bundle {path} was refused, nothing was imported: {exc.en}",
                 exc.seq,
             ) from None
+        _record_import(
+            database,
+            path,
+            {"station": imported.station, "venue": imported.venue, "db": imported.db,
+             "batches": imported.batches, "stored": imported.stored, "repeated": imported.repeated,
+             "refused": len(imported.refused)},
+        )  # fmt: skip
     finally:
         database.close()
     out.write_bytes(imported.data)

@@ -170,3 +170,13 @@ def test_the_cli_imports_a_bundle_and_writes_the_receipt_file_beside_it(
     refused_en = scorer("hq", "import", str(path), "--db", db_url, "--data", str(hq_folder), "--lang", "en")
     assert "was refused, nothing was imported" in refused_en.stderr
     assert counts(hq_db) == before
+    # every import by staff is on record, the refused ones too
+    from scorer.hq import audit
+
+    done_by = [(a["action"], a["details"]) for a in audit.actions(hq_db, action="bundle.import")]
+    assert len(done_by) == 4
+    whole = [d.get("refused_whole") for _a, d in done_by]  # newest first: two refused, two taken in
+    assert whole[0] == whole[1] and whole[0] in ("format", "signature") and whole[2:] == [None, None]
+    assert (done_by[3][1]["stored"], done_by[2][1]["repeated"]) == (25, 3)
+    assert all(d["bundle"] == "venue-1.bundle" for _a, d in done_by)
+    assert audit.actions(hq_db, action="bundle.import")[0]["who"].startswith("cli:")
