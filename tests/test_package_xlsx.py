@@ -639,3 +639,22 @@ def test_load_dispatches_xlsx(tmp_path: Path, mini: Competition, mini_xlsx: byte
     save(mini, path)
     assert path.read_bytes() == mini_xlsx
     assert load(path) == mini
+
+
+def test_full_width_labels_read_the_same_from_json_and_xlsx() -> None:
+    """A contestant's labels (station, district, industry, team, gender) with full-width letters and
+    digits read as ASCII from JSON as they do from the spreadsheet, so the two agree (the XLSX round
+    trip of a JSON package is exact). Found by the fuzz test with a gender of '\\ＯhM…'."""
+    data = codec.to_dict(load(Path(__file__).parent / "data" / "mini.json"))
+    x = data["contestants"][0]
+    x.update(station="１２", district="浦东Ａ区", industry="ＩＴ", team="Ａ队", gender="\\ＯhM")
+    comp = from_data(data, "wide.json")
+    got = comp.contestants[0]
+    assert (got.station, got.district, got.industry, got.team, got.gender) == (
+        "12",
+        "浦东A区",
+        "IT",
+        "A队",
+        "\\OhM",
+    )
+    assert xlsx.load_bytes(xlsx.dump_bytes(comp), "r.xlsx") == comp

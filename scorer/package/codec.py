@@ -42,6 +42,7 @@ from scorer.model import (
     TimeRule,
     Title,
 )
+from scorer.text import ascii_width
 
 
 def dec(value: Any) -> Decimal:
@@ -282,11 +283,13 @@ def contestant_from_dict(d: dict[str, Any]) -> Contestant:
         organisation=d.get("organisation", ""),
         event=str(d["event"]),
         code=str(d["code"]),
-        station=str(d.get("station", "")),
-        district=d.get("district", ""),
-        industry=d.get("industry", ""),
-        team=str(d.get("team", "")),
-        gender=d.get("gender", ""),
+        # labels read as the spreadsheet reads them (full-width letters and digits as ASCII), so a
+        # package says the same whether it came as JSON, XLSX or CSV (found by tests/test_package_fuzz.py)
+        station=ascii_width(str(d.get("station", ""))),
+        district=ascii_width(d.get("district", "")),
+        industry=ascii_width(d.get("industry", "")),
+        team=ascii_width(str(d.get("team", ""))),
+        gender=ascii_width(d.get("gender", "")),
     )
 
 
