@@ -25,3 +25,24 @@ def data_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_data_dir("Scorer", appauthor=False))
+
+
+def write_whole(path: Path, data: bytes, *, mode: int = 0o644, durable: bool = True) -> None:
+    """`data` at `path`, complete or not at all: written to a temporary name beside it (fsynced
+    when `durable`), then renamed over it, so a kill leaves the old file or the new one. OSError as
+    it comes (the caller names the file to the user)."""
+    import threading
+
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.new")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+        try:
+            os.write(fd, data)
+            if durable:
+                os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

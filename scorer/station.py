@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from scorer.resources import data_dir
+from scorer.resources import data_dir, write_whole
 
 if TYPE_CHECKING:  # `cryptography` loads on the first signature made or checked, not at start-up
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -153,15 +153,8 @@ def _public_key(path: Path) -> bytes:
     if len(lines) >= 2:
         return bytes.fromhex(lines[1])
     pub = _public_of(_read_key(path))
-    with contextlib.suppress(OSError):  # best effort: written whole under a temporary name, renamed
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.new")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        try:
-            os.write(fd, f"{lines[0]}\n{pub.hex()}\n".encode())
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
+    with contextlib.suppress(OSError):  # best effort: the next read derives it again
+        write_whole(path, f"{lines[0]}\n{pub.hex()}\n".encode(), mode=0o600)
     return pub
 
 
@@ -204,15 +197,7 @@ def keep_checkpoint(db_id: str, data: bytes, durable: bool = True) -> None:
     path = _kept_path(db_id)
     _private_folder(path.parent.parent)
     _private_folder(path.parent)
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.new")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        os.write(fd, data)
-        if durable:
-            os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
+    write_whole(path, data, mode=0o600, durable=durable)
 
 
 def kept_checkpoint(db_id: str) -> bytes | None:

@@ -11,6 +11,7 @@ import contextlib
 import json
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,17 +25,18 @@ if TYPE_CHECKING:
 DEFAULT_PORT = 8750
 
 
-def _open(args: argparse.Namespace) -> Database:
+@contextlib.contextmanager
+def _opened(args: argparse.Namespace) -> Iterator[Database]:
+    """Headquarters' database for one command (--db, else the data folder's), migrated; closed after."""
     from scorer.hq.db import migrate, open_database
     from scorer.hq.keys import data_folder, default_db
 
     database = open_database(args.db or default_db(data_folder(args.data)))
     try:
         migrate(database)
-    except BaseException:
+        yield database
+    finally:
         database.close()
-        raise
-    return database
 
 
 def cmd_hq_serve(args: argparse.Namespace) -> int:
@@ -86,33 +88,24 @@ def _show_code(args: argparse.Namespace, new: Any) -> int:
 def cmd_hq_venue_add(args: argparse.Namespace) -> int:
     from scorer.hq import enrol
 
-    database = _open(args)
-    try:
+    with _opened(args) as database:
         new = enrol.add_venue(database, args.name, args.valid_hours, args.url, by=cli_actor())
-    finally:
-        database.close()
     return _show_code(args, new)
 
 
 def cmd_hq_venue_code(args: argparse.Namespace) -> int:
     from scorer.hq import enrol
 
-    database = _open(args)
-    try:
+    with _opened(args) as database:
         new = enrol.add_code(database, args.venue, args.valid_hours, args.url, by=cli_actor())
-    finally:
-        database.close()
     return _show_code(args, new)
 
 
 def cmd_hq_venue_list(args: argparse.Namespace) -> int:
     from scorer.hq import enrol
 
-    database = _open(args)
-    try:
+    with _opened(args) as database:
         venues = enrol.venues(database)
-    finally:
-        database.close()
     if args.json:
         emit_json(venues)
         return 0
@@ -161,14 +154,15 @@ def _record_import(database: Database, path: Path, details: dict[str, Any]) -> N
 def cmd_hq_import(args: argparse.Namespace) -> int:
     from scorer.hq import bundles, checks
     from scorer.hq.keys import data_folder, hq_identity
+    from scorer.resources import write_whole
+    from scorer.store import files
     from scorer.sync import wire
 
     path = Path(args.bundle)
     data = path.read_bytes()
     out = Path(args.out) if args.out else path.with_name(path.name + ".receipt")
     checks.install()
-    database = _open(args)
-    try:
+    with _opened(args) as database:
         try:
             imported = bundles.import_bundle(database, hq_identity(data_folder(args.data)), data)
         except wire.SyncRefused as exc:
@@ -186,9 +180,10 @@ def cmd_hq_import(args: argparse.Namespace) -> int:
              "batches": imported.batches, "stored": imported.stored, "repeated": imported.repeated,
              "refused": len(imported.refused)},
         )  # fmt: skip
-    finally:
-        database.close()
-    out.write_bytes(imported.data)
+    try:
+        write_whole(out, imported.data)  # complete or not at all: it goes back to the venue
+    except OSError as exc:
+        raise files.os_error(out, exc) from None
     if args.json:
         emit_json(
             {
@@ -242,12 +237,9 @@ def cmd_hq_status(args: argparse.Namespace) -> int:
     from scorer.hq.keys import data_folder, hq_id, hq_identity
     from scorer.hq.status import status
 
-    database = _open(args)
-    try:
+    with _opened(args) as database:
         facts = status(database)
         shown = database.shown
-    finally:
-        database.close()
     hq = hq_identity(data_folder(args.data))
     facts = {"hq": hq_id(hq), "database": shown, **facts}
     if args.json:
@@ -310,11 +302,8 @@ def cmd_hq_status(args: argparse.Namespace) -> int:
 def cmd_hq_release(args: argparse.Namespace) -> int:
     from scorer.hq.quarantine import release
 
-    database = _open(args)
-    try:
+    with _opened(args) as database:
         done = release(database, args.station, args.reason, args.by, actor=cli_actor())
-    finally:
-        database.close()
     if args.json:
         emit_json(done)
         return 0
@@ -367,11 +356,8 @@ def cmd_hq_user_add(args: argparse.Namespace) -> int:
     username = users.check_username(args.username)
     users.check_role(args.role)
     password = _password(args, username)
-    database = _open(args)
-    try:
+    with _opened(args) as database:
         user = users.add(database, username, args.role, password, cli_actor())
-    finally:
-        database.close()
     if args.json:
         emit_json(user.public())
         return 0
@@ -383,13 +369,10 @@ def cmd_hq_user_add(args: argparse.Namespace) -> int:
 def cmd_hq_user_passwd(args: argparse.Namespace) -> int:
     from scorer.hq import users
 
-    database = _open(args)
-    try:
+    with _opened(args) as database:
         user = users.get(database, args.username)
         password = _password(args, user.username)
         users.set_password(database, user.username, password, cli_actor())
-    finally:
-        database.close()
     if args.json:
         emit_json({"username": user.username, "password_changed": True})
         return 0
@@ -401,11 +384,8 @@ def cmd_hq_user_passwd(args: argparse.Namespace) -> int:
 def cmd_hq_user_list(args: argparse.Namespace) -> int:
     from scorer.hq import users
 
-    database = _open(args)
-    try:
+    with _opened(args) as database:
         accounts = users.listing(database)
-    finally:
-        database.close()
     if args.json:
         emit_json(accounts)
         return 0
@@ -423,11 +403,8 @@ def cmd_hq_user_list(args: argparse.Namespace) -> int:
 def cmd_hq_user_token(args: argparse.Namespace) -> int:
     from scorer.hq import users
 
-    database = _open(args)
-    try:
+    with _opened(args) as database:
         new = users.new_token(database, args.username, args.name or "", cli_actor())
-    finally:
-        database.close()
     if args.json:
         emit_json({"id": new.id, "token": new.token, "username": new.username, "name": new.name})
         return 0
@@ -442,11 +419,8 @@ def cmd_hq_user_token(args: argparse.Namespace) -> int:
 def cmd_hq_user_revoke(args: argparse.Namespace) -> int:
     from scorer.hq import users
 
-    database = _open(args)
-    try:
+    with _opened(args) as database:
         done = users.revoke_token(database, args.token_id, cli_actor())
-    finally:
-        database.close()
     if args.json:
         emit_json(done)
         return 0
@@ -462,11 +436,8 @@ def cmd_hq_user_revoke(args: argparse.Namespace) -> int:
 def cmd_hq_user_disable(args: argparse.Namespace) -> int:
     from scorer.hq import users
 
-    database = _open(args)
-    try:
+    with _opened(args) as database:
         user = users.disable(database, args.username, cli_actor())
-    finally:
-        database.close()
     if args.json:
         emit_json({"username": user.username, "disabled": True})
         return 0

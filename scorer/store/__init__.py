@@ -19,7 +19,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from scorer import station as station_identity
 from scorer.errors import ImportRejected, MarkRefused, Problem, ScorerError
@@ -45,6 +45,9 @@ __all__ = [  # what the rest of the program imports from here
     "_connect",
     "now",
 ]
+
+
+T = TypeVar("T")
 
 
 def _this_laptop() -> station_identity.Identity:
@@ -343,6 +346,14 @@ class Store:
         self.reload()  # a definition may have come with them
         return ids
 
+    def write(self, body: Callable[[sqlite3.Connection], T]) -> T:
+        """`body(conn)` in one short durable write transaction, for the file's own tables beside the
+        log (sync's enrolment and receipts): nothing is written if it raises. Log rows go through
+        `append_many`/`apply_rows`, never through here."""
+        if self.readonly:
+            raise files.read_only_error(self.path)
+        return self._log._write(lambda: body(self.conn))
+
     def log(self, kinds: tuple[str, ...] | None = None) -> Iterator[LogRow]:
         return self._log.rows(kinds)
 
@@ -497,18 +508,7 @@ class Store:
         entry = marks.status_entry(
             self._index, contestant=contestant, status=status, reason=reason, actor=actor
         )
-        event = entry.payload["event"]
-
-        def not_locked(conn: sqlite3.Connection) -> None:  # inside the write: no lock slips in between
-            r = conn.execute("SELECT locked FROM locks WHERE event = ?", (event,)).fetchone()
-            if r is not None and r[0]:
-                raise MarkRefused(
-                    f"项目 {event} 已锁定，不能再更改选手状态（需裁判长解锁）",
-                    f"event {event} is locked: a contestant's status cannot be changed (the chief judge "
-                    "must unlock it)",
-                )
-
-        return self.append_many([entry], not_locked)[0]
+        return self.append_many([entry])[0]  # a locked event refuses it (schema m006 trigger)
 
     # ------------------------------------------------------------ reading for results and reports
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scorer import station as this_laptop
+from scorer.resources import write_whole
 from scorer.station import Identity
 
 try:
@@ -99,19 +100,8 @@ def replace(db_path: str | Path, cp: Checkpoint, signer: Identity | None = None)
     temporary file, flushed, then renamed over the old one, so a kill leaves the old or the new.
     Signed by `signer`, who keeps it as its newest signed checkpoint of this file."""
     target = checkpoint_path(db_path)
-    tmp = target.with_name(target.name + ".new")
     data = encode(cp, signer)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-    try:
-        os.write(fd, data)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    try:
-        os.replace(tmp, target)
-    except OSError:
-        tmp.unlink(missing_ok=True)
-        raise
+    write_whole(target, data)
     from scorer.store.files import fsync_dir
 
     fsync_dir(target.parent)

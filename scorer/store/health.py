@@ -261,9 +261,10 @@ def checkpoint_issues(
             ],
             [],
         )
-    problems, notes = signature_issues(conn, cp, cp_name, heads)
+    kept = kept_checkpoint(cp.db_id)  # read once: it speaks to the signature and to a rollback
+    problems, notes = signature_issues(conn, cp, cp_name, heads, kept)
     state = "ok" if not problems else problems[0].code.split(".")[1]
-    rolled_back = rollback_issues(meta.get("db_id", ""), cp, heads)
+    rolled_back = rollback_issues(cp, heads, kept)
     signed = state == "ok" and bool(cp.signature)
     for station, (cp_seq, cp_hash) in sorted(cp.heads.items()):
         seq = heads.get(station, (0, GENESIS))[0]
@@ -359,7 +360,11 @@ def station_key(conn: sqlite3.Connection, station: str) -> str:
 
 
 def signature_issues(
-    conn: sqlite3.Connection, cp: checkpoint.Checkpoint, cp_name: str, heads: Heads
+    conn: sqlite3.Connection,
+    cp: checkpoint.Checkpoint,
+    cp_name: str,
+    heads: Heads,
+    kept: checkpoint.Checkpoint | None,
 ) -> tuple[list[Issue], list[Issue]]:
     """Is the checkpoint signed by a station of this file, with the key in that station's first
     row? (problems, notes). An unsigned checkpoint is a note in a file none of whose stations has
@@ -368,7 +373,7 @@ def signature_issues(
 
     if cp.signature:
         key = station_key(conn, cp.signer)
-        if key and _kept_here(cp, key):
+        if key and _kept_here(cp, key, kept):
             return [], []  # the very checkpoint this laptop signed and kept: checked when signed
         if key and this_laptop.verify_signature(key, cp.body.encode(), cp.signature):
             return [], []
@@ -402,20 +407,26 @@ def signature_issues(
     ]
 
 
-def _kept_here(cp: checkpoint.Checkpoint, key: str) -> bool:
+def kept_checkpoint(db_id: str) -> checkpoint.Checkpoint | None:
+    """The newest checkpoint this laptop signed for file `db_id` (kept beside its key), if any."""
+    from scorer import station as this_laptop
+
+    data = this_laptop.kept_checkpoint(db_id)
+    if data is None:
+        return None
+    try:
+        return checkpoint.decode(data)
+    except checkpoint.CheckpointError:
+        return None
+
+
+def _kept_here(cp: checkpoint.Checkpoint, key: str, kept: checkpoint.Checkpoint | None) -> bool:
     """Is `cp` exactly the checkpoint this laptop signed and kept for this file, with this laptop's
     key as the file's key for its signer? Then its signature needs no check (nor `cryptography`
     loaded at every open)."""
     from scorer import station as this_laptop
 
-    data = this_laptop.kept_checkpoint(cp.db_id)
-    if data is None:
-        return False
-    try:
-        kept = checkpoint.decode(data)
-    except checkpoint.CheckpointError:
-        return False
-    if (kept.body, kept.signature, kept.signer) != (cp.body, cp.signature, cp.signer):
+    if kept is None or (kept.body, kept.signature, kept.signer) != (cp.body, cp.signature, cp.signer):
         return False
     try:
         return this_laptop.identity().public_hex == key
@@ -423,18 +434,13 @@ def _kept_here(cp: checkpoint.Checkpoint, key: str) -> bool:
         return False
 
 
-def rollback_issues(db_id: str, cp: checkpoint.Checkpoint, heads: Heads) -> list[Issue]:
-    """Against the newest checkpoint this laptop signed for this file (kept beside its key): a
+def rollback_issues(
+    cp: checkpoint.Checkpoint, heads: Heads, kept: checkpoint.Checkpoint | None
+) -> list[Issue]:
+    """Against the newest checkpoint this laptop signed for this file (`kept`, beside its key): a
     station whose checkpoint or rows are now behind it was rolled back (an older `.head` put back,
     the tail cut to within a crash's reach)."""
-    from scorer import station as this_laptop
-
-    data = this_laptop.kept_checkpoint(db_id)
-    if data is None:
-        return []
-    try:
-        kept = checkpoint.decode(data)
-    except checkpoint.CheckpointError:
+    if kept is None:
         return []
     out: list[Issue] = []
     for st, (kept_seq, _hash) in sorted(kept.heads.items()):

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from scorer.errors import MarkRefused, ScorerError
 from scorer.store import files, projections
@@ -31,6 +31,8 @@ _INSERT = (
     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _HEAD = "SELECT seq, hash FROM log WHERE station = ? ORDER BY seq DESC LIMIT 1"
+
+T = TypeVar("T")
 
 Head = tuple[int, str]  # (seq, hash) of a station's newest row
 
@@ -278,7 +280,7 @@ class Log:
 
         return self._write(body)
 
-    def _write(self, body: Callable[[], list[int]]) -> list[int]:
+    def _write(self, body: Callable[[], T]) -> T:
         """BEGIN IMMEDIATE → body → COMMIT (durable on return: WAL + synchronous=FULL); on any
         failure ROLLBACK (nothing written) and forget the cached heads."""
         conn = self.conn
@@ -293,8 +295,9 @@ class Log:
             self._rollback()
             if "event locked" in str(exc):
                 raise MarkRefused(
-                    "项目已锁定，不能再录入或修改分数（需裁判长解锁）",
-                    "the event is locked: marks cannot be entered or changed (the chief judge must unlock it)",
+                    "项目已锁定，不能再录入或修改分数和选手状态（需裁判长解锁）",
+                    "the event is locked: marks and contestant statuses cannot be entered or changed (the "
+                    "chief judge must unlock it)",
                 ) from None
             raise
         except sqlite3.OperationalError as exc:

@@ -156,5 +156,24 @@ def m005_sync(db: Database) -> None:
     )
 
 
+STATUS_LOCK_TRIGGERS = tuple(
+    f"CREATE TRIGGER statuses_locked_{op.lower()} BEFORE {op} ON statuses"
+    " WHEN EXISTS (SELECT 1 FROM log g JOIN locks l ON l.event = json_extract(g.payload, '$.event')"
+    " WHERE g.id = NEW.log_id AND l.locked = 1)"
+    " BEGIN SELECT RAISE(ABORT, 'event locked'); END"
+    for op in ("INSERT", "UPDATE")
+)
+
+
+@migrations()
+def m006_status_locked(db: Database) -> None:
+    """Version 6: a locked event refuses a contestant's status as it refuses marks — a trigger on
+    the statuses projection, so every writer (the app, the CLI, rows received from another station)
+    meets it inside its own transaction. The status row is already in the log when its projection
+    runs: the event is read from it."""
+    for trigger in STATUS_LOCK_TRIGGERS:
+        db.execute(trigger)
+
+
 KNOWN = [m.name for m in migrations._migrations]
 assert tuple(KNOWN) == SCHEMA, "scorer/store/versions.py must list every migration"

@@ -12,12 +12,12 @@ for this file's feeds. Importing the same receipt file twice changes nothing the
 
 from __future__ import annotations
 
-import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from scorer.errors import ScorerError
+from scorer.resources import write_whole
 from scorer.store import files, now
 from scorer.sync import client, feed, state, wire
 from scorer.sync.client import File, opened
@@ -111,16 +111,10 @@ def export_bundle(
 
 
 def _write_whole(path: Path, data: bytes) -> None:
-    """`data` at `path`, complete or not at all (a temporary name, fsync, rename)."""
-    tmp = path.with_name(path.name + ".writing")
+    """`data` at `path`, complete or not at all; a bilingual error naming the file if it cannot be."""
     try:
-        with open(tmp, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
+        write_whole(path, data)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise files.os_error(path, exc) from None
 
 

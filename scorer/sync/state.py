@@ -9,16 +9,12 @@ replaces a newer one (newer = higher `last_seq`, then later `time`).
 
 from __future__ import annotations
 
-import contextlib
 import sqlite3
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
-from scorer.store import Store, files
+from scorer.store import Store
 from scorer.sync import wire
-
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -107,33 +103,6 @@ def receipts(conn: sqlite3.Connection, db: str) -> dict[str, Held]:
     return {r[1]: Held(*r) for r in rows}
 
 
-# ------------------------------------------------------------ durable writes
-
-
-def _write(store: Store, body: Callable[[sqlite3.Connection], T]) -> T:
-    """`body(conn)` in one short durable write transaction; nothing written if it fails."""
-    if store.readonly:
-        raise files.read_only_error(store.path)
-    conn = store.conn
-    try:
-        conn.execute("BEGIN IMMEDIATE")
-    except sqlite3.OperationalError as exc:
-        raise files.sqlite_error(store.path, exc, writing=True) from None
-    try:
-        out = body(conn)
-        conn.execute("COMMIT")
-    except sqlite3.OperationalError as exc:
-        if conn.in_transaction:
-            with contextlib.suppress(sqlite3.Error):
-                conn.execute("ROLLBACK")
-        raise files.sqlite_error(store.path, exc, writing=True) from None
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
-    return out
-
-
 def save_enrolment(store: Store, e: Enrolment) -> None:
     """Record (or replace) a station's enrolment, durably."""
 
@@ -144,13 +113,12 @@ def save_enrolment(store: Store, e: Enrolment) -> None:
             (e.station, e.hq_url, e.hq, e.hq_key, e.venue, e.venue_name, e.enrolled),
         )
 
-    _write(store, body)
+    store.write(body)
 
 
 def set_url(store: Store, station: str, url: str) -> None:
     """Remember headquarters' address (an offline enrolment has none until the first push)."""
-    _write(
-        store,
+    store.write(
         lambda conn: conn.execute("UPDATE sync_enrolment SET hq_url = ? WHERE station = ?", (url, station)),
     )
 
@@ -175,7 +143,7 @@ def _params(r: wire.Receipt) -> tuple[Any, ...]:
 
 def keep_receipt(store: Store, r: wire.Receipt) -> bool:
     """Keep a checked receipt durably unless a newer one is kept already; was it kept?"""
-    return _write(store, lambda conn: conn.execute(_KEEP, _params(r)).rowcount > 0)
+    return store.write(lambda conn: conn.execute(_KEEP, _params(r)).rowcount > 0)
 
 
 def keep_all(store: Store, enrol: Enrolment | None, found: list[wire.Receipt]) -> int:
@@ -203,4 +171,4 @@ def keep_all(store: Store, enrol: Enrolment | None, found: list[wire.Receipt]) -
                 )
         return sum(conn.execute(_KEEP, _params(r)).rowcount for r in found)
 
-    return _write(store, body)
+    return store.write(body)
