@@ -11,11 +11,11 @@ rows are read — and the event recomputed — only once they are all there.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from scorer.hq import ingest, results
-from scorer.hq.db import Database
+from scorer.hq.db import Database, Tx
 from scorer.store import Row
 from scorer.store.log import now
 
@@ -33,6 +33,17 @@ _UPSERT = (
     "state = excluded.state, computed = excluded.computed, zh = excluded.zh, en = excluded.en, "
     "checked = excluded.checked"
 )
+
+
+# Work that follows a check, in the check's own write transaction: (tx, db, lock row, check).
+CheckedHook = Callable[[Tx, str, Row, results.ResultCheck], None]
+_checked: list[CheckedHook] = []
+
+
+def on_checked(callback: CheckedHook) -> None:
+    """Run `callback` after every check is kept, in the same transaction (once per callback)."""
+    if callback not in _checked:
+        _checked.append(callback)
 
 
 def _row(r: tuple[Any, ...]) -> Row:
@@ -70,6 +81,8 @@ def check_file(database: Database, db: str, station: str = "") -> list[results.R
                 (db, lock.station, lock.seq, check.event, check.state, check.expected, check.computed,
                  check.zh, check.en, now()),
             )  # fmt: skip
+            for callback in _checked:
+                callback(tx, db, lock, check)
         done.append(check)
     return done
 

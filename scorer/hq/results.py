@@ -13,7 +13,8 @@ from __future__ import annotations
 import heapq
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from scorer.errors import ScorerError
 from scorer.package import codec
@@ -42,6 +43,10 @@ class ResultCheck:
     computed: str  # headquarters' fingerprint ("" when not computed)
     zh: str
     en: str
+    # What headquarters computed (scorer.model.Competition, scorer.rules.EventResult), for the
+    # work that follows a check (scorer.hq.checks.on_checked); None when nothing was computed.
+    comp: Any = field(default=None, compare=False, repr=False)
+    result: Any = field(default=None, compare=False, repr=False)
 
 
 def check_lock(lock: Row, rows_of: RowsOf) -> ResultCheck:
@@ -51,8 +56,8 @@ def check_lock(lock: Row, rows_of: RowsOf) -> ResultCheck:
     heads: dict[str, int] = dict(p.get("heads") or {})
     heads[lock.station] = lock.seq - 1  # the lock saw its own station's rows before it
 
-    def out(state: str, computed: str, zh: str, en: str) -> ResultCheck:
-        return ResultCheck(event, lock.station, lock.seq, state, expected, computed, zh, en)
+    def out(state: str, computed: str, zh: str, en: str, done: Any = (None, None)) -> ResultCheck:
+        return ResultCheck(event, lock.station, lock.seq, state, expected, computed, zh, en, *done)
 
     if not expected or not p.get("heads"):
         return out(
@@ -77,7 +82,8 @@ def check_lock(lock: Row, rows_of: RowsOf) -> ResultCheck:
             f"({', '.join(missing)}); checked when they arrive",
         )
     try:
-        computed = fingerprint(_recompute(event, feeds))
+        comp, result = _recompute(event, feeds)
+        computed = fingerprint(result)
     except (ScorerError, KeyError, ValueError, TypeError) as exc:
         return out(
             DIFFER,
@@ -92,6 +98,7 @@ def check_lock(lock: Row, rows_of: RowsOf) -> ResultCheck:
             f"项目 {event}：总部重算的成绩与场地一致（指纹 {computed[:8].upper()}）",
             f"event {event}: headquarters' recomputed results match the venue's "
             f"(fingerprint {computed[:8].upper()})",
+            (comp, result),
         )
     return out(
         DIFFER,
@@ -103,8 +110,9 @@ def check_lock(lock: Row, rows_of: RowsOf) -> ResultCheck:
     )
 
 
-def _recompute(event: str, feeds: list[list[Row]]):  # -> EventResult
-    """Replay the feeds merged by time (each station's own order kept) and compute the event."""
+def _recompute(event: str, feeds: list[list[Row]]) -> tuple[Any, Any]:
+    """Replay the feeds merged by time (each station's own order kept) and compute the event:
+    (the competition as defined in the rows, its EventResult)."""
     replay = Replay()
     definition: str | None = None
     for n, row in enumerate(heapq.merge(*feeds, key=lambda r: (r.time, r.station, r.seq)), 1):
@@ -119,4 +127,4 @@ def _recompute(event: str, feeds: list[list[Row]]):  # -> EventResult
     if e is None:
         raise ValueError(f"no event {event} in the definition")
     marks, entered_by = replay.event_marks(event)
-    return EventRules(e).compute(comp.contestants, marks, replay.not_ok(), comp.judges, entered_by)
+    return comp, EventRules(e).compute(comp.contestants, marks, replay.not_ok(), comp.judges, entered_by)
