@@ -4,6 +4,10 @@ re-sent after an interruption, and headquarters' ingest on PostgreSQL against CO
 - `sync_push_240k`: `scorer.sync.client.push` of a 240,000-entry file to `scorer hq serve` (SQLite,
   a child process on 127.0.0.1), against POSTing the very same batch bytes to the same server's
   trivial `/api/v1/echo` (same HTTP client, same server stack) in the same run. Target ratio ≤ 3.
+  The entry also carries `floor_s` / `floor_ratio`: the least any headquarters must do with the same
+  bytes, measured in the same run without HTTP — parse each batch, hash each entry (the chain's
+  own `fields_hash`), and one bare `executemany` per batch into an SQLite table of the same shape —
+  so the distance between the target and what CPython can do at all stays in view.
 - `sync_resume_resent`: headquarters SIGKILLed in the middle of a push, restarted, the push resumed:
   entries sent more than once (value; target ≤ one batch).
 - `hq_ingest_postgres`: 20 stations × 12,000 entries pushing at once (4 request threads, as the
@@ -60,6 +64,39 @@ def _post_all(url: str, bodies: list[bytes]) -> float:
     return time.perf_counter() - t0
 
 
+def _floor(work: Path, bodies: list[bytes]) -> float:
+    """Parse, hash every entry, insert every entry (one transaction per batch): no checks, no HTTP."""
+    import json
+    import sqlite3
+
+    from scorer.store.chain import fields_hash
+
+    path = work / "floor.sqlite"
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute(
+        "CREATE TABLE entries (db TEXT, station TEXT, seq INTEGER, kind TEXT, payload TEXT, actor TEXT, "
+        "source TEXT, raw TEXT, time TEXT, prev_hash TEXT, hash TEXT, PRIMARY KEY (db, station, seq)) "
+        "WITHOUT ROWID"
+    )
+    names = ("kind", "payload", "actor", "source", "raw", "time", "prev_hash")
+    t0 = time.perf_counter()
+    for body in bodies:
+        b = json.loads(body)
+        rows = []
+        for e in b["entries"]:
+            fields = [b["station"], e["seq"], *(e[n] for n in names)]
+            if fields_hash(fields) != e["hash"]:
+                raise AssertionError(f"entry {e['seq']} does not hash")
+            rows.append((b["db"], b["station"], e["seq"], *(e[n] for n in names), e["hash"]))
+        with conn:
+            conn.executemany("INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    took = time.perf_counter() - t0
+    conn.close()
+    return took
+
+
 def bench_sync_push(work: Path, entries: int = 240_000) -> dict[str, dict[str, Any]]:
     from scorer.sync import client, wire
     from tests.sync.harness import HQ, enrolled
@@ -78,6 +115,9 @@ def bench_sync_push(work: Path, entries: int = 240_000) -> dict[str, dict[str, A
     out = {"sync_push_240k": figure(ours, "s", base, 3.0, "ratio")}
     out["sync_push_240k"]["entries_per_s"] = round(entries / ours)
     out["sync_push_240k"]["megabytes"] = round(sum(map(len, bodies)) / 1e6, 1)
+    floor = _floor(work, bodies)
+    out["sync_push_240k"]["floor_s"] = round(floor, 4)
+    out["sync_push_240k"]["floor_ratio"] = round(floor / base, 2)
     return out
 
 
