@@ -12,12 +12,9 @@ the name goes ("待解密"). Same input, same bytes (fonts.register()).
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
@@ -40,6 +37,7 @@ from scorer.reports.page import (
     draw_seal_area,
 )
 from scorer.rules.compute import ContestantResult
+from scorer.rules.verification import verification_code  # re-exported: shared with headquarters
 
 QR_PREFIX = "SCORER-CERT"
 PENDING = "待解密"
@@ -47,20 +45,6 @@ CERT_DRAFTS = {  # a certificate is handed over, so the reason says it must not 
     UNLOCKED: Draft(DRAFT_MARK, f"{DRAFT_MARK}：项目未锁定，不可颁发"),
     UNDECRYPTED: Draft(UNDECRYPTED.mark, "姓名未解密：草稿，不可颁发"),
 }
-
-
-def verification_code(competition_id: str, event: str, code: str, award: str, total: Decimal | str) -> str:
-    """The certificate's check code, which headquarters can re-compute from the results:
-
-        base32(sha256("|".join([competition_id, event, code, award, str(total)]).encode("utf-8")))
-
-    without "=" padding, first 10 characters (A–Z, 2–7). `total` is the rounded total as printed
-    in the results (e.g. "88.15"). There is no secret in it yet: it shows a certificate matches a
-    result, not who issued it; a signed version comes with the sync issue.
-    """
-    text = "|".join([competition_id, event, code, award, str(total)])
-    digest = hashlib.sha256(text.encode("utf-8")).digest()
-    return base64.b32encode(digest).decode("ascii").rstrip("=")[:10]
 
 
 def qr_payload(competition_id: str, event: str, code: str, award: str, check: str) -> str:
