@@ -17,13 +17,28 @@ from scorer.results_json import fingerprint
 from scorer.rules import EventResult
 from scorer.store import LOG_ID, Store
 
-__all__ = ["chief_of", "decrypt_event", "is_decrypted", "is_locked", "lock_event", "unlock_event"]
+__all__ = [
+    "chief_of",
+    "decrypt_event",
+    "is_decrypted",
+    "is_locked",
+    "lock_event",
+    "results_table",
+    "unlock_event",
+]
 
 
 _UPSERT = (
     "INSERT INTO locks (event, locked, log_id) VALUES (?, ?, ?)"
     " ON CONFLICT (event) DO UPDATE SET locked = excluded.locked, log_id = excluded.log_id"
 )
+
+
+def results_table(result: EventResult) -> list[list[object]]:
+    """The results as this station computed them at the lock, one [code, rank, total, award, title,
+    status] per contestant (total as the scheme rounded it): headquarters shows them beside its own
+    recomputation. Older locks have no table; headquarters then shows the venue's columns empty."""
+    return [[r.code, r.rank, str(r.total), r.award or "", r.title or "", r.status] for r in result.results]
 
 
 def lock_event(store: Store, event: str, actor: str, result: EventResult | None = None) -> int:
@@ -47,6 +62,8 @@ def lock_event(store: Store, event: str, actor: str, result: EventResult | None 
             # headquarters recomputes from the rows this file held and compares (scorer.hq.results)
             "results": fingerprint(result),
             "heads": store.heads(),
+            # the venue's own figures, shown beside headquarters' (scorer.hq.standings)
+            "table": results_table(result),
         },
         actor,
         "keyboard",

@@ -111,7 +111,12 @@ def checks(database: Database, db: str | None = None) -> list[dict[str, Any]]:
 
 
 def install() -> None:
-    """Check locks after every stored batch (the app and `scorer hq import` call this once)."""
+    """Check locks after every stored batch (the app and `scorer hq import` call this once), and
+    write the standings of every computed check (scorer.hq.standings)."""
+    from scorer.hq import certs, standings
+
+    on_checked(standings.on_checked)
+    on_checked(certs.keep)  # the certificates it vouches for (scorer.hq.certs)
     if not any(callback is _after_store for _, callback in ingest._hooks):
         ingest.on_stored(None, _after_store)
 

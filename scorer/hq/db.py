@@ -425,6 +425,34 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX staff_actions_by_who ON staff_actions (who, id)",
         ),
     ),
+    Migration(
+        6,
+        "standings, selections, decisions (scorer.hq.standings, crossvenue, decisions)",
+        (
+            # one row per contestant of the newest checked lock of an event in a competition file
+            """CREATE TABLE standings (
+                db TEXT NOT NULL, event TEXT NOT NULL, code TEXT NOT NULL, venue TEXT NOT NULL,
+                station TEXT NOT NULL, lock_seq {BIG} NOT NULL, locked_at TEXT NOT NULL,
+                state TEXT NOT NULL CHECK (state IN ('match', 'differ')), event_name TEXT NOT NULL,
+                competition TEXT NOT NULL, name TEXT NOT NULL, organisation TEXT NOT NULL,
+                reg_no TEXT NOT NULL, status TEXT NOT NULL, total TEXT, scaled TEXT, rank {BIG},
+                award TEXT NOT NULL DEFAULT '', title TEXT NOT NULL DEFAULT '', tie TEXT NOT NULL,
+                venue_total TEXT, venue_rank {BIG}, venue_award TEXT, venue_title TEXT,
+                detail TEXT NOT NULL, PRIMARY KEY (db, event, code))""",
+            # a trade across venues (crossvenue.rank), a venue's events (standings.events_of)
+            "CREATE INDEX standings_by_trade ON standings (event, status, venue)",
+            "CREATE INDEX standings_by_venue ON standings (venue, db, event)",
+            """CREATE TABLE selections (
+                id {ID}, name TEXT NOT NULL, trade TEXT NOT NULL,
+                method TEXT NOT NULL CHECK (method IN ('total', 'standardised')), quotas TEXT NOT NULL,
+                created TEXT NOT NULL, by_whom TEXT NOT NULL)""",
+            """CREATE TABLE decisions (
+                id {ID}, selection {BIG} NOT NULL REFERENCES selections (id), body TEXT NOT NULL,
+                signature TEXT NOT NULL, hq_key TEXT NOT NULL, confirmed_by TEXT NOT NULL,
+                confirmed_at TEXT NOT NULL)""",
+            "CREATE INDEX decisions_by_selection ON decisions (selection, id)",
+        ),
+    ),
 )
 
 _TABLE = "CREATE TABLE IF NOT EXISTS schema_migrations (version {BIG} PRIMARY KEY, name TEXT NOT NULL, applied TEXT NOT NULL)"
