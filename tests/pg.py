@@ -159,6 +159,84 @@ def cluster(fast: bool = True, settings: dict[str, str] | None = None) -> Iterat
         atexit.unregister(c.stop)
 
 
+# ------------------------------------------------------------ a primary and its hot standby
+
+# a primary that a standby can stream from (initdb's pg_hba.conf already lets 127.0.0.1 replicate)
+REPLICATION = {
+    "wal_level": "replica",
+    "max_wal_senders": "10",
+    "hot_standby": "on",
+    "wal_keep_size": "'256MB'",
+}
+
+
+BASEBACKUP = ["-R", "-X", "stream", "--checkpoint=fast", "--no-sync"]
+
+
+def ctl(c: Cluster, *args: str) -> subprocess.CompletedProcess[str]:
+    """pg_ctl on cluster `c`, as the user who runs it: `ctl(c, "promote", "-w")`, `ctl(c, "stop",
+    "-m", "immediate")` (the folder is kept, unlike Cluster.stop)."""
+    return _run([c.bindir / "pg_ctl", "-D", c.data, "-w", "-t", "60", *args], c.run_as, c.base)
+
+
+def standby(primary: Cluster, fast: bool = True, settings: dict[str, str] | None = None) -> Cluster:
+    """A hot standby of `primary` (started with REPLICATION among its settings), running; the caller
+    stops it. pg_basebackup -R copies the primary over a replication connection and writes
+    standby.signal and primary_conninfo; the copy gets its own port and socket folder, and streams."""
+    port = urlsplit(primary.dsn).port
+    base = Path(tempfile.mkdtemp(prefix=FOLDER_PREFIX, dir=_folder_root() if fast else "/tmp"))
+    (base / "owner").write_text(str(os.getpid()))
+    (base / "sock").mkdir()
+    if primary.run_as:
+        for p in (base, base / "sock"):
+            os.chown(p, *primary.run_as)
+    c = Cluster(base, "", primary.bindir, primary.run_as)
+    try:
+        copy = _run(
+            [
+                c.bindir / "pg_basebackup",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "-U",
+                SUPERUSER,
+                "-D",
+                c.data,
+                *BASEBACKUP,
+            ],
+            c.run_as,
+            base,
+        )
+        if copy.returncode != 0:
+            raise PostgresUnavailable(f"pg_basebackup failed:\n{_tail(copy.stdout)}")
+        kept = (c.data / "postgresql.auto.conf").read_text()  # the primary's settings + primary_conninfo
+        for attempt in range(1, 6):
+            mine = {
+                "port": str(_free_port()),
+                "unix_socket_directories": f"'{base / 'sock'}'",
+                **(settings or {}),
+            }
+            (c.data / "postgresql.auto.conf").write_text(
+                kept + "".join(f"{k} = {v}\n" for k, v in mine.items())
+            )
+            log = base / "server.log"
+            started = ctl(c, "-l", str(log), "start")
+            if started.returncode == 0:
+                c.dsn = f"postgresql://{SUPERUSER}@127.0.0.1:{mine['port']}/postgres"
+                return c
+            text = log.read_text(errors="replace") if log.exists() else ""
+            if "could not bind" not in text or attempt == 5:
+                raise PostgresUnavailable(
+                    f"the standby did not start:\n{_tail(started.stdout)}\n{_tail(text)}"
+                )
+            log.unlink()
+        raise AssertionError("unreachable")
+    except BaseException:
+        c.stop()
+        raise
+
+
 _session: Cluster | None = None
 _session_error: PostgresUnavailable | None = None
 

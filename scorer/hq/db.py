@@ -195,38 +195,127 @@ class SqliteDatabase(Database):
 
 
 class PostgresDatabase(Database):
-    """PostgreSQL through psycopg 3 and a psycopg_pool ConnectionPool (one per web worker)."""
+    """PostgreSQL through psycopg 3 and a psycopg_pool ConnectionPool (one per web worker).
+
+    Fail-over (docs/hq-deploy.md): the address may name several servers
+    (`postgresql://u@db1:5432,db2:5432/hq`, libpq tries them in order; several hosts get
+    `target_session_attrs=read-write` unless the address says otherwise), so after a standby is
+    promoted new connections reach it. Meanwhile no request hangs: a pooled connection is checked
+    before use (a dead one is replaced), a wait for a connection longer than `STEP` seconds asks
+    the server directly, and while it cannot be reached (or is read-only) requests get
+    `Unavailable` (the app's 503) at once; the first request that reaches a writable server again
+    replaces the pool, so the app continues without waiting out the pool's reconnection back-off."""
 
     kind = "postgresql"
+    STEP = 2.0  # seconds a request waits for a pooled connection before asking whether the server is there
+    PROBE_EVERY = 0.5  # while the server is down, at most one direct try this often (others answer at once)
+    PROBE_TIMEOUT = 3  # seconds for one direct try (libpq's connect_timeout, per host)
 
-    def __init__(self, url: str, max_size: int = 8):
+    def __init__(self, url: str, max_size: int = 8, timeout: float = 60):
         import psycopg
-        from psycopg_pool import ConnectionPool
 
         self.url = url
         self.shown = hide_password(url)
+        self.max_size = max_size
+        self.timeout = timeout
+        self._down: Exception | None = None  # why the server was last found unusable; None: fine
+        self._probed = 0.0  # monotonic time of the last direct try while down
+        self._lock = threading.Lock()
         try:  # a first connection now: a clear error for a wrong address, not a pool retrying forever
             psycopg.connect(url, connect_timeout=10).close()
         except psycopg.Error as exc:
             raise unreachable(url, exc) from None
-        self.pool = ConnectionPool(
-            url,
+        self.pool = self._new_pool()
+
+    def _new_pool(self) -> Any:
+        from psycopg_pool import ConnectionPool
+
+        return ConnectionPool(
+            self.url,
             min_size=1,
-            max_size=max_size,
+            max_size=self.max_size,
             kwargs={"autocommit": True},
             open=True,
-            timeout=60,
+            timeout=self.timeout,
             name="scorer-hq",
+            check=ConnectionPool.check_connection,  # a connection the server dropped is not handed out
         )
+
+    def _probe(self) -> Exception | None:
+        """Ask the server directly (no pool): None when it takes writes, else why not."""
+        import psycopg
+
+        try:
+            with psycopg.connect(self.url, connect_timeout=self.PROBE_TIMEOUT, autocommit=True) as conn:
+                row = conn.execute("SELECT pg_is_in_recovery()").fetchone()
+        except psycopg.Error as exc:
+            return exc
+        if row and row[0]:
+            return psycopg.OperationalError("the server is a standby (read-only, in recovery)")
+        return None
+
+    def _recover(self) -> None:
+        """While the server is down: answer Unavailable at once, but try it directly at most every
+        PROBE_EVERY seconds (one request at a time); when it takes writes again, a fresh pool."""
+        import time
+
+        if not self._lock.acquire(blocking=False):
+            raise unreachable(self.url, self._down or RuntimeError("reconnecting"))
+        try:
+            if self._down is None:
+                return
+            if time.monotonic() - self._probed < self.PROBE_EVERY:
+                raise unreachable(self.url, self._down)
+            self._probed = time.monotonic()
+            why = self._probe()
+            if why is not None:
+                self._down = why
+                raise unreachable(self.url, why)
+            old, self.pool = self.pool, self._new_pool()
+            self._down = None
+        finally:
+            self._lock.release()
+        old.close(timeout=1)  # connections still in use are closed when they come back
+
+    @contextlib.contextmanager
+    def _connection(self) -> Iterator[Any]:
+        import time
+
+        from psycopg_pool import PoolTimeout
+
+        if self._down is not None:
+            self._recover()
+        pool = self.pool
+        deadline = time.monotonic() + self.timeout
+        while True:
+            try:
+                conn = pool.getconn(timeout=max(0.01, min(self.STEP, deadline - time.monotonic())))
+                break
+            except PoolTimeout:
+                if time.monotonic() >= deadline:
+                    raise
+                why = self._probe()  # a busy pool, or no server? ask it
+                if why is not None:
+                    self._down = why
+                    raise unreachable(self.url, why) from None
+        try:
+            with conn:
+                yield conn
+        except Exception:
+            if conn.broken:  # the server went away mid-request: the next request asks it first
+                self._down = self._down or RuntimeError("the connection to the server was lost")
+            raise
+        finally:
+            pool.putconn(conn)
 
     @contextlib.contextmanager
     def write(self) -> Iterator[Tx]:
-        with self.pool.connection() as conn, conn.transaction():
+        with self._connection() as conn, conn.transaction():
             yield Tx(self.kind, conn)
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Tx]:
-        with self.pool.connection() as conn, conn.transaction():
+        with self._connection() as conn, conn.transaction():
             yield Tx(self.kind, conn)
 
     def close(self) -> None:
@@ -270,6 +359,14 @@ def bad_url(url: str, why_zh: str, why_en: str) -> ScorerError:
     )
 
 
+def read_write(url: str, info: dict[str, Any]) -> str:
+    """An address naming several servers asks for the writable one (`target_session_attrs=read-write`),
+    unless it says what it wants: libpq would otherwise take the first that answers, a standby too."""
+    if "," not in str(info.get("host") or "") or "target_session_attrs" in info:
+        return url
+    return url + ("&" if "?" in url else "?") + "target_session_attrs=read-write"
+
+
 def open_database(url: str) -> Database:
     """The database at `url`: `postgresql://…` (or `postgres://…`), `sqlite:///path`, or a file path.
     ScorerError (bilingual) for a malformed address or one that cannot be reached."""
@@ -279,8 +376,10 @@ def open_database(url: str) -> Database:
 
         try:
             parts = urlsplit(url)
-            _ = parts.port  # raises for a port that is not a number
-            conninfo_to_dict(url)
+            info = conninfo_to_dict(url)
+            ports = str(info.get("port") or "").split(",")  # several hosts: "5432,5433"
+            if any(p and not p.isdigit() for p in ports):
+                raise ValueError(f"Port could not be cast to integer value as {info['port']!r}")
         except Exception as exc:  # psycopg.ProgrammingError or ValueError from the URL parser
             raise bad_url(
                 url,
@@ -289,7 +388,7 @@ def open_database(url: str) -> Database:
             ) from None
         if not (parts.path.strip("/") or "dbname=" in url):
             raise bad_url(url, "没有写数据库名", "it names no database")
-        return PostgresDatabase(url)
+        return PostgresDatabase(read_write(url, info))
     if scheme == "sqlite":
         path = url.split("://", 1)[1]
         if not path:
