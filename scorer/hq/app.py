@@ -26,7 +26,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from scorer import __version__
-from scorer.hq import auth, bundles, checks, enrol, ingest, schemas, staff
+from scorer.hq import auth, bundles, checks, enrol, ingest, pages_venues, schemas, staff
 from scorer.hq.db import Database, Unavailable, migrate, open_database
 from scorer.hq.keys import data_folder, default_db, default_name, hq_id, hq_identity
 from scorer.station import Identity
@@ -158,6 +158,7 @@ def build_app(database: Database, hq: Identity, name: str) -> FastAPI:
 
     auth.install(app, database, hq)  # staff accounts: sessions, tokens, roles (scorer.hq.auth)
     staff.add_routes(app, database)
+    app.include_router(pages_venues.router)  # /venues pages and /api/v1/venues (scorer.hq.pages_venues)
 
     info = {"hq": hq_id(hq), "key": hq.public_hex, "name": name, "version": wire.VERSION}
 
