@@ -107,6 +107,7 @@ def check_lock(lock: Row, rows_of: RowsOf) -> ResultCheck:
         f"总部 {computed[:8].upper()}），需核查",
         f"event {event}: headquarters' recomputed results differ from the venue's at its lock "
         f"(venue {expected[:8].upper()}, headquarters {computed[:8].upper()}): to be investigated",
+        (comp, result),
     )
 
 
