@@ -26,7 +26,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from scorer import __version__
-from scorer.hq import auth, bundles, checks, enrol, ingest, pages_venues, schemas, staff
+from scorer.hq import auth, bundles, checks, enrol, ingest, pages_decisions, pages_venues, schemas, staff
 from scorer.hq.db import Database, Unavailable, migrate, open_database
 from scorer.hq.keys import data_folder, default_db, default_name, hq_id, hq_identity
 from scorer.station import Identity
@@ -156,9 +156,11 @@ def build_app(database: Database, hq: Identity, name: str) -> FastAPI:
         async def pg_busy(request: Request, exc: PoolTimeout) -> Response:
             return unavailable(exc)
 
+    app.state.hq = hq  # headquarters' key, for routers that sign (scorer.hq.pages_decisions)
     auth.install(app, database, hq)  # staff accounts: sessions, tokens, roles (scorer.hq.auth)
     staff.add_routes(app, database)
     app.include_router(pages_venues.router)  # /venues pages and /api/v1/venues (scorer.hq.pages_venues)
+    app.include_router(pages_decisions.router)  # /decisions, confirming (scorer.hq.pages_decisions)
 
     info = {"hq": hq_id(hq), "key": hq.public_hex, "name": name, "version": wire.VERSION}
 

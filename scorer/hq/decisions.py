@@ -43,6 +43,15 @@ _COLUMNS = "d.id, d.selection, d.body, d.signature, d.hq_key, d.confirmed_by, d.
 _NEXT = "(SELECT min(n.id) FROM decisions n WHERE n.selection = d.selection AND n.id > d.id)"
 
 
+class Refused(ScorerError):
+    """A confirmation refused; `code` says why for the API: "empty", "differ" (rows differ and no
+    reason was given), "changed" (the list changed since it was shown) or "reason" (too long)."""
+
+    def __init__(self, code: str, zh: str, en: str):
+        super().__init__(zh, en)
+        self.code = code
+
+
 @dataclass(frozen=True)
 class Decision:
     """One confirmed, signed selection list as stored; `superseded_by` is the id of the next
@@ -126,7 +135,8 @@ def differing(ranking: CrossRanking) -> list[Any]:
 def _refuse_empty(ranking: CrossRanking) -> None:
     if not ranking.rows:
         name = ranking.selection.name
-        raise ScorerError(
+        raise Refused(
+            "empty",
             f"选拔“{name}”的跨赛场名单为空（还没有赛场的成绩），不能确认",
             f"the cross-venue list of selection '{name}' is empty (no venue's results yet): nothing to confirm",
         )
@@ -150,13 +160,15 @@ def confirm(
         raise ValueError(f"the ranking is of selection {ranking.selection.id}, not {selection_id}")
     _refuse_empty(ranking)
     if expect is not None and expect != digest(ranking):
-        raise ScorerError(
+        raise Refused(
+            "changed",
             "名单在您查看之后已经变化（有新的成绩到达）：请重新查看后再确认",
             "the list has changed since you looked at it (new results arrived): look at it again, then confirm",
         )
     reason = (override or "").strip() or None
     if reason is not None and len(reason) > MAX_REASON:
-        raise ScorerError(
+        raise Refused(
+            "reason",
             f"理由太长（最多 {MAX_REASON} 个字符）",
             f"the reason is too long (at most {MAX_REASON} characters)",
         )
@@ -165,7 +177,8 @@ def confirm(
         shown = "、".join(f"{r.name or r.code}（{r.venue_name or r.venue}）" for r in differ[:5])
         shown_en = ", ".join(f"{r.name or r.code} ({r.venue_name or r.venue})" for r in differ[:5])
         more = len(differ) > 5
-        raise ScorerError(
+        raise Refused(
+            "differ",
             f"有 {len(differ)} 名选手的成绩总部复核与赛场不一致：{shown}{' 等' if more else ''}。"
             "请先查明；如仍要确认，请写明理由",
             f"{len(differ)} contestant(s) have results where headquarters' check and the venue differ: "
