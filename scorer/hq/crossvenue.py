@@ -308,7 +308,7 @@ def rank(tx: Tx, selection_id: int) -> CrossRanking:
     by_db: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
     for r in rows:
         by_db[r[0]].append(r)
-    keyed: list[tuple[tuple[Any, ...], tuple[str, str, str], Placed]] = []
+    keyed: list[tuple[tuple[Any, ...], tuple[str, str, str, str], Placed]] = []
     for db, members in by_db.items():
         totals = [Decimal(r[6]) for r in members]
         scaled = [None if r[7] is None else Decimal(r[7]) for r in members]
@@ -324,7 +324,7 @@ def rank(tx: Tx, selection_id: int) -> CrossRanking:
             placed = Placed(
                 0, db, r[1], names.get(r[1], ""), r[2], r[3], r[4], r[5], total, sc, score, "", r[9]
             )
-            keyed.append((key, (r[1], db, r[3]), placed))
+            keyed.append((key, (placed.venue_name, r[1], db, r[3]), placed))
     keyed.sort(key=lambda k: (k[0], k[1]))
 
     n = len(keyed)

@@ -216,7 +216,7 @@ def on_checked(tx: Tx, db: str, lock: Row, check: results.ResultCheck) -> None:
         return
     payload = json.loads(lock.payload)
     table = venue_table(payload)
-    note = "unreadable" if table is None and "table" in payload else ""
+    note = "unreadable" if table is None and payload.get("table") is not None else ""
     write(
         tx, db, venue_of(tx, db, lock.station), lock.station, lock.seq, lock.time, check.state,
         check.comp, check.result, table, note,
@@ -250,15 +250,19 @@ def event_rows(tx: Tx, db: str, event: str) -> list[dict[str, Any]]:
     return [_row(r) for r in rows]
 
 
+# `detail` as written for a row where the venue and headquarters agree (json.dumps, sorted keys)
+_AGREES = '%"explain": {"en": "", "zh": ""}%'
+
+
 def events_of(tx: Tx, venue: str) -> list[dict[str, Any]]:
     """A venue's events with standings: {db, event, name, state, locked_at, station, lock_seq,
     counts: {contestants, ranked, differ}}, by event then file."""
     rows = tx.all(
         "SELECT db, event, max(event_name), max(state), max(locked_at), max(station), max(lock_seq), "
         "count(*), count(rank), "
-        'sum(CASE WHEN detail LIKE \'%"explain": {"en": "", "zh": ""}%\' THEN 0 ELSE 1 END) '
+        "sum(CASE WHEN detail LIKE ? THEN 0 ELSE 1 END) "
         "FROM standings WHERE venue = ? GROUP BY db, event ORDER BY event, db",
-        (venue,),
+        (_AGREES, venue),
     )
     return [
         {
