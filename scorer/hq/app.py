@@ -26,7 +26,18 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from scorer import __version__
-from scorer.hq import auth, bundles, checks, enrol, ingest, pages_decisions, pages_venues, schemas, staff
+from scorer.hq import (
+    auth,
+    bundles,
+    checks,
+    enrol,
+    ingest,
+    pages_decisions,
+    pages_venues,
+    pages_verify,
+    schemas,
+    staff,
+)
 from scorer.hq.db import Database, Unavailable, migrate, open_database
 from scorer.hq.keys import data_folder, default_db, default_name, hq_id, hq_identity
 from scorer.station import Identity
@@ -161,6 +172,7 @@ def build_app(database: Database, hq: Identity, name: str) -> FastAPI:
     staff.add_routes(app, database)
     app.include_router(pages_venues.router)  # /venues pages and /api/v1/venues (scorer.hq.pages_venues)
     app.include_router(pages_decisions.router)  # /decisions, confirming (scorer.hq.pages_decisions)
+    app.include_router(pages_verify.router)  # public /verify and /api/v1/verify (scorer.hq.pages_verify)
 
     info = {"hq": hq_id(hq), "key": hq.public_hex, "name": name, "version": wire.VERSION}
 

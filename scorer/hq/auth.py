@@ -35,7 +35,7 @@ import hashlib
 import hmac
 import math
 import secrets
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -45,7 +45,7 @@ from starlette.concurrency import run_in_threadpool
 
 from scorer.errors import ScorerError
 from scorer.hq import audit, users, web
-from scorer.hq.db import Database
+from scorer.hq.db import Database, Tx
 from scorer.hq.users import User
 from scorer.station import Identity
 from scorer.sync import wire
@@ -155,17 +155,43 @@ def wrong_login() -> ScorerError:
 # ------------------------------------------------------------ time
 
 
-def _utcnow() -> datetime.datetime:
+def utcnow() -> datetime.datetime:
     return datetime.datetime.now(datetime.UTC)
 
 
-def _iso(moment: datetime.datetime) -> str:
+def iso(moment: datetime.datetime) -> str:
     """As scorer.store.log.now() writes times (fixed width, so text order is time order)."""
     return moment.astimezone(datetime.UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
 def _parse(text: str) -> datetime.datetime:
     return datetime.datetime.fromisoformat(text)
+
+
+_utcnow, _iso = utcnow, iso
+
+
+# ------------------------------------------------------------ limits kept in the database
+# A limit is rows with a time in a table; the check and the new row are one serialised transaction
+# (serialise), so parallel requests in any worker cannot slip past it. Log-ins use these below, and
+# so do the public certificate look-ups (scorer.hq.certs).
+
+
+def serialise(tx: Tx, lock: int = _LOGIN_LOCK) -> None:
+    """Serialise this write transaction with every other taking `lock`: SQLite's write lock is
+    already held (BEGIN IMMEDIATE); PostgreSQL takes the advisory lock `lock` until the end."""
+    if tx.kind == "postgresql":
+        tx.one("SELECT pg_advisory_xact_lock(?)", (lock,))
+
+
+def retry_after(
+    times: Sequence[str], limit: int, moment: datetime.datetime, window: datetime.timedelta = WINDOW
+) -> float | None:
+    """Seconds until fewer than `limit` of the attempts at `times` (within `window`, oldest first)
+    remain in the window; None when there already are fewer."""
+    if len(times) < limit:
+        return None
+    return (_parse(times[len(times) - limit]) + window - moment).total_seconds()
 
 
 def _same(a: str, b: str) -> bool:
@@ -297,8 +323,7 @@ class Auth:
         moment = _utcnow()
         cutoff = _iso(moment - WINDOW)
         with self.database.write() as tx:
-            if self.database.kind == "postgresql":
-                tx.one("SELECT pg_advisory_xact_lock(?)", (_LOGIN_LOCK,))
+            serialise(tx)
             tx.run("DELETE FROM login_attempts WHERE at < ?", (_iso(moment - KEEP_ATTEMPTS),))
             failed: list[str] = []
             for at, outcome in tx.all(
@@ -315,9 +340,9 @@ class Auth:
                 )
             ]
             waits = [
-                (_parse(times[len(times) - limit]) + WINDOW - moment).total_seconds()
+                wait
                 for times, limit in ((failed, ACCOUNT_LIMIT), (from_address, ADDRESS_LIMIT))
-                if len(times) >= limit
+                if (wait := retry_after(times, limit, moment)) is not None
             ]
             if waits:
                 raise Throttled(max(1, math.ceil(max(waits))))

@@ -552,6 +552,31 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX decisions_by_selection ON decisions (selection, id)",
         ),
     ),
+    Migration(
+        7,
+        "certificates: the verification codes of every award and title headquarters recomputed, and "
+        "public look-ups per address (scorer.hq.certs)",
+        (
+            # one row per certificate code; a newer lock of the event that changes it withdraws it
+            """CREATE TABLE certificates (
+                code TEXT PRIMARY KEY, db TEXT NOT NULL, event TEXT NOT NULL, contestant TEXT NOT NULL,
+                venue TEXT NOT NULL, venue_name TEXT NOT NULL, competition TEXT NOT NULL,
+                competition_name TEXT NOT NULL, event_name TEXT NOT NULL, event_name_en TEXT NOT NULL,
+                name TEXT NOT NULL, award TEXT NOT NULL, title TEXT NOT NULL, date TEXT NOT NULL,
+                state TEXT NOT NULL CHECK (state IN ('match', 'differ')), station TEXT NOT NULL,
+                lock_seq {BIG} NOT NULL, locked_at TEXT NOT NULL, checked TEXT NOT NULL,
+                withdrawn TEXT)""",
+            "CREATE INDEX certificates_by_event ON certificates (db, event)",
+            # the newest lock of each event whose certificates are kept (an older one arriving later
+            # changes nothing)
+            """CREATE TABLE certificate_locks (
+                db TEXT NOT NULL, event TEXT NOT NULL, station TEXT NOT NULL, lock_seq {BIG} NOT NULL,
+                locked_at TEXT NOT NULL, state TEXT NOT NULL, PRIMARY KEY (db, event))""",
+            """CREATE TABLE verify_lookups (id {ID}, at TEXT NOT NULL, address TEXT NOT NULL)""",
+            "CREATE INDEX verify_lookups_by_address ON verify_lookups (address, at)",
+            "CREATE INDEX verify_lookups_by_time ON verify_lookups (at)",
+        ),
+    ),
 )
 
 _TABLE = "CREATE TABLE IF NOT EXISTS schema_migrations (version {BIG} PRIMARY KEY, name TEXT NOT NULL, applied TEXT NOT NULL)"
