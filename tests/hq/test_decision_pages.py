@@ -10,6 +10,8 @@ import io
 import json
 import re
 import subprocess
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -333,3 +335,44 @@ def test_pages_speak_english_when_asked(site: TestClient, setup: tuple[Database,
     assert confirm_via_page(client, sel).status_code == 303
     assert "Decisions" in client.get("/decisions?lang=en").text
     assert json.loads(json.dumps(client.get("/api/v1/decisions").json()))[0]["rows"] == 4
+
+
+def test_through_a_real_server(db_url: str, server_factory: Any, tmp_path: Path) -> None:
+    """`scorer hq serve` (create_app from the environment): a reviewer's token confirms, the PDF downloads."""
+    from scorer.hq.db import migrate, open_database
+
+    database = open_database(db_url)
+    try:
+        migrate(database)
+        users.add(database, REVIEWER, "reviewer", PASSWORDS[REVIEWER], "cli:test")
+        token = users.new_token(database, REVIEWER, "script", "cli:test").token
+        put_standings(database, STANDINGS)
+        with database.write() as tx:
+            sel = crossvenue.add_selection(
+                tx, "全市选拔", "E1", "total", (Quota("一等奖", 1),), "cli:test"
+            ).id
+    finally:
+        database.close()
+    server = server_factory(db_url)
+    bearer = {"Authorization": f"Bearer {token}"}
+
+    def call(path: str, method: str = "GET") -> tuple[int, bytes, str]:
+        req = urllib.request.Request(
+            server.url + path, method=method, headers=bearer, data=b"" if method == "POST" else None
+        )
+        try:
+            with urllib.request.urlopen(req, timeout=60) as resp:
+                return resp.status, resp.read(), resp.headers.get("content-type", "")
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read(), exc.headers.get("content-type", "")
+
+    status, body, _ = call(f"/api/v1/selections/{sel}/decisions", "POST")
+    assert status == 201, body
+    made = json.loads(body)
+    hq_key = json.loads(call("/api/v1/hq")[1])["key"]
+    assert made["valid"] and made["hq_key"] == hq_key
+    status, pdf, kind = call(made["downloads"]["pdf"])
+    assert status == 200 and kind == "application/pdf"
+    assert "王芳" in pdftotext(pdf, tmp_path) and made["fingerprint"] in pdftotext(pdf, tmp_path)
+    status, data, _ = call(made["downloads"]["json"])
+    assert decisions.verify_export(json.loads(data), hq_key)
