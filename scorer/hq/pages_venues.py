@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import quote
 
@@ -26,7 +27,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from scorer.hq import auth, schemas, web
+from scorer.hq import auth, schemas, standings, web
 from scorer.hq.auth import ReadOnly
 from scorer.hq.db import Database, Tx
 from scorer.sync import wire
@@ -164,7 +165,9 @@ class VenueDetail(BaseModel):
 
 
 class Figures(BaseModel):
-    total: str | None
+    """One side's figures for a contestant."""
+
+    total: str | None = Field(description="a Decimal as text, as the scheme rounded it")
     rank: int | None
     award: str | None
     title: str | None
@@ -181,6 +184,7 @@ class ResultRow(BaseModel):
     hq: Figures
     scaled: str | None
     differs: bool
+    different: list[str] = Field(description="which of total, rank, award, title differ")
     explain: Text
 
 
@@ -314,7 +318,7 @@ def _gather(tx: Tx, venue: str | None) -> dict[str, Any]:
         "SELECT f.venue, c.db, c.station, c.seq, c.event, c.state, c.expected, c.computed, c.zh, c.en, "
         "c.checked FROM result_checks c JOIN feeds f ON f.db = c.db AND f.station = c.station"
         + _where_venue(venue, "f.venue")[0]
-        + " ORDER BY c.db, c.event, c.seq DESC, c.station",
+        + " ORDER BY c.db, c.event, c.checked DESC, c.seq DESC, c.station",
         p,
     )
     return out
@@ -492,26 +496,31 @@ def venue_detail(database: Database, venue: str) -> VenueDetail | None:
         return None
     with database.read() as tx:
         data = _gather(tx, venue)
-    if not data["venues"]:
-        return None
+        if not data["venues"]:
+            return None
+        # (standings.events_of counts the same, but its LIKE pattern's "%" breaks on PostgreSQL)
+        keys = sorted({(c[1], c[4]) for c in data["checks"]})
+        standing = {k: [r for r in standings.event_rows(tx, *k) if r["venue"] == venue] for k in keys}
     (summary,), forks, more = _summaries(data)
     checks = _checks(data["checks"])
     events: dict[tuple[str, str], list[EventCheck]] = {}
     for c in checks:
         events.setdefault((c.db, c.event), []).append(c)
-    lines = [
-        EventLine(
-            db=db,
-            event=event,
-            event_name=event,
-            state=cs[0].state,
-            checked=cs[0].checked,
-            locks=len(cs),
-            differences=0,
-            text=cs[0].text,
+    lines = []
+    for (db, event), cs in sorted(events.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        st = standing.get((db, event)) or []
+        lines.append(
+            EventLine(
+                db=db,
+                event=event,
+                event_name=st[0]["event_name"] if st else event,
+                state=cs[0].state,
+                checked=cs[0].checked,
+                locks=len(cs),
+                differences=sum(1 for r in st if _result_row(r).differs),
+                text=cs[0].text,
+            )
         )
-        for (db, event), cs in events.items()
-    ]
     return VenueDetail(
         venue=summary,
         forks=forks.get(venue, []),
@@ -533,24 +542,65 @@ def event_detail(database: Database, venue: str, db: str, event: str) -> EventDe
         rows = tx.all(
             "SELECT f.venue, c.db, c.station, c.seq, c.event, c.state, c.expected, c.computed, c.zh, c.en, "
             "c.checked FROM result_checks c JOIN feeds f ON f.db = c.db AND f.station = c.station "
-            "WHERE f.venue = ? AND c.db = ? AND c.event = ? ORDER BY c.seq DESC, c.station",
+            "WHERE f.venue = ? AND c.db = ? AND c.event = ? ORDER BY c.checked DESC, c.seq DESC, c.station",
             (venue, db, event),
         )
-    if not rows:
-        return None
+        if not rows:
+            return None
+        held = [r for r in standings.event_rows(tx, db, event) if r["venue"] == venue]
     checks = _checks(rows)
+    table = [_result_row(r) for r in held]
     newest = checks[0]
     return EventDetail(
         venue=venue,
         venue_name=named[0],
         db=db,
         event=event,
-        event_name=event,
+        event_name=held[0]["event_name"] if held else event,
         state=newest.state,
         text=newest.text,
         checks=checks,
-        rows=[],
-        differences=0,
+        rows=table,
+        differences=sum(1 for r in table if r.differs),
+    )
+
+
+def _same(a: str | None, b: str | None) -> bool:
+    """Two totals as texts: equal as Decimals (or both missing)."""
+    if a is None or b is None:
+        return a is b
+    try:
+        return Decimal(a) == Decimal(b)
+    except InvalidOperation:
+        return a == b
+
+
+def _result_row(r: dict[str, Any]) -> ResultRow:
+    """A standings row (scorer.hq.standings.event_rows) as the page shows it."""
+    ours = Figures(total=r["total"], rank=r["rank"], award=r["award"] or "", title=r["title"] or "")
+    venue_side = (r["venue_total"], r["venue_rank"], r["venue_award"], r["venue_title"])
+    theirs = None
+    different: list[str] = []
+    if any(v is not None for v in venue_side):
+        theirs = Figures(
+            total=r["venue_total"], rank=r["venue_rank"], award=r["venue_award"] or "",
+            title=r["venue_title"] or "",
+        )  # fmt: skip
+        if not _same(theirs.total, ours.total):
+            different.append("total")
+        different += [k for k in ("rank", "award", "title") if getattr(theirs, k) != getattr(ours, k)]
+    explain = r["detail"].get("explain") or {}
+    return ResultRow(
+        code=r["code"],
+        name=r["name"],
+        organisation=r["organisation"],
+        status=r["status"],
+        venue=theirs,
+        hq=ours,
+        scaled=r["scaled"],
+        differs=bool(r["differs"] or different),
+        different=different,
+        explain=_text(str(explain.get("zh", "")), str(explain.get("en", ""))),
     )
 
 
