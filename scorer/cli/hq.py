@@ -481,6 +481,92 @@ def _add_user_verbs(hsub: Any) -> None:
         add_json(verb)
 
 
+def cmd_hq_selection_add(args: argparse.Namespace) -> int:
+    from scorer.hq import audit, crossvenue
+
+    quotas = [crossvenue.parse_quota(q) for q in args.quota]
+    with _opened(args) as database, database.write() as tx:
+        who = cli_actor()
+        sel = crossvenue.add_selection(tx, args.name, args.trade, args.method, quotas, who)
+        audit.record(tx, who, "selection.add", {"id": sel.id, "name": sel.name, "trade": sel.trade,
+                                                "method": sel.method, "quotas": [q.shown() for q in sel.quotas]})  # fmt: skip
+    if args.json:
+        emit_json(sel.public())
+        return 0
+    echo(t(f"已添加评选 {sel.id}「{sel.name}」：工种 {sel.trade}，{crossvenue.METHOD_NAMES[sel.method][0]}，"
+           f"名额 {'、'.join(q.shown() for q in sel.quotas)}",
+           f"added selection {sel.id} '{sel.name}': trade {sel.trade}, {crossvenue.METHOD_NAMES[sel.method][1]}, "
+           f"quotas {', '.join(q.shown() for q in sel.quotas)}"))  # fmt: skip
+    return 0
+
+
+def cmd_hq_selection_list(args: argparse.Namespace) -> int:
+    from scorer.hq import crossvenue
+
+    with _opened(args) as database, database.read() as tx:
+        found = crossvenue.selections(tx)
+    if args.json:
+        emit_json([s.public() for s in found])
+        return 0
+    if not found:
+        echo(t("还没有评选：用 scorer hq selection add 名称 --trade 工种 --quota 奖项=人数 添加",
+               "no selections yet: add one with scorer hq selection add NAME --trade CODE --quota AWARD=COUNT"))  # fmt: skip
+        return 0
+    echo(table([t("编号", "id"), t("名称", "name"), t("工种", "trade"), t("方法", "method"), t("名额", "quotas"),
+                t("添加", "added"), t("经办", "by")],
+               [[s.id, s.name, s.trade, t(*crossvenue.METHOD_NAMES[s.method]), " ".join(q.shown() for q in s.quotas),
+                 s.created[:16].replace("T", " "), s.by_whom] for s in found]))  # fmt: skip
+    return 0
+
+
+def cmd_hq_selection_show(args: argparse.Namespace) -> int:
+    from scorer.hq import crossvenue
+
+    with _opened(args) as database, database.read() as tx:
+        ranking = crossvenue.rank(tx, args.id)
+    if args.json:
+        emit_json(ranking.public())
+        return 0
+    sel = ranking.selection
+    echo(t(f"评选 {sel.id}「{sel.name}」：工种 {sel.trade}，{crossvenue.METHOD_NAMES[sel.method][0]}，"
+           f"{ranking.venues} 个场地 {len(ranking.rows)} 人参加排名",
+           f"selection {sel.id} '{sel.name}': trade {sel.trade}, {crossvenue.METHOD_NAMES[sel.method][1]}, "
+           f"{len(ranking.rows)} ranked from {ranking.venues} venue(s)"))  # fmt: skip
+    if ranking.rows:
+        echo(table([t("名次", "place"), t("姓名", "name"), t("单位", "organisation"), t("场地", "venue"),
+                    t("得分", "score"), t("奖项", "award"), t("核对", "check")],
+                   [[p.place, p.name, p.organisation, p.venue_name or p.venue, p.score, p.award or "-",
+                     t("一致", "match") if p.state == "match" else t("不一致，需核查", "DIFFERS: to check")]
+                    for p in ranking.rows]))  # fmt: skip
+    for venue, why in ranking.excluded:
+        echo(t(f"未参加排名：场地 {venue}（{why}）", f"not ranked: venue {venue} ({why})"))
+    return 0
+
+
+def _add_selection_verbs(hsub: Any) -> None:
+    """`scorer hq selection add|list|show`: one trade ranked across venues (scorer.hq.crossvenue)."""
+    p = hsub.add_parser("selection", help="a trade ranked across venues with award quotas / 跨场地评选")
+    ssub = p.add_subparsers(dest="selection_command", required=True, parser_class=UsageParser)
+    a = ssub.add_parser("add", help="add a selection / 添加评选")
+    a.add_argument("name", help="e.g. 2026 上海市数控车工选拔")
+    a.add_argument(
+        "--trade", required=True, metavar="CODE", help="the event code the venues share / 工种（项目代码）"
+    )
+    a.add_argument("--method", choices=("total", "standardised"), default="total",
+                   help="rank by total, or by each venue's standardised score (default total) / 排名方法")  # fmt: skip
+    a.add_argument("--quota", action="extend", nargs="+", required=True, metavar="AWARD=COUNT|AWARD=PERCENT%",
+                   help="in order, e.g. 上海市杰出技术能手=20 上海市技术能手=100, or 一等奖=10%% / 名额（按顺序）")  # fmt: skip
+    a.set_defaults(func=cmd_hq_selection_add)
+    ls = ssub.add_parser("list", help="every selection / 列出评选")
+    ls.set_defaults(func=cmd_hq_selection_list)
+    sh = ssub.add_parser("show", help="a selection's ranking across venues, with awards / 评选排名")
+    sh.add_argument("id", type=int)
+    sh.set_defaults(func=cmd_hq_selection_show)
+    for verb in (a, ls, sh):
+        _common(verb)
+        add_json(verb)
+
+
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--db", metavar="URL", help="an SQLite file or postgresql://… (default: hq.sqlite in --data)"
@@ -554,6 +640,7 @@ def add_hq(sub: Subparsers) -> None:
     r.set_defaults(func=cmd_hq_release)
 
     _add_user_verbs(hsub)
+    _add_selection_verbs(hsub)
 
     p = hsub.add_parser("status", help="feeds, fingerprints, forks, quarantines, refusals / 总部状态")
     _common(p)
