@@ -20,7 +20,7 @@ run: deps $(STAMP)
 	$(VENV)/bin/scorer-app
 
 test: deps $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest -q
+	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest -q -n 2
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
