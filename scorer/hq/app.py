@@ -33,6 +33,7 @@ from scorer.hq import (
     enrol,
     ingest,
     pages_decisions,
+    pages_ranking,
     pages_venues,
     pages_verify,
     schemas,
@@ -172,6 +173,7 @@ def build_app(database: Database, hq: Identity, name: str) -> FastAPI:
     staff.add_routes(app, database)
     app.include_router(pages_venues.router)  # /venues pages and /api/v1/venues (scorer.hq.pages_venues)
     app.include_router(pages_decisions.router)  # /decisions, confirming (scorer.hq.pages_decisions)
+    app.include_router(pages_ranking.router)  # /selections, /api/v1/selections (scorer.hq.pages_ranking)
     app.include_router(pages_verify.router)  # public /verify and /api/v1/verify (scorer.hq.pages_verify)
 
     info = {"hq": hq_id(hq), "key": hq.public_hex, "name": name, "version": wire.VERSION}

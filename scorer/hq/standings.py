@@ -235,7 +235,7 @@ def _row(r: tuple[Any, ...]) -> dict[str, Any]:
     for k in ("lock_seq", "rank", "venue_rank"):
         if out[k] is not None:
             out[k] = int(out[k])
-    out["differs"] = bool(out["detail"]["explain"]["zh"])
+    out["differs"] = bool((out["detail"].get("explain") or {}).get("zh"))
     return out
 
 
