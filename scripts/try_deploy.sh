@@ -80,7 +80,7 @@ chmod 700 "$BASE/home"
 
 step "versions"
 u postgres --version
-u pgbouncer --version 2>&1 | sed -n 1p
+show "pgbouncer --version" && pgbouncer --version 2>&1 | sed -n 1p
 show "nginx -v" && nginx -v 2>&1
 app "$PY" -c "import psycopg, psycopg_pool, uvicorn; print('psycopg', psycopg.__version__, 'psycopg_pool', psycopg_pool.__version__, 'uvicorn', uvicorn.__version__)"
 
