@@ -8,8 +8,8 @@ import dataclasses
 from decimal import Decimal
 from pathlib import Path
 
-from scorer import locking
-from scorer.demo import ensure_demo
+from scorer import locking, package
+from scorer.demo import DEMO_PACKAGE, ensure_demo, enter_demo_marks
 from scorer.store import Store
 from tests.lockhelp import DEMO_PINS
 
@@ -45,9 +45,18 @@ def lock_cnc(store: Store, edit: bool = False) -> str:
     return first.code
 
 
-def demo_file(path: Path, edit: bool = False) -> tuple[Path, str]:
-    """A fresh demo competition file at `path` with CNC locked (see lock_cnc): (path, edited code)."""
-    ensure_demo(path)
+def demo_file(path: Path, edit: bool = False, competition: str = "") -> tuple[Path, str]:
+    """A fresh demo competition file at `path` with CNC locked (see lock_cnc): (path, edited code).
+    `competition`: another competition id for it (a district round of its own: the same contestant
+    codes then make other certificate codes, as two venues' contestants would)."""
+    if not competition:
+        ensure_demo(path)
+    else:  # the demo's package under another id, with marks of another draw
+        comp = dataclasses.replace(package.load(DEMO_PACKAGE), id=competition)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with Store.create(path, "演示 / demo") as store:
+            store.set_competition(comp, "coordinator", "import")
+            enter_demo_marks(store, comp, seed=2027)
     with Store.open(path) as store:
         code = lock_cnc(store, edit)
     return path, code
