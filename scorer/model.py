@@ -317,6 +317,9 @@ class Competition:
     contestants: tuple[Contestant, ...] = ()
     judges: tuple[Judge, ...] = ()
     format_version: int = FORMAT_VERSION
+    # headquarters' public address for certificate verification: a certificate's QR code carries
+    # <verify_url>/verify/<code> ("" → the enrolled headquarters' address, else no address)
+    verify_url: str = ""
 
     def event(self, code: str) -> Event | None:
         return next((e for e in self.events if e.code == code), None)

@@ -42,6 +42,7 @@ CODE_LENGTH = 10
 _CODE = re.compile(r"[A-Z2-7]{10}")
 _IGNORED = re.compile(r"[\s\-\u2010-\u2015\u2212\uff0d]+")  # spaces and dashes people type or copy
 _FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+_LOOK_ALIKE = str.maketrans("018", "OIB")  # base32 has no 0, 1 or 8: read as the letters they resemble
 
 _COLUMNS = (
     "code", "db", "event", "contestant", "venue", "venue_name", "competition", "competition_name",
@@ -173,10 +174,10 @@ def _venue_table(lock: Row) -> list[list[Any]]:
 
 def normalise(text: str) -> str | None:
     """The code as printed (10 of A–Z, 2–7) from what someone typed: any case, full-width letters,
-    spaces and dashes ignored; None when it cannot be a code."""
+    spaces and dashes ignored, 0/1/8 read as O/I/B; None when it cannot be a code."""
     if len(text) > 100:
         return None
-    code = _IGNORED.sub("", text.translate(_FULL_WIDTH)).upper()
+    code = _IGNORED.sub("", text.translate(_FULL_WIDTH)).upper().translate(_LOOK_ALIKE)
     return code if _CODE.fullmatch(code) else None
 
 

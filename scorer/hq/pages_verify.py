@@ -21,7 +21,7 @@ import re
 from typing import Any, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
@@ -139,6 +139,10 @@ async def verify_page(request: Request, code: str) -> Response:
     "/api/v1/verify/{code}",
     response_model=Verification,
     responses={
+        422: {
+            "description": "what was asked is too long to be a code",
+            "content": {"application/json": {"schema": schemas.ERROR}},
+        },
         404: {"model": Verification, "description": "no certificate under this code (status not_found)"},
         429: {
             "description": "too many look-ups from this address (Retry-After says how long to wait)",
@@ -148,7 +152,12 @@ async def verify_page(request: Request, code: str) -> Response:
     },
     summary="verify a certificate by its code (public; limited per client address)",
 )
-async def api_verify(request: Request, code: str) -> Any:
+async def api_verify(
+    request: Request,
+    code: str = Path(
+        max_length=100, description="the code as printed; case, spaces and dashes do not matter"
+    ),
+) -> Any:
     try:
         found = await _look_up(request, code)
     except certs.TooMany as exc:

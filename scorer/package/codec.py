@@ -321,6 +321,7 @@ def from_dict(d: dict[str, Any], pin_hashes: dict[str, str] | None = None) -> Co
         venue=c.get("venue", ""),
         start_date=str(c.get("start_date", "")),
         end_date=str(c.get("end_date", "")),
+        verify_url=str(c.get("verify_url", "")).strip(),
         format_version=int(d.get("format_version", FORMAT_VERSION)),
         events=tuple(event_from_dict(e) for e in d.get("events", ())),
         contestants=tuple(contestant_from_dict(x) for x in d.get("contestants", ())),
@@ -428,7 +429,7 @@ def judge_to_dict(j: Judge, pin: str = "") -> dict[str, Any]:
 def to_dict(comp: Competition, pins: Mapping[str, str] | None = None) -> dict[str, Any]:
     """The package dict; `pins` (judge code → plain PIN) is for packages that give PINs in the clear."""
     c: dict[str, Any] = {"id": comp.id, "name": comp.name}
-    for key in ("organiser", "venue", "start_date", "end_date"):
+    for key in ("organiser", "venue", "start_date", "end_date", "verify_url"):
         _put(c, key, getattr(comp, key), "")
     return {
         "format": "scorer-competition",

@@ -2,9 +2,11 @@
 
 Drawn directly on a reportlab canvas (no platypus): an optional background image, positioned
 fields (name, organisation, event, award, title, medal, contest, date, verification code), a seal
-area (盖章处) over the issuer and date, and a QR code carrying
-"SCORER-CERT|<competition id>|<event>|<contestant code>|<award>|<verification code>" (only the
-verification code is printed as text). Titles (称号) and medals (奖章) are worded apart: 授予“…”称号,
+area (盖章处) over the issuer and date, and a QR code carrying the certificate's verification
+address at headquarters, `<base>/verify/<verification code>` (base: the package's `verify_url`, else
+the enrolled headquarters' address; printed without its scheme under the QR code), or, when no
+headquarters is known, "SCORER-CERT|<competition id>|<event>|<contestant code>|<award>|<verification
+code>" (only the verification code is printed as text). Titles (称号) and medals (奖章) are worded apart: 授予“…”称号,
 授予…奖章. A certificate is final only when the event is locked and decrypted: before that every page
 carries the draft watermark with its reason, and before decryption the contestant's code stands where
 the name goes ("待解密"). Same input, same bytes (fonts.register()).
@@ -48,8 +50,23 @@ CERT_DRAFTS = {  # a certificate is handed over, so the reason says it must not 
 
 
 def qr_payload(competition_id: str, event: str, code: str, award: str, check: str) -> str:
-    """What the QR code carries (only its verification code is printed as text)."""
+    """What the QR code carries when no headquarters is known (only its verification code is
+    printed as text)."""
     return "|".join([QR_PREFIX, competition_id, event, code, award, check])
+
+
+def verify_address(base: str, check: str) -> str:
+    """The certificate's public verification address, `<base>/verify/<check>` (a base that already
+    ends in /verify is not given it twice); what its QR code carries when headquarters is known."""
+    base = base.strip().rstrip("/")
+    if not base.endswith("/verify"):
+        base += "/verify"
+    return f"{base}/{check}"
+
+
+def short_address(address: str) -> str:
+    """The address as printed under the QR code: without its scheme."""
+    return address.split("://", 1)[-1]
 
 
 @dataclass(frozen=True)
@@ -75,6 +92,7 @@ DEFAULT_FIELDS: tuple[Field, ...] = (
     Field("contest", 200, 45, 12),
     Field("date", 200, 37, 12),
     Field("verification", 22, 20, 9, align="left"),
+    Field("address", 22, 25, 7, align="left"),
     Field("pending", 148.5, 146, 10),
 )
 
@@ -115,6 +133,7 @@ def field_texts(data: EventData, r: ContestantResult, heading: str = "荣誉证�
     check = verification_code(comp.id, event.code, r.code, r.award, r.total)
     named = data.names and person is not None
     title, medal = honours(data, r)
+    address = verify_address(data.verify_base, check) if data.verify_base else ""
     return {
         "heading": heading,
         "name": person.name if named and person else r.code,
@@ -127,7 +146,8 @@ def field_texts(data: EventData, r: ContestantResult, heading: str = "荣誉证�
         "contest": comp.organiser or comp.name,
         "date": date_range(comp.end_date or comp.start_date),
         "verification": f"验证码：{check}",
-        "qr": qr_payload(comp.id, event.code, r.code, r.award, check),
+        "address": short_address(address),
+        "qr": address or qr_payload(comp.id, event.code, r.code, r.award, check),
     }
 
 
@@ -291,6 +311,8 @@ __all__ = [
     "field_texts",
     "honours",
     "qr_payload",
+    "short_address",
     "verification_code",
+    "verify_address",
     "winners",
 ]

@@ -24,6 +24,9 @@ class EventData:
     names: bool  # decrypted: names may be printed
     signers: tuple[str, ...] = ()  # judges who signed at the lock
     unsound: tuple[str, str] | None = None  # the file failed verification: (zh, en); finals are drafts
+    # headquarters' public address a certificate's QR code points to (<verify_base>/verify/<code>);
+    # "" → the QR carries the SCORER-CERT payload (see verify_base)
+    verify_base: str = ""
 
     @property
     def contestants(self) -> dict[str, Contestant]:
@@ -60,4 +63,21 @@ def event_data(store: Store, event: str, check_file: bool = True) -> EventData:
         names=locking.is_decrypted(store, event),
         signers=signers,
         unsound=store.health(full=True).summary() if check_file else None,
+        verify_base=verify_base(store),
     )
+
+
+def verify_base(store: Store) -> str:
+    """Where certificates are verified: the package's `verify_url`, else the address of the
+    headquarters this station enrolled with (any enrolment in the file with one, if this station
+    has none), else "" (no headquarters known: the QR code carries the SCORER-CERT payload)."""
+    from scorer.sync import state
+
+    comp = store.competition
+    if comp is not None and comp.verify_url:
+        return comp.verify_url.strip()
+    own = state.enrolment(store.conn, store.station.id)
+    if own is not None and own.hq_url:
+        return own.hq_url
+    found = sorted(e.hq_url for e in state.enrolments(store.conn).values() if e.hq_url)
+    return found[0] if found else ""

@@ -244,6 +244,8 @@ def test_typed_codes_forged_codes_and_the_form(
     typed = f" {code[:3].lower()}-{code[3:6]} {code[6:].lower()} "
     assert answer(site, typed).json()["status"] == "genuine"
     assert answer(site, typed).json()["code"] == code
+    assert certs.normalise(code.replace("O", "0").replace("I", "1").replace("B", "8")) == code
+    assert certs.normalise("ＡＢＣＤＥ－ＦＧＨＩＪ") == "ABCDEFGHIJ" and certs.normalise("ABCDEFGHI9") is None
     client = TestClient(site.app, follow_redirects=False, client=("203.0.113.5", 1))
     form = client.get("/verify")
     assert form.status_code == 200 and 'name="code"' in form.text and "证书查验" in form.text

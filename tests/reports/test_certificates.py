@@ -125,3 +125,89 @@ def test_qr_code_on_the_page_matches_its_payload(demo, tmp_path):
             x = (t.qr_x_mm + (c + 0.5) * box) * px
             y = top + (r + 0.5) * box * px
             assert (image.getpixel((int(x), int(y))) < 128) == modules[r][c], (r, c)
+
+
+def _decoded_qr(pdf: bytes, tmp: Path) -> str:
+    """The first page's QR code, read off the printed page by zbar (as a phone would)."""
+    from PIL import Image
+    from pyzbar import pyzbar
+
+    path = tmp / "scan.pdf"
+    path.write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-r", "200", "-gray", "-png", "-f", "1", "-l", "1", str(path), str(tmp / "scan")],
+                   check=True)  # fmt: skip
+    (png,) = tmp.glob("scan-*.png")
+    (found,) = pyzbar.decode(Image.open(png))
+    png.unlink()
+    return found.data.decode("utf-8")
+
+
+def test_the_qr_code_carries_the_verification_address_at_headquarters(tmp_path):
+    """No headquarters known: the SCORER-CERT payload. Enrolled: the headquarters' address +
+    /verify/<code>. The package's verify_url: that address, whatever the enrolment says. The short
+    address is printed under the QR code; the code is the one headquarters re-computes."""
+    import dataclasses
+
+    from scorer.store.log import now
+    from scorer.sync import state
+
+    with Store.open(ensure_demo(tmp_path / "qr.scorer")) as store:
+        data = event_data(store, "CNC")
+        first = winners(data)[0]
+        check = verification_code(data.competition.id, "CNC", first.code, first.award, first.total)
+        assert data.verify_base == ""
+        pdf = certificates_pdf(data)
+        assert _decoded_qr(pdf, tmp_path) == qr_payload(
+            data.competition.id, "CNC", first.code, first.award, check
+        )
+        assert "/verify/" not in _text(pdf, tmp_path)
+
+        enrolment = state.Enrolment(
+            store.station.id, "http://10.1.2.3:8750", "HQ-1", "00" * 32, "V-1", "浦东赛场", now()
+        )
+        state.save_enrolment(store, enrolment)
+        data = event_data(store, "CNC")
+        assert data.verify_base == "http://10.1.2.3:8750"
+        pdf = certificates_pdf(data)
+        assert _decoded_qr(pdf, tmp_path) == f"http://10.1.2.3:8750/verify/{check}"
+        assert f"10.1.2.3:8750/verify/{check}" in _text(pdf, tmp_path)
+
+        comp = dataclasses.replace(store.competition, verify_url="https://zs.example.org/scorer/")
+        store.set_competition(comp, "COORD")
+        data = event_data(store, "CNC")
+        pdf = certificates_pdf(data)
+        assert _decoded_qr(pdf, tmp_path) == f"https://zs.example.org/scorer/verify/{check}"
+        text = _text(pdf, tmp_path)
+        assert f"zs.example.org/scorer/verify/{check}" in text and "https://" not in text
+        assert f"验证码：{check}" in text
+        for r in winners(data)[1:3]:  # every page its own address
+            other = verification_code(data.competition.id, "CNC", r.code, r.award, r.total)
+            assert f"zs.example.org/scorer/verify/{other}" in text
+        assert pdf == certificates_pdf(event_data(store, "CNC"))  # same input, same bytes
+
+
+def test_verify_url_in_the_package(tmp_path):
+    """verify_url travels through the package (JSON and XLSX), and only an http(s) address is taken."""
+    import json
+
+    from scorer import package
+    from scorer.errors import ScorerError
+    from scorer.package import codec, xlsx
+    from tests.conftest import MINI
+
+    raw = json.loads(MINI.read_text("utf-8"))
+    raw["competition"]["verify_url"] = "https://hq.example.org"
+    path = tmp_path / "with-url.json"
+    path.write_text(json.dumps(raw, ensure_ascii=False), "utf-8")
+    comp = package.load(path)
+    assert comp.verify_url == "https://hq.example.org"
+    assert codec.to_dict(comp)["competition"]["verify_url"] == "https://hq.example.org"
+    assert "verify_url" not in codec.to_dict(package.load(MINI))["competition"]  # absent stays absent
+    book = tmp_path / "with-url.xlsx"
+    book.write_bytes(xlsx.dump_bytes(comp))
+    assert package.load(book).verify_url == "https://hq.example.org"
+    for bad in ("javascript:alert(1)", "hq.example.org", "https://hq.example.org/a b", "ftp://x.org"):
+        raw["competition"]["verify_url"] = bad
+        path.write_text(json.dumps(raw, ensure_ascii=False), "utf-8")
+        with pytest.raises(ScorerError):
+            package.load(path)

@@ -84,6 +84,9 @@ COMPETITION_FIELDS = (
     C("start_date", "开始日期", "date", "开始日期，如 2026-11-24", "first day, e.g. 2026-11-24",
       example="2026-11-24"),
     C("end_date", "结束日期", "date", "结束日期", "last day", example="2026-11-25"),
+    C("verify_url", "证书查验网址", "text", "总部的公开网址，证书二维码指向 网址/verify/验证码；不填则用登记的总部地址",
+      "headquarters' public address: certificates' QR codes point to <address>/verify/<code>; empty: the enrolled "
+      "headquarters' address", example="https://hq.example.org"),
 )
 COMPETITION = SheetSpec(
     "竞赛", "competition",
