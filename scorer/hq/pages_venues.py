@@ -498,7 +498,8 @@ def venue_detail(database: Database, venue: str) -> VenueDetail | None:
         data = _gather(tx, venue)
         if not data["venues"]:
             return None
-        # (standings.events_of counts the same, but its LIKE pattern's "%" breaks on PostgreSQL)
+        # each event's standings rows of this venue: its name, and which rows differ (by the rules
+        # engine's explanation or by the venue's own figures)
         keys = sorted({(c[1], c[4]) for c in data["checks"]})
         standing = {k: [r for r in standings.event_rows(tx, *k) if r["venue"] == venue] for k in keys}
     (summary,), forks, more = _summaries(data)
