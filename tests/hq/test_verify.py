@@ -11,11 +11,13 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+import subprocess
 import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,11 +28,12 @@ from scorer.demo import ensure_demo
 from scorer.hq import certs, checks, ingest
 from scorer.hq.app import build_app
 from scorer.hq.db import Database
-from scorer.reports.certificates import field_texts, winners
+from scorer.reports.certificates import certificates_pdf, field_texts, winners
 from scorer.reports.data import event_data
 from scorer.station import Identity, identity
 from scorer.store import Row, Store
-from scorer.sync import wire
+from scorer.store.log import now
+from scorer.sync import state, wire
 from tests.hq.conftest import Feed, Server, enrolled
 from tests.lockhelp import DEMO_PINS, lock_demo_cnc
 
@@ -72,6 +75,7 @@ class History:
     printed_first: dict[str, Printed]
     printed_relocked: dict[str, Printed]
     printed_edited: dict[str, Printed]
+    certificate_pdf: bytes  # the first lock's certificates as printed once the station had enrolled
     dq: str  # the contestant disqualified before the relock
     competition: str
     event_name: str
@@ -102,6 +106,10 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> Iterator[History]:
             lock_demo_cnc(store)
             first = [Row.of(r) for r in store.log()]
             printed_first = printed(store)
+            # enrolled with a headquarters at the test client's address: what the venue prints now
+            enrolment = state.Enrolment(me.id, "http://testserver", "HQ-1", "00" * 32, "V", "第一赛场", now())
+            state.save_enrolment(store, enrolment)
+            certificate_pdf = certificates_pdf(event_data(store, "CNC", check_file=False))
             locking.unlock_event(store, "CNC", "CNC-K", DEMO_PINS["CNC-K"], "复核发现违规，取消一名选手资格")
             top = next(p for p in printed_first.values() if p.award)
             store.set_status(contestant=top.contestant, status="dq", reason="违规", actor="CNC-K")
@@ -119,7 +127,7 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> Iterator[History]:
     event = comp.event("CNC")
     assert event is not None
     yield History(
-        me, db, first, relocked, edited, edited_db, printed_first, printed_relocked, printed_edited,
+        me, db, first, relocked, edited, edited_db, printed_first, printed_relocked, printed_edited, certificate_pdf,
         top.contestant, comp.name, event.name, event.name_en, comp.end_date or comp.start_date,
     )  # fmt: skip
 
@@ -233,6 +241,29 @@ def test_a_printed_code_is_genuine_once_its_lock_arrives_with_the_certificates_f
         page.headers["x-robots-tag"].startswith("noindex")
         and "default-src 'none'" in page.headers["content-security-policy"]
     )
+
+
+def test_the_qr_code_of_a_printed_certificate_opens_its_verification(
+    site: TestClient, hq_db: Database, hq_key: Identity, history: History, tmp_path: Path
+) -> None:
+    """Scan the printed page (pdftoppm + zbar, as a phone would) and follow the address it carries."""
+    from PIL import Image
+    from pyzbar import pyzbar
+
+    h = history
+    push(hq_db, hq_key, Feed(h.me, enrolled(hq_db, hq_key, h.me), h.db, h.first), 1, len(h.first))
+    (tmp_path / "c.pdf").write_bytes(h.certificate_pdf)
+    subprocess.run(["pdftoppm", "-r", "150", "-gray", "-png", "-f", "1", "-l", "2", str(tmp_path / "c.pdf"),
+                    str(tmp_path / "page")], check=True)  # fmt: skip
+    pages = sorted(tmp_path.glob("page-*.png"))
+    assert len(pages) == 2
+    for png in pages:
+        (found,) = pyzbar.decode(Image.open(png))
+        url = found.data.decode("utf-8")
+        assert re.fullmatch(r"http://testserver/verify/[A-Z2-7]{10}", url), url
+        p = h.printed_first[url.rsplit("/", 1)[1]]
+        page = TestClient(site.app, client=("192.0.2.60", 1)).get(url)
+        assert page.status_code == 200 and 'data-status="genuine"' in page.text and p.name in page.text
 
 
 def test_typed_codes_forged_codes_and_the_form(
