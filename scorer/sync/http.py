@@ -2,7 +2,8 @@
 
 Every failure is a bilingual `ScorerError` of one of three kinds, so the user knows whether to check
 the network, read headquarters' reason, or call support: headquarters cannot be reached (refused
-connection, no route, DNS, timeout, a connection cut mid-answer); headquarters refused
+connection, no route, DNS, timeout, a connection cut mid-answer, or a 502/503/504 while its database
+or proxy is away); headquarters refused
 (`wire.SyncRefused` with its code, zh/en reason and seq, from a 4xx `{"error": …}` answer); or the
 answer is not what the contract says (`BadAnswer`).
 """
@@ -138,6 +139,15 @@ class Client:
                 str(err.get("zh") or err.get("en") or err["code"]),
                 str(err.get("en") or err.get("zh") or err["code"]),
                 seq if isinstance(seq, int) and not isinstance(seq, bool) else None,
+            )
+        if status in (502, 503, 504):  # headquarters (or its proxy) is there but cannot serve now
+            zh = str(err.get("zh") or "") if isinstance(err, dict) else ""
+            en = str(err.get("en") or "") if isinstance(err, dict) else ""
+            raise Unreachable(
+                f"总部 {self.url} 暂时无法处理（HTTP {status}{'：' + zh if zh else ''}）；没有改动任何内容，稍后自动重试，"
+                "重试时从中断处继续",
+                f"headquarters at {self.url} cannot serve right now (HTTP {status}{': ' + en if en else ''}); "
+                "nothing was changed, and a retry later resumes where this stopped",
             )
         snippet = data[:120].decode("utf-8", "replace").replace("\n", " ")
         raise BadAnswer(
