@@ -168,6 +168,7 @@ BENCHES = (
     "sync_push",
     "sync_resume",
     "hq_ingest",
+    "hq_cross_venue",
 )
 
 
@@ -222,6 +223,10 @@ def main(argv: list[str] | None = None) -> int:
             from bench.sync import run as run_sync
 
             results.update(run_sync(work, only))
+        if "hq_cross_venue" in only:
+            from bench.crossvenue import bench_cross_venue_rank
+
+            results.update(bench_cross_venue_rank(work))
         if "ui_startup" in only:
             # in a fresh small process: a child's peak memory includes its parent's at fork time
             out = subprocess.run(
