@@ -63,7 +63,7 @@ class Certificate:
 
     code: str
     status: str  # genuine | withdrawn | under_review
-    name: str
+    name: str  # "" until the event is decrypted (see find)
     award: str
     title: str
     competition: str
@@ -201,16 +201,30 @@ def count_lookup(tx: Tx, address: str, limit: int = LOOKUP_LIMIT) -> None:
 
 
 def find(tx: Tx, code: str) -> Certificate | None:
-    """The certificate kept under `code` (already normalised), or None."""
+    """The certificate kept under `code` (already normalised), or None. Until headquarters holds
+    the event's decryption (`event.decrypt`) the name is withheld (""): the certificate itself
+    prints the contestant's code then, and names must not come out before the venue reveals them."""
     row = tx.one(
         "SELECT code, withdrawn, state, name, award, title, competition_name, event_name, event_name_en, "
-        "date, venue_name FROM certificates WHERE code = ?",
+        "date, venue_name, db, event FROM certificates WHERE code = ?",
         (code,),
     )
     if row is None:
         return None
     status = WITHDRAWN if row[1] is not None else GENUINE if row[2] == results.MATCH else UNDER_REVIEW
-    return Certificate(row[0], status, *(str(v) for v in row[3:]))
+    name = str(row[3]) if _decrypted(tx, str(row[11]), str(row[12])) else ""
+    return Certificate(row[0], status, name, *(str(v) for v in row[4:11]))
+
+
+def _decrypted(tx: Tx, db: str, event: str) -> bool:
+    """Has the venue decrypted `event` in file `db` (an `event.decrypt` row held)?"""
+    for (payload,) in tx.all("SELECT payload FROM entries WHERE db = ? AND kind = 'event.decrypt'", (db,)):
+        try:
+            if json.loads(payload).get("event") == event:
+                return True
+        except (ValueError, AttributeError):
+            continue  # not a decryption headquarters can read: not one
+    return False
 
 
 def verify(database: Database, text: str, address: str, limit: int = LOOKUP_LIMIT) -> Certificate | None:

@@ -62,7 +62,7 @@ class Verification(BaseModel):
     status: Literal["genuine", "withdrawn", "under_review", "not_found"]
     zh: str = Field(description="what the status means, in Chinese")
     en: str = Field(description="the same in English")
-    name: str | None = None
+    name: str | None = Field(None, description="'' until the venue has decrypted the event's names")
     award: str | None = Field(None, description="the award (奖项) as printed, '' when only a title")
     title: str | None = Field(None, description="titles and medals as printed, joined with 、")
     competition: str | None = None

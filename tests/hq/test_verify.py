@@ -104,6 +104,7 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> Iterator[History]:
         me = identity()
         with Store.open(ensure_demo(folder / "demo.scorer")) as store:
             lock_demo_cnc(store)
+            locking.decrypt_event(store, "CNC", "CNC-E")
             first = [Row.of(r) for r in store.log()]
             printed_first = printed(store)
             # enrolled with a headquarters at the test client's address: what the venue prints now
@@ -212,7 +213,14 @@ def test_a_printed_code_is_genuine_once_its_lock_arrives_with_the_certificates_f
     seq = lock_seq(h.first)
     push(hq_db, hq_key, feed, 1, seq - 1)
     assert set(statuses(site, h.printed_first).values()) == {"not_found"}  # not before the lock
-    push(hq_db, hq_key, feed, seq, len(h.first))
+    decrypt = next(r.seq for r in h.first if r.kind == "event.decrypt")
+    push(hq_db, hq_key, feed, seq, decrypt - 1)  # locked, not yet decrypted: the name is withheld
+    for n, p in enumerate(h.printed_first.values()):
+        got = answer(site, p.code, f"192.0.2.{100 + n}").json()
+        assert (got["status"], got["name"], got["award"]) == ("genuine", "", p.award)
+    page = TestClient(site.app, client=("192.0.2.200", 1)).get(f"/verify/{p.code}")
+    assert "待解密" in page.text and p.name not in page.text and p.contestant not in page.text
+    push(hq_db, hq_key, feed, decrypt, len(h.first))
     assert len(h.printed_first) >= 3 and any(p.title for p in h.printed_first.values())
     for n, p in enumerate(h.printed_first.values()):
         got = answer(site, p.code, f"192.0.2.{n}")
