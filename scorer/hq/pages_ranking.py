@@ -13,6 +13,8 @@ administrator and, on a session, the CSRF token):
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -29,6 +31,7 @@ from scorer.hq.db import Database
 router = APIRouter()
 
 MAX_ID = 2**62
+PER_PAGE = 100  # rows a page shows (a phone scrolls 100 rows; the JSON API gives them all)
 _QUOTA_SPLIT = re.compile(r"[\r\n]+")  # one quota a line (an award's name may hold any other mark)
 
 
@@ -125,12 +128,32 @@ def listing(database: Database) -> list[crossvenue.Selection]:
         return crossvenue.selections(tx)
 
 
+# A ranking changes only when a results check is kept (standings are written in the check's own
+# transaction) or a venue is added (its name): each worker keeps the rankings it computed, keyed by
+# what those two tables say now, so a page asked for by many staff at once is ranked once per change.
+_CACHE_SIZE = 16
+_cache: OrderedDict[tuple[Any, ...], crossvenue.CrossRanking] = OrderedDict()
+_cache_lock = threading.Lock()
+_VERSION = "SELECT (SELECT count(*) FROM result_checks), (SELECT max(checked) FROM result_checks), (SELECT count(*) FROM venues)"
+
+
 def ranking(database: Database, selection_id: int) -> crossvenue.CrossRanking | None:
     """The selection's ranking now (None: no such selection)."""
     with database.read() as tx:
         if crossvenue.selection(tx, selection_id) is None:
             return None
-        return crossvenue.rank(tx, selection_id)
+        key = (database.shown, id(database), selection_id, tx.one(_VERSION))
+        with _cache_lock:
+            hit = _cache.get(key)
+            if hit is not None:
+                _cache.move_to_end(key)
+                return hit
+        found = crossvenue.rank(tx, selection_id)
+    with _cache_lock:
+        _cache[key] = found
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return found
 
 
 def add(
@@ -201,9 +224,18 @@ async def ranking_page(request: Request, staff: ReadOnly, selection_id: int) -> 
     if found is None:
         return web.message(request, 404, *_NOT_FOUND)
     differ = sum(1 for p in found.rows if p.state != "match")
+    pages = max(1, -(-len(found.rows) // PER_PAGE))
+    asked = request.query_params.get("page", "1")
+    page = min(int(asked), pages) if asked.isdigit() and 0 < len(asked) < 7 and int(asked) > 0 else 1
+    shown = found.rows[(page - 1) * PER_PAGE : page * PER_PAGE]
+
+    def page_link(n: int) -> str:
+        return web.with_query(f"/selections/{selection_id}", page=str(n), lang=web.lang_query(request)[5:])
+
     return web.render(
         request, "ranking.html", ranking=found, differ=differ, method_names=crossvenue.METHOD_NAMES,
-        can_confirm=staff.can("reviewer"),
+        can_confirm=staff.can("reviewer"), shown=shown, page=page, pages=pages, shown_per_page=PER_PAGE,
+        previous=page_link(page - 1) if page > 1 else "", next=page_link(page + 1) if page < pages else "",
     )  # fmt: skip
 
 

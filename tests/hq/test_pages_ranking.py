@@ -205,3 +205,39 @@ def test_the_json_api_lists_ranks_adds_and_is_documented(site: TestClient, hq_db
         schema["components"]["schemas"]
     )
     assert "/selections" not in schema["paths"]  # pages are not API
+
+
+def test_a_long_ranking_pages_by_100_and_a_new_check_is_shown_at_once(
+    site: TestClient, hq_db: Database, hq_key: Identity, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The page shows 100 rows at a time (the JSON gives them all); a ranking a worker keeps is
+    recomputed as soon as another venue's check is kept (no stale list after a push)."""
+    admin = signed_in(site, ADMIN)
+    done = admin.post("/selections", data={**FORM, "csrf": csrf_of(admin.get("/selections").text)})
+    assert done.status_code == 303, done.text
+    (sel,) = stored(hq_db)
+    before = admin.get(f"/selections/{sel.id}")
+    assert before.status_code == 200 and "分页" not in before.text and "奉贤赛场" not in before.text
+
+    big = make_venue(
+        tmp_path_factory.mktemp("big"), "奉贤赛场",
+        {f"f{i:03d}": (str(60 - i % 50), str(40 - i % 30)) for i in range(150)},
+    )  # fmt: skip
+    push(hq_db, hq_key, big)
+    first = admin.get(f"/selections/{sel.id}")
+    places = re.findall(r"<tr(?: class=\"differ\")?>\s*<td>(\d+)</td>", first.text)
+    assert len(places) == 100 and places[0] == "1" and "奉贤赛场" in first.text  # not the cached list
+    assert "第 1 / 2 页" in first.text and f'href="/selections/{sel.id}?page=2"' in first.text
+    assert 'rel="prev"' not in first.text
+    second = admin.get(f"/selections/{sel.id}?page=2&lang=en")
+    later = re.findall(r"<tr(?: class=\"differ\")?>\s*<td>(\d+)</td>", second.text)
+    assert len(later) == 154 - 100 and "Page 2 of 2" in second.text
+    assert (
+        f'href="/selections/{sel.id}?page=1&amp;lang=en"' in second.text and 'rel="next"' not in second.text
+    )
+    whole = admin.get(f"/api/v1/selections/{sel.id}/ranking").json()
+    assert [str(r["place"]) for r in whole["rows"]] == places + later
+    for wrong in ("0", "-1", "abc", "9999999999", "<b>"):
+        page = admin.get(f"/selections/{sel.id}", params={"page": wrong})
+        assert page.status_code == 200 and "第 1 / 2 页" in page.text, wrong
+    assert "第 2 / 2 页" in admin.get(f"/selections/{sel.id}?page=7").text  # past the end: the last
