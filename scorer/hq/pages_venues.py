@@ -22,7 +22,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
@@ -635,6 +635,11 @@ def _refusals(*statuses: int) -> dict[int | str, dict[str, Any]]:
     }
 
 
+# A venue id, a file id or an event code in the API's path: what headquarters could hold (longer or
+# with control characters: 422, the usual error object; the pages say "not found" for those).
+_NAME = Path(min_length=1, max_length=MAX_PARAM, pattern=r"^[^\x00-\x1f]+$")
+
+
 @router.get("/venues", include_in_schema=False)
 async def venues_page(request: Request, staff: ReadOnly) -> Response:
     database = auth.current(request).database
@@ -671,10 +676,10 @@ async def api_venues(request: Request, staff: ReadOnly) -> list[VenueSummary]:
 @router.get(
     "/api/v1/venues/{venue}",
     response_model=VenueDetail,
-    responses=_refusals(401, 403, 404),
+    responses=_refusals(401, 403, 404, 422),
     summary="one venue: its stations, forks, batches held back, bundles imported and events",
 )
-async def api_venue(request: Request, venue: str, staff: ReadOnly) -> Any:
+async def api_venue(request: Request, staff: ReadOnly, venue: str = _NAME) -> Any:
     detail = await run_in_threadpool(venue_detail, auth.current(request).database, venue)
     return _not_found(request) if detail is None else detail
 
@@ -682,9 +687,11 @@ async def api_venue(request: Request, venue: str, staff: ReadOnly) -> Any:
 @router.get(
     "/api/v1/venues/{venue}/events/{db}/{event}",
     response_model=EventDetail,
-    responses=_refusals(401, 403, 404),
+    responses=_refusals(401, 403, 404, 422),
     summary="one event of a venue: the venue's results beside headquarters' recomputation",
 )
-async def api_event(request: Request, venue: str, db: str, event: str, staff: ReadOnly) -> Any:
+async def api_event(
+    request: Request, staff: ReadOnly, venue: str = _NAME, db: str = _NAME, event: str = _NAME
+) -> Any:
     detail = await run_in_threadpool(event_detail, auth.current(request).database, venue, db, event)
     return _not_found(request) if detail is None else detail
