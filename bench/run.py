@@ -169,6 +169,7 @@ BENCHES = (
     "sync_resume",
     "hq_ingest",
     "hq_cross_venue",
+    "hq_page",
 )
 
 
@@ -227,6 +228,10 @@ def main(argv: list[str] | None = None) -> int:
             from bench.crossvenue import bench_cross_venue_rank
 
             results.update(bench_cross_venue_rank(work))
+        if "hq_page" in only:
+            from bench.hqpages import bench_hq_page_p95
+
+            results.update(bench_hq_page_p95(work))
         if "ui_startup" in only:
             # in a fresh small process: a child's peak memory includes its parent's at fork time
             out = subprocess.run(
