@@ -21,9 +21,11 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from fastapi import FastAPI, Path, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from scorer import __version__
 from scorer.hq import (
@@ -137,6 +139,20 @@ def build_app(database: Database, hq: Identity, name: str) -> FastAPI:
         return _error(
             "format", f"请求的参数不对（{where}）", f"the request's parameters are wrong ({where})", None, 422
         )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def unreadable(request: Request, exc: StarletteHTTPException) -> Response:
+        # FastAPI answers a JSON body it cannot parse with a bare 400 {"detail": …}: the API's own
+        # error object instead, as for every other wrong input (422 "format")
+        if exc.status_code == 400 and request.url.path.startswith("/api/"):
+            return _error(
+                "format",
+                "请求内容不是有效的 JSON，没有改动任何内容",
+                "the request's body is not valid JSON; nothing was changed",
+                None,
+                422,
+            )
+        return await http_exception_handler(request, exc)
 
     def unavailable(exc: BaseException) -> Response:
         log.error("the database is not available: %s", exc)
