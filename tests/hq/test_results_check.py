@@ -78,3 +78,45 @@ def test_a_lock_without_a_fingerprint_is_unchecked_not_passed(tmp_path: Path) ->
         feeds = _held(store)
     check = results.check_lock(_lock_row(feeds), _rows_of(feeds))
     assert check.state == results.UNCHECKED
+
+
+def _fixtures(tmp_path: Path) -> list[Path]:
+    """Every competition file the tests hold: the demo, and the file made by the first format version
+    (opened, so upgraded, as a venue would)."""
+    import shutil
+
+    demo = ensure_demo(tmp_path / "demo.scorer")
+    old = tmp_path / "schema-v1.scorer"
+    for suffix in ("", "-wal", "-shm", ".head"):
+        source = Path(__file__).parents[1] / "data" / f"schema-v1.scorer{suffix}"
+        if source.exists():
+            shutil.copyfile(source, f"{old}{suffix}")
+    return [demo, old]
+
+
+def test_every_event_of_every_fixture_recomputes_to_the_venues_fingerprint(tmp_path: Path) -> None:
+    """Headquarters agrees with the venue on every event of every competition file in tests/ (marks,
+    corrections, voids, statuses as each file holds them), each locked as the venue locks: its
+    fingerprint, its heads and its table from the venue's own results."""
+    from scorer.locking import results_table
+    from scorer.results_json import fingerprint
+
+    checked = []
+    for path in _fixtures(tmp_path):
+        with Store.open(path) as store:
+            comp = store.competition
+            assert comp is not None
+            for event in comp.events:
+                result = store.results(event.code)
+                payload = {"event": event.code, "signed_by": [], "signatures": [], "accepted": [],
+                           "results": fingerprint(result), "heads": store.heads(),
+                           "table": results_table(result)}  # fmt: skip
+                store.append("event.lock", payload, "hq-test", "keyboard")
+            feeds = _held(store)
+        locks = [r for rows in feeds.values() for r in rows if r.kind == "event.lock"]
+        assert len(locks) == len(comp.events)
+        for lock in locks:
+            check = results.check_lock(lock, _rows_of(feeds))
+            assert check.state == results.MATCH, (path.name, check.event, check.zh)
+            checked.append((path.name, check.event))
+    assert len(checked) >= 4 and {name for name, _ in checked} == {"demo.scorer", "schema-v1.scorer"}
