@@ -91,21 +91,9 @@ class TooMany(ScorerError):
 def keep(tx: Tx, db: str, lock: Row, check: results.ResultCheck) -> None:
     """The certificates of the event `lock` locked, from headquarters' check of it (see the module)."""
     if check.state not in (results.MATCH, results.DIFFER):
-        return  # waiting or unchecked: nothing is known yet
-    newest = tx.one(
-        "SELECT locked_at, station, lock_seq FROM certificate_locks WHERE db = ? AND event = ?",
-        (db, check.event),
-    )
-    this = (lock.time, lock.station, lock.seq)
-    if newest is not None and (newest[0], newest[1], int(newest[2])) > this:
-        return  # an older lock checked after a newer one: the newer one stands
+        return  # unchecked (an older Scorer's lock): nothing to vouch for
+    # only the lock in force gets here (scorer.hq.checks.settle): an older one checked late does not
     at = now()
-    tx.run(
-        "INSERT INTO certificate_locks (db, event, station, lock_seq, locked_at, state) VALUES (?, ?, ?, ?, ?, ?) "
-        "ON CONFLICT (db, event) DO UPDATE SET station = excluded.station, lock_seq = excluded.lock_seq, "
-        "locked_at = excluded.locked_at, state = excluded.state",
-        (db, check.event, lock.station, lock.seq, lock.time, check.state),
-    )
     if check.comp is None or check.result is None:
         # headquarters could not recompute this lock: what was kept is not vouched for any more
         tx.run(

@@ -41,9 +41,33 @@ _checked: list[CheckedHook] = []
 
 
 def on_checked(callback: CheckedHook) -> None:
-    """Run `callback` after every check is kept, in the same transaction (once per callback)."""
+    """Run `callback` after every check of the lock in force is kept (see settle), in the same
+    transaction (once per callback)."""
     if callback not in _checked:
         _checked.append(callback)
+
+
+def settle(tx: Tx, db: str, lock: Row, check: results.ResultCheck) -> bool:
+    """Run the follow-up work of a kept check (on_checked) if its lock is the one in force for its
+    event in file `db`: not while it waits for rows, never for an older lock checked after a newer
+    one (its time, station, seq order the locks). The lock in force is kept in `event_locks`, so
+    standings and certificates follow the same lock. Whether it ran."""
+    if check.state == results.WAITING:
+        return False
+    held = tx.one(
+        "SELECT locked_at, station, lock_seq FROM event_locks WHERE db = ? AND event = ?", (db, check.event)
+    )
+    if held is not None and (held[0], held[1], int(held[2])) > (lock.time, lock.station, lock.seq):
+        return False
+    tx.run(
+        "INSERT INTO event_locks (db, event, station, lock_seq, locked_at, state) VALUES (?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (db, event) DO UPDATE SET station = excluded.station, lock_seq = excluded.lock_seq, "
+        "locked_at = excluded.locked_at, state = excluded.state",
+        (db, check.event, lock.station, lock.seq, lock.time, check.state),
+    )
+    for callback in _checked:
+        callback(tx, db, lock, check)
+    return True
 
 
 def _row(r: tuple[Any, ...]) -> Row:
@@ -81,8 +105,7 @@ def check_file(database: Database, db: str, station: str = "") -> list[results.R
                 (db, lock.station, lock.seq, check.event, check.state, check.expected, check.computed,
                  check.zh, check.en, now()),
             )  # fmt: skip
-            for callback in _checked:
-                callback(tx, db, lock, check)
+            settle(tx, db, lock, check)
         done.append(check)
     return done
 

@@ -567,9 +567,9 @@ MIGRATIONS: tuple[Migration, ...] = (
                 lock_seq {BIG} NOT NULL, locked_at TEXT NOT NULL, checked TEXT NOT NULL,
                 withdrawn TEXT)""",
             "CREATE INDEX certificates_by_event ON certificates (db, event)",
-            # the newest lock of each event whose certificates are kept (an older one arriving later
-            # changes nothing)
-            """CREATE TABLE certificate_locks (
+            # the lock in force for each event of each file (scorer.hq.checks.settle): the newest
+            # checked; an older lock checked later changes nothing downstream
+            """CREATE TABLE event_locks (
                 db TEXT NOT NULL, event TEXT NOT NULL, station TEXT NOT NULL, lock_seq {BIG} NOT NULL,
                 locked_at TEXT NOT NULL, state TEXT NOT NULL, PRIMARY KEY (db, event))""",
             """CREATE TABLE verify_lookups (id {ID}, at TEXT NOT NULL, address TEXT NOT NULL)""",

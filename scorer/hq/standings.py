@@ -173,14 +173,8 @@ def write(
     table: dict[str, VenueRow] | None,
     table_note: str = "",
 ) -> int:
-    """Replace the event's standings of file `db` with `result` (unless they already come from a
-    later lock: an older lock checked late changes nothing); how many rows were written."""
-    newest = tx.one(
-        "SELECT locked_at, station, lock_seq FROM standings WHERE db = ? AND event = ? LIMIT 1",
-        (db, result.event),
-    )
-    if newest is not None and (newest[0], newest[1], int(newest[2])) > (locked_at, station, lock_seq):
-        return 0
+    """Replace the event's standings of file `db` with `result` (the lock in force: which one that
+    is, scorer.hq.checks.settle decides); how many rows were written."""
     tx.run("DELETE FROM standings WHERE db = ? AND event = ?", (db, result.event))
     rows = rows_of(db, venue, station, lock_seq, locked_at, state, comp, result, table, table_note)
     tx.copy("standings", COLUMNS, rows)
@@ -196,23 +190,12 @@ def venue_of(tx: Tx, db: str, station: str) -> str:
 
 
 def on_checked(tx: Tx, db: str, lock: Row, check: results.ResultCheck) -> None:
-    """After headquarters checked a lock (scorer.hq.checks): its standings when it computed the
-    event ("match" or "differ"); a lock it could not compute (unchecked, or a recomputation that
-    failed) removes the file's older rows of the event — they no longer stand — unless they come
-    from a later lock. A waiting lock changes nothing yet: it is checked again when complete."""
-    if check.state == results.WAITING:
-        return
+    """After headquarters checked the lock in force of an event (scorer.hq.checks.settle): its
+    standings when it computed the event ("match" or "differ"); a lock it could not compute
+    (unchecked, or a recomputation that failed) removes the file's older rows of the event — they
+    no longer stand."""
     if check.comp is None or check.result is None:
-        newest = tx.one(
-            "SELECT locked_at, station, lock_seq FROM standings WHERE db = ? AND event = ? LIMIT 1",
-            (db, check.event),
-        )
-        if newest is not None and (newest[0], newest[1], int(newest[2])) <= (
-            lock.time,
-            lock.station,
-            lock.seq,
-        ):
-            tx.run("DELETE FROM standings WHERE db = ? AND event = ?", (db, check.event))
+        tx.run("DELETE FROM standings WHERE db = ? AND event = ?", (db, check.event))
         return
     payload = json.loads(lock.payload)
     table = venue_table(payload)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from scorer.demo import ensure_demo
-from scorer.hq import checks, ingest, standings
+from scorer.hq import checks, ingest, results, standings
 from scorer.hq.db import Database
 from scorer.rules.ranking import tie_value
 from scorer.station import Identity, identity
@@ -161,19 +161,38 @@ def test_an_unchecked_lock_writes_nothing(hq_db: Database, hq_key: Identity, tmp
 def test_a_newer_lock_replaces_the_rows_an_older_one_checked_late_does_not(
     hq_db: Database, tmp_path: Path
 ) -> None:
+    """Which lock is in force is checks.settle's to say, for standings and certificates alike."""
     v = make_venue(tmp_path / "v", "第二赛场", MARKS)
     with Store.open(tmp_path / "v" / "weld.scorer", readonly=True) as store:
         comp, result = store.competition, store.results(TRADE)
     assert comp is not None
-    args = ("DB-1", "V-1", "ST-000000000001")
+
+    def lock(seq: int, time: str) -> Row:
+        payload = json.dumps({"event": TRADE})
+        return Row(
+            "ST-000000000001", seq, "event.lock", payload, "K1", "keyboard", None, time, "0" * 64, "1" * 64
+        )
+
+    def check(row: Row, state: str) -> results.ResultCheck:
+        return results.ResultCheck(TRADE, row.station, row.seq, state, "e", "c", "", "", comp, result)
+
+    newer, older, newest = (
+        lock(7, "2026-05-01T10:00:00Z"),
+        lock(5, "2026-05-01T09:00:00Z"),
+        lock(9, "2026-05-01T11:00:00Z"),
+    )
     with hq_db.write() as tx:
-        assert standings.write(tx, *args, 7, "2026-05-01T10:00:00Z", "match", comp, result, None) == 3
+        # waiting: nothing yet, not even the lock in force
+        assert not checks.settle(tx, "DB-1", newer, check(newer, results.WAITING))
+        assert tx.all("SELECT * FROM event_locks") == [] and tx.all("SELECT * FROM standings") == []
+        assert checks.settle(tx, "DB-1", newer, check(newer, results.MATCH))
         tx.run("UPDATE standings SET name = 'old' WHERE db = 'DB-1'")
         # an older lock (earlier time) checked after: nothing changes
-        assert standings.write(tx, *args, 5, "2026-05-01T09:00:00Z", "match", comp, result, None) == 0
+        assert not checks.settle(tx, "DB-1", older, check(older, results.MATCH))
         assert tx.all("SELECT DISTINCT name, lock_seq FROM standings") == [("old", 7)]
+        assert tx.all("SELECT lock_seq FROM event_locks") == [(7,)]
         # a newer one: the event's rows replaced wholesale
-        assert standings.write(tx, *args, 9, "2026-05-01T11:00:00Z", "differ", comp, result, None) == 3
+        assert checks.settle(tx, "DB-1", newest, check(newest, results.DIFFER))
         assert tx.all("SELECT DISTINCT lock_seq, state FROM standings") == [(9, "differ")]
         assert {r[0] for r in tx.all("SELECT name FROM standings")} == {"选手b01", "选手b02", "选手b03"}
     assert v.db != "DB-1"
