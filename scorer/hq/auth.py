@@ -136,16 +136,24 @@ class BadCsrf(Refused):
         )
 
 
-class Throttled(ScorerError):
-    """Too many failed log-ins: `retry_after` seconds until the next may be tried."""
+class Limited(ScorerError):
+    """A limit kept in the database was reached: `retry_after` seconds until the next try. The
+    subclass names what was counted (zh, en)."""
+
+    what = ("尝试次数太多", "too many attempts")
 
     def __init__(self, retry_after: int):
         minutes = max(1, math.ceil(retry_after / 60))
         super().__init__(
-            f"登录失败次数太多，请 {minutes} 分钟后再试",
-            f"too many failed log-ins: try again in {minutes} minute(s)",
+            f"{self.what[0]}，请 {minutes} 分钟后再试", f"{self.what[1]}: try again in {minutes} minute(s)"
         )
         self.retry_after = retry_after
+
+
+class Throttled(Limited):
+    """Too many failed log-ins."""
+
+    what = ("登录失败次数太多", "too many failed log-ins")
 
 
 def wrong_login() -> ScorerError:

@@ -26,7 +26,6 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from scorer.errors import ScorerError
 from scorer.hq import auth, results
 from scorer.hq.db import Database, Tx
 from scorer.rules.verification import verification_code
@@ -73,16 +72,10 @@ class Certificate:
     venue: str  # the issuing venue, as headquarters knows it
 
 
-class TooMany(ScorerError):
-    """Too many look-ups from one address: `retry_after` seconds until the next may be made."""
+class TooMany(auth.Limited):
+    """Too many look-ups from one address."""
 
-    def __init__(self, retry_after: int):
-        minutes = max(1, math.ceil(retry_after / 60))
-        super().__init__(
-            f"查验次数太多，请 {minutes} 分钟后再试",
-            f"too many certificate look-ups: try again in {minutes} minute(s)",
-        )
-        self.retry_after = retry_after
+    what = ("查验次数太多", "too many certificate look-ups")
 
 
 # ------------------------------------------------------------ kept from each check
