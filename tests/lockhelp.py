@@ -4,6 +4,10 @@ signatures of `locking.lock_event` (tests/test_signoff.py covers those)."""
 
 from __future__ import annotations
 
+import dataclasses
+from decimal import Decimal
+from typing import Any
+
 from scorer.locking import _UPSERT
 from scorer.store import LOG_ID, Store
 
@@ -21,9 +25,10 @@ def force_lock(store: Store, event: str, actor: str, signers: list[str]) -> int:
 DEMO_PINS = {"CNC-K": "1000", "CNC-J1": "1001", "CNC-J2": "1002", "CNC-J3": "1003", "CNC-J4": "1004"}
 
 
-def lock_demo_cnc(store: Store) -> int:
-    """The demo's CNC event locked through the chief judge's real path (as scripts/report_samples.py):
-    statuses for the missing, conflicts accepted, every judge signs with their PIN, the chief locks."""
+def close_demo_cnc(store: Store) -> Any:
+    """The demo's CNC event made ready to lock through the chief judge's real path (as
+    scripts/report_samples.py): statuses for the missing, conflicts accepted, every judge signs with
+    their PIN. The chief judge's Session."""
     from scorer import access, signoff
     from scorer.session import Session
 
@@ -35,4 +40,25 @@ def lock_demo_cnc(store: Store) -> int:
             chief.accept("CNC", item.key, "已由另一名裁判复核，评分无误")
     for judge, pin in DEMO_PINS.items():
         chief.sign("CNC", judge, pin)
-    return chief.lock("CNC")
+    return chief
+
+
+def lock_demo_cnc(store: Store) -> int:
+    """The demo's CNC event closed (close_demo_cnc) and locked by the chief judge."""
+    return int(close_demo_cnc(store).lock("CNC"))
+
+
+def lock_demo_cnc_edited(store: Store, by: Decimal) -> str:
+    """The demo's CNC event closed and locked with the venue's own figures for the first-ranked
+    contestant edited (its total raised by `by`) — what headquarters must flag, since its
+    recomputation from the marks differs. The edited contestant's code."""
+    from scorer import locking
+
+    close_demo_cnc(store)
+    result = store.results("CNC")
+    first = result.results[0]
+    edited = dataclasses.replace(first, total=first.total + by, exact_total=first.exact_total + by)
+    locking.lock_event(
+        store, "CNC", "CNC-K", dataclasses.replace(result, results=(edited, *result.results[1:]))
+    )
+    return first.code

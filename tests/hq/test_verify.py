@@ -8,7 +8,6 @@ under parallel guesses. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
 import subprocess
@@ -17,6 +16,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +35,7 @@ from scorer.store import Row, Store
 from scorer.store.log import now
 from scorer.sync import state, wire
 from tests.hq.conftest import Feed, Server, enrolled
-from tests.lockhelp import DEMO_PINS, lock_demo_cnc
+from tests.lockhelp import DEMO_PINS, lock_demo_cnc, lock_demo_cnc_edited
 
 NASTY = [
     "' OR '1'='1' --",
@@ -120,7 +120,7 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> Iterator[History]:
             comp = store.competition
             db = store.db_id
         with Store.open(ensure_demo(folder / "edited.scorer")) as store:
-            _lock_edited(store)
+            lock_demo_cnc_edited(store, Decimal(5))
             edited = [Row.of(r) for r in store.log()]
             printed_edited = _venue_table_codes(store, edited)
             edited_db = store.db_id
@@ -131,27 +131,6 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> Iterator[History]:
         me, db, first, relocked, edited, edited_db, printed_first, printed_relocked, printed_edited, certificate_pdf,
         top.contestant, comp.name, event.name, event.name_en, comp.end_date or comp.start_date,
     )  # fmt: skip
-
-
-def _lock_edited(store: Store) -> None:
-    """Lock CNC with the first-ranked contestant's total raised by 5 in the venue's own figures."""
-    from scorer import access, signoff
-    from scorer.session import Session
-
-    chief = Session(store, access.login(store, "CNC-K", DEMO_PINS["CNC-K"]))
-    for item in chief.open_items("CNC"):
-        if item.kind == signoff.MISSING:
-            chief.set_status(item.contestant, "absent", "未到场")
-        elif item.kind == signoff.CONFLICT:
-            chief.accept("CNC", item.key, "已由另一名裁判复核，评分无误")
-    for judge, pin in DEMO_PINS.items():
-        chief.sign("CNC", judge, pin)
-    result = store.results("CNC")
-    first = result.results[0]
-    edited = dataclasses.replace(first, total=first.total + 5, exact_total=first.exact_total + 5)
-    locking.lock_event(
-        store, "CNC", "CNC-K", dataclasses.replace(result, results=(edited, *result.results[1:]))
-    )
 
 
 def _venue_table_codes(store: Store, rows: list[Row]) -> dict[str, Printed]:

@@ -11,7 +11,7 @@ from pathlib import Path
 from scorer import locking, package
 from scorer.demo import DEMO_PACKAGE, ensure_demo, enter_demo_marks
 from scorer.store import Store
-from tests.lockhelp import DEMO_PINS
+from tests.lockhelp import lock_demo_cnc, lock_demo_cnc_edited
 
 EDITED_BY = Decimal("5")  # added to the first-ranked contestant's total in an edited venue result
 
@@ -20,29 +20,10 @@ def lock_cnc(store: Store, edit: bool = False) -> str:
     """Close the demo's CNC event (statuses for the missing, conflicts accepted, every judge signs)
     and lock it; with `edit`, the venue's figures for the first-ranked contestant are changed before
     the lock (its total raised by EDITED_BY). The edited contestant's code ("" without `edit`)."""
-    from scorer import access, signoff
-    from scorer.session import Session
-
-    chief = Session(store, access.login(store, "CNC-K", DEMO_PINS["CNC-K"]))
-    for item in chief.open_items("CNC"):
-        if item.kind == signoff.MISSING:
-            chief.set_status(item.contestant, "absent", "未到场")
-        elif item.kind == signoff.CONFLICT:
-            chief.accept("CNC", item.key, "已由另一名裁判复核，评分无误")
-    for judge, pin in DEMO_PINS.items():
-        chief.sign("CNC", judge, pin)
-    if not edit:
-        chief.lock("CNC")
-        return ""
-    result = store.results("CNC")
-    first = result.results[0]
-    edited = dataclasses.replace(
-        first, total=first.total + EDITED_BY, exact_total=first.exact_total + EDITED_BY
-    )
-    locking.lock_event(
-        store, "CNC", "CNC-K", dataclasses.replace(result, results=(edited, *result.results[1:]))
-    )
-    return first.code
+    if edit:
+        return lock_demo_cnc_edited(store, EDITED_BY)
+    lock_demo_cnc(store)
+    return ""
 
 
 def demo_file(path: Path, edit: bool = False, competition: str = "") -> tuple[Path, str]:
