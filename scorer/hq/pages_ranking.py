@@ -230,7 +230,7 @@ async def ranking_page(request: Request, staff: ReadOnly, selection_id: int) -> 
     shown = found.rows[(page - 1) * PER_PAGE : page * PER_PAGE]
 
     def page_link(n: int) -> str:
-        return web.with_query(f"/selections/{selection_id}", page=str(n), lang=web.lang_query(request)[5:])
+        return web.with_query(_here(request, f"/selections/{selection_id}"), page=str(n))
 
     return web.render(
         request, "ranking.html", ranking=found, differ=differ, method_names=crossvenue.METHOD_NAMES,
